@@ -1,0 +1,56 @@
+# Herald: the two commands are `make run` and `make test`.
+# This file only sequences steps; the build lives in meson.build.
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+MESON_OPTS ?=
+FUZZ_SECONDS ?= 600
+
+.PHONY: all deps build run test test-unit test-asan fuzz bench format clean
+
+all: build
+
+deps:
+	@./tools/install-deps.sh
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) $(MESON_OPTS)
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+# Start Herald interactively on the embedded default: virtual devices only.
+run: build
+	./tools/run-demo.sh $(BUILD)
+
+# Every suite (unit, fuzz, bpf, replay, e2e), then the unit tests again
+# under AddressSanitizer and UBSan.
+test: build
+	meson test -C $(BUILD) --print-errorlogs --num-processes 1
+	$(MAKE) test-asan
+
+test-unit: build
+	meson test -C $(BUILD) --print-errorlogs --suite unit
+
+$(ASAN_BUILD)/build.ninja:
+	meson setup $(ASAN_BUILD) -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dbpf=false -Dfuzz_seconds=0 $(MESON_OPTS)
+
+test-asan: deps $(ASAN_BUILD)/build.ninja
+	ninja -C $(ASAN_BUILD)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		meson test -C $(ASAN_BUILD) --print-errorlogs --suite unit
+
+# Long fuzzing session of the HWP parser (make test runs a short one).
+fuzz: build
+	./tests/fuzz/run-fuzz.sh $(BUILD) $(FUZZ_SECONDS)
+
+bench: build
+	./tools/bench/run-all.sh $(BUILD)
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)
