@@ -110,6 +110,16 @@ struct subtab_stats {
 };
 void subtab_get_stats(const struct subtab *t, struct subtab_stats *s);
 
+/*
+ * Debug/test hook, writer side: called with every array just before it
+ * is freed (after its grace period, or at subtab_free). The array is no
+ * longer reachable by readers, so the hook may overwrite it (poisoning).
+ * NULL removes the hook.
+ */
+typedef void (*subtab_free_hook_t)(struct subtab_channel *c, void *arg);
+void subtab_set_free_hook(struct subtab *t, subtab_free_hook_t fn,
+			  void *arg);
+
 #ifdef __cplusplus
 }
 #endif
