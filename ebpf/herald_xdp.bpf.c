@@ -301,41 +301,66 @@ check_first_frame(const __u8 *h, void *data_end, __u32 plen, __u16 *flen,
 	return HX_OK;
 }
 
+/* State of the walk over a datagram's later frames (bpf_loop context). */
+struct walk_ctx {
+	struct xdp_md *xdp;
+	__u32 base; /* packet offset of the UDP payload */
+	__u32 off;  /* offset of the next frame in the payload */
+	__u32 plen; /* UDP payload length */
+	int err;
+	__u8 has_publish;
+};
+
 /*
- * Later frames of a datagram, copied out with bpf_xdp_load_bytes(). A
- * variable packet offset would be a precise register for the verifier,
- * different on every iteration, and the state count of the loop would
- * explode; a helper argument is not, so iterations prune.
+ * One later frame, copied out with bpf_xdp_load_bytes(). This runs as a
+ * bpf_loop() callback, which the verifier checks as one body instead of
+ * unrolling the loop: an open-coded loop over variable offsets had the
+ * verifier walk about 800k instructions, close to its limit.
  */
-static __always_inline int
-check_next_frame(struct xdp_md *ctx, __u32 base, __u32 off, __u32 plen,
-		 __u16 *flen, struct dgram_info *di)
+static long
+walk_frame(__u64 i, void *arg)
 {
+	struct walk_ctx *w = arg;
 	__u8 buf[HWP_SUBSCRIBE_LEN];
+	__u32 rem = w->plen - w->off;
+	__u16 flen = 0;
 	__u8 type;
 	int err;
 
-	if (plen - off < HWP_HDR_LEN ||
-	    bpf_xdp_load_bytes(ctx, base + off, buf, HWP_HDR_LEN) != 0)
-		return HERALD_XDP_C_TRUNCATED;
-	err = check_header(buf, plen - off, flen);
+	(void)i;
+	if (w->off >= w->plen)
+		return 1;
+	if (rem < HWP_HDR_LEN ||
+	    bpf_xdp_load_bytes(w->xdp, w->base + w->off, buf, HWP_HDR_LEN))
+		goto fail_truncated;
+	err = check_header(buf, rem, &flen);
 	if (err != HX_OK)
-		return err;
+		goto fail;
 	type = buf[HWP_OFF_TYPE];
+	/* The header check bounded length by rem, itself in the packet. */
 	if (type == HWP_T_SUBSCRIBE || type == HWP_T_UNSUBSCRIBE)
-		err = bpf_xdp_load_bytes(ctx, base + off, buf,
+		err = bpf_xdp_load_bytes(w->xdp, w->base + w->off, buf,
 					 HWP_SUBSCRIBE_LEN);
 	else
-		err = bpf_xdp_load_bytes(ctx, base + off, buf,
+		err = bpf_xdp_load_bytes(w->xdp, w->base + w->off, buf,
 					 HWP_MIN_FRAME_LEN);
-	if (err != 0)
-		return HERALD_XDP_C_LENGTH_OVERRUN;
+	if (err != 0) {
+		err = HERALD_XDP_C_LENGTH_OVERRUN;
+		goto fail;
+	}
 	err = check_fields(buf, type);
 	if (err != HX_OK)
-		return err;
+		goto fail;
 	if (type == HWP_T_PUBLISH)
-		di->has_publish = 1;
-	return HX_OK;
+		w->has_publish = 1;
+	w->off += flen;
+	return 0;
+
+fail_truncated:
+	err = HERALD_XDP_C_TRUNCATED;
+fail:
+	w->err = err;
+	return 1;
 }
 
 /*
@@ -347,23 +372,27 @@ static __always_inline int
 check_datagram(struct xdp_md *ctx, __u8 *pl, void *data_end, __u32 base,
 	       __u32 plen, struct dgram_info *di)
 {
+	struct walk_ctx w = {
+		.xdp = ctx,
+		.base = base,
+		.plen = plen,
+		.err = HX_OK,
+	};
 	__u16 flen = 0;
-	__u32 off;
-	int i, err;
+	int err;
 
 	if (plen == 0)
 		return HERALD_XDP_C_EMPTY;
 	err = check_first_frame(pl, data_end, plen, &flen, di);
 	if (err != HX_OK)
 		return err;
-	off = flen;
-	for (i = 1; i < HX_MAX_FRAMES && off < plen; i++) {
-		err = check_next_frame(ctx, base, off, plen, &flen, di);
-		if (err != HX_OK)
-			return err;
-		off += flen;
-	}
-	return HX_OK;
+	if (flen == plen)
+		return HX_OK;
+	w.off = flen;
+	bpf_loop(HX_MAX_FRAMES - 1, walk_frame, &w, 0);
+	if (w.has_publish)
+		di->has_publish = 1;
+	return w.err;
 }
 
 static __always_inline int
