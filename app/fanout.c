@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Sequencing and replication: one small header mbuf per subscriber
+ * (Ethernet/IPv4/UDP/DELIVER) chained to the shared payload mbuf, whose
+ * refcount is raised once per chunk of subscribers. The payload is never
+ * copied and never written once shared (DPDK's ipv4_multicast pattern).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_hash.h>
+#include <rte_hash_crc.h>
+#include <rte_malloc.h>
+#include <rte_memcpy.h>
+#include <rte_prefetch.h>
+
+#include "fanout.h"
+#include "subtab.h"
+#include "tx.h"
+#include "udp_out.h"
+
+#define FANOUT_CHUNK	 64
+#define DELIVER_HDRS_LEN (HERALD_L2L4_LEN + HWP_DELIVER_LEN)
+
+static uint32_t
+chan_hash(const void *key, uint32_t key_len __rte_unused, uint32_t init)
+{
+	return rte_hash_crc_8byte(*(const uint64_t *)key, init);
+}
+
+int
+herald_fanout_worker_init(struct herald_worker *w)
+{
+	char name[RTE_HASH_NAMESIZE];
+	struct rte_hash_parameters hp = {
+		.entries = herald.cfg.max_channels,
+		.key_len = sizeof(uint64_t),
+		.hash_func = chan_hash,
+		.socket_id = (int)rte_lcore_to_socket_id(w->lcore_id),
+		.name = name,
+		/* The control thread reads seqs while the worker adds. */
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
+	};
+
+	snprintf(name, sizeof(name), "herald_chan%u", w->index);
+	w->channels = rte_hash_create(&hp);
+	if (w->channels == NULL)
+		return -1;
+	w->chan =
+		rte_zmalloc_socket("herald_chan", sizeof(*w->chan) * hp.entries,
+				   RTE_CACHE_LINE_SIZE, hp.socket_id);
+	return w->chan == NULL ? -1 : 0;
+}
+
+void
+herald_fanout_worker_free(struct herald_worker *w)
+{
+	rte_hash_free(w->channels);
+	rte_free(w->chan);
+	w->channels = NULL;
+	w->chan = NULL;
+}
+
+static struct herald_chan_state *
+chan_get(struct herald_worker *w, uint64_t channel)
+{
+	struct herald_chan_state *c;
+	int32_t pos;
+
+	pos = rte_hash_lookup(w->channels, &channel);
+	if (likely(pos >= 0))
+		return &w->chan[pos];
+	pos = rte_hash_add_key(w->channels, &channel);
+	if (unlikely(pos < 0))
+		return NULL;
+	c = &w->chan[pos];
+	c->channel = channel;
+	__atomic_store_n(&c->last_seq, 0, __ATOMIC_RELEASE);
+	return c;
+}
+
+uint64_t
+herald_fanout_last_seq(uint64_t channel)
+{
+	struct herald_worker *w = herald_slot_owner(channel);
+	int32_t pos = rte_hash_lookup(w->channels, &channel);
+
+	if (pos < 0)
+		return 0;
+	return __atomic_load_n(&w->chan[pos].last_seq, __ATOMIC_ACQUIRE);
+}
+
+/* For a port that cannot send chained segments: one flat copy. */
+static struct rte_mbuf *
+linearize(struct herald_worker *w, struct rte_mbuf *h)
+{
+	struct rte_mbuf *l = rte_pktmbuf_alloc(herald.rx_pool);
+
+	if (l != NULL) {
+		uint8_t *dst = (uint8_t *)rte_pktmbuf_append(l, h->pkt_len);
+		const void *src =
+			dst == NULL ? NULL
+				    : rte_pktmbuf_read(h, 0, h->pkt_len, dst);
+
+		if (src != NULL) {
+			if (src != dst)
+				memcpy(dst, src, h->pkt_len);
+			w->cnt.c[CNT_deliveries_linearized]++;
+		} else {
+			rte_pktmbuf_free(l);
+			l = NULL;
+		}
+	}
+	rte_pktmbuf_free(h);
+	return l;
+}
+
+static inline void
+build_one(struct herald_worker *w, struct rte_mbuf *h,
+	  const struct subtab_member *mb, const uint8_t *deliver_hdr,
+	  struct rte_mbuf *payload, uint16_t payload_len, uint32_t body_sum)
+{
+	uint8_t *p = rte_pktmbuf_mtod(h, uint8_t *);
+
+	rte_memcpy(p, mb->hdr, HERALD_L2L4_LEN);
+	rte_memcpy(p + HERALD_L2L4_LEN, deliver_hdr, HWP_DELIVER_LEN);
+	herald_udp_finish(p, mb->csum_ip, mb->csum_udp,
+			  (uint16_t)(HWP_DELIVER_LEN + payload_len), body_sum);
+	h->data_len = DELIVER_HDRS_LEN;
+	h->pkt_len = DELIVER_HDRS_LEN + payload_len;
+	if (payload_len != 0) {
+		h->next = payload;
+		h->nb_segs = 2;
+	}
+	if (unlikely(!herald.ports[mb->egress_port].multi_seg_tx)) {
+		h = linearize(w, h);
+		if (h == NULL) {
+			w->cnt.c[CNT_deliveries_nombuf]++;
+			return;
+		}
+	}
+	w->cnt.c[CNT_deliveries]++;
+	herald_tx_enqueue(w, mb->egress_port, h);
+}
+
+static void
+replicate(struct herald_worker *w, const struct subtab_channel *subs,
+	  struct rte_mbuf *payload, uint16_t payload_len,
+	  const uint8_t *deliver_hdr, uint32_t body_sum)
+{
+	struct rte_mbuf *hdrs[FANOUT_CHUNK];
+	uint32_t n = subs->n_members, i, j, k;
+
+	for (i = 0; i < n; i += k) {
+		k = RTE_MIN((uint32_t)FANOUT_CHUNK, n - i);
+		if (unlikely(rte_pktmbuf_alloc_bulk(herald.hdr_pool, hdrs, k) !=
+			     0)) {
+			w->cnt.c[CNT_deliveries_nombuf] += k;
+			continue;
+		}
+		if (payload_len != 0)
+			rte_mbuf_refcnt_update(payload, (int16_t)k);
+		for (j = 0; j < k; j++) {
+			if (j + 1 < k) {
+				rte_prefetch0(&subs->members[i + j + 1]);
+				rte_prefetch0(
+					rte_pktmbuf_mtod(hdrs[j + 1], void *));
+			}
+			build_one(w, hdrs[j], &subs->members[i + j],
+				  deliver_hdr, payload, payload_len, body_sum);
+		}
+	}
+}
+
+void
+herald_fanout(struct herald_worker *w, struct rte_mbuf *m)
+{
+	const struct herald_msg_meta *meta = herald_meta(m);
+	const struct subtab_channel *subs;
+	struct herald_chan_state *c;
+	uint8_t deliver_hdr[HWP_DELIVER_LEN];
+	struct hwp_deliver d;
+	uint32_t body_sum;
+
+	c = chan_get(w, meta->channel);
+	if (unlikely(c == NULL)) {
+		w->cnt.c[CNT_channel_table_full]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	d.channel = meta->channel;
+	d.seq = c->last_seq + 1;
+	d.epoch = herald.epoch;
+	d.publisher = meta->publisher;
+	d.timestamp = meta->timestamp;
+	__atomic_store_n(&c->last_seq, d.seq, __ATOMIC_RELEASE);
+	w->cnt.c[CNT_messages_sequenced]++;
+
+	subs = subtab_lookup(herald.subs, meta->channel);
+	if (subs == NULL || subs->n_members == 0) {
+		w->cnt.c[CNT_messages_no_subscriber]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	hwp_encode_deliver_hdr(deliver_hdr, sizeof(deliver_hdr), 0, &d,
+			       meta->payload_len);
+	/* The payload starts at an even offset of the UDP payload (40), so
+	 * its sum can be added to the header's. */
+	body_sum = rte_raw_cksum(deliver_hdr, HWP_DELIVER_LEN);
+	if (meta->payload_len != 0)
+		body_sum += rte_raw_cksum(rte_pktmbuf_mtod(m, const void *),
+					  meta->payload_len);
+	replicate(w, subs, m, meta->payload_len, deliver_hdr, body_sum);
+	c->last_deliver_ns = w->now_ns;
+	rte_pktmbuf_free(m);
+}

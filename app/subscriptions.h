@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Control-plane side of the subscription table: builds each member's
+ * header template and applies changes through lib/subtab (RCU).
+ * Called from the control thread only.
+ */
+#ifndef HERALD_SUBSCRIPTIONS_H
+#define HERALD_SUBSCRIPTIONS_H
+
+#include <stdint.h>
+
+#include <rte_ether.h>
+
+int herald_subscriptions_init(void);
+void herald_subscriptions_free(void);
+
+/*
+ * Add (or refresh) a subscriber endpoint of a channel. mac may be NULL
+ * when a next-hop MAC is configured. Returns 0 added, 1 replaced, or a
+ * negative errno; *why gets a one-line reason on error.
+ */
+int herald_sub_add(uint64_t channel, uint32_t subscriber, uint32_t ip,
+		   uint16_t port, const struct rte_ether_addr *mac,
+		   const char **why);
+int herald_sub_del(uint64_t channel, uint32_t subscriber, uint32_t ip,
+		   uint16_t port, const char **why);
+
+#endif /* HERALD_SUBSCRIPTIONS_H */

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Per-worker TX buffering. Each worker owns TX queue <worker index> on
+ * every port, so no locks. A partial rte_eth_tx_burst is retried a few
+ * times; what the PMD still refuses is freed and counted, never leaked.
+ */
+#ifndef HERALD_TX_H
+#define HERALD_TX_H
+
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+
+#include "herald.h"
+
+#define HERALD_TX_RETRIES 4
+
+static inline void
+herald_tx_flush_port(struct herald_worker *w, uint16_t port)
+{
+	struct herald_txbuf *b = &w->tx[port];
+	uint16_t sent = 0, n = b->n;
+	unsigned int tries = 0;
+
+	while (sent < n) {
+		uint16_t k = rte_eth_tx_burst(port, (uint16_t)w->index,
+					      b->pkts + sent, n - sent);
+
+		sent += k;
+		if (k == 0 && ++tries >= HERALD_TX_RETRIES)
+			break;
+	}
+	w->cnt.c[CNT_tx_packets] += sent;
+	if (unlikely(sent < n)) {
+		rte_pktmbuf_free_bulk(b->pkts + sent, n - sent);
+		w->cnt.c[CNT_tx_dropped] += n - sent;
+	}
+	b->n = 0;
+}
+
+static inline void
+herald_tx_flush_all(struct herald_worker *w)
+{
+	uint16_t p;
+
+	for (p = 0; p < herald.n_ports; p++)
+		if (w->tx[p].n != 0)
+			herald_tx_flush_port(w, p);
+}
+
+static inline void
+herald_tx_enqueue(struct herald_worker *w, uint16_t port, struct rte_mbuf *m)
+{
+	struct herald_txbuf *b = &w->tx[port];
+
+	b->pkts[b->n++] = m;
+	if (unlikely(b->n == HERALD_TX_BUF))
+		herald_tx_flush_port(w, port);
+}
+
+#endif /* HERALD_TX_H */
