@@ -84,7 +84,7 @@ static const uint16_t fixed_len[HWP_T_MAX + 1] = {
  * Per-type field decoders. Each reads a frame whose length is already
  * checked, fills f and returns the first field fault in offset order.
  */
-static enum hwp_err
+static inline __attribute__((always_inline)) enum hwp_err
 decode_publish(const uint8_t *p, struct hwp_publish *f)
 {
 	f->channel = hwp_get64(p + HWP_PUBLISH_OFF_CHANNEL);
@@ -101,7 +101,7 @@ decode_publish(const uint8_t *p, struct hwp_publish *f)
 	return HWP_ERR_OK;
 }
 
-static enum hwp_err
+static inline __attribute__((always_inline)) enum hwp_err
 decode_deliver(const uint8_t *p, struct hwp_deliver *f)
 {
 	f->channel = hwp_get64(p + HWP_DELIVER_OFF_CHANNEL);
@@ -116,7 +116,7 @@ decode_deliver(const uint8_t *p, struct hwp_deliver *f)
 	return HWP_ERR_OK;
 }
 
-static enum hwp_err
+static inline __attribute__((always_inline)) enum hwp_err
 decode_puback(const uint8_t *p, struct hwp_puback *f)
 {
 	f->publisher = hwp_get32(p + HWP_PUBACK_OFF_PUBLISHER);
@@ -130,7 +130,7 @@ decode_puback(const uint8_t *p, struct hwp_puback *f)
 	return HWP_ERR_OK;
 }
 
-static enum hwp_err
+static inline __attribute__((always_inline)) enum hwp_err
 decode_subscribe(const uint8_t *p, struct hwp_subscribe *f)
 {
 	f->channel = hwp_get64(p + HWP_SUBSCRIBE_OFF_CHANNEL);
@@ -148,7 +148,7 @@ decode_subscribe(const uint8_t *p, struct hwp_subscribe *f)
 	return HWP_ERR_OK;
 }
 
-static enum hwp_err
+static inline __attribute__((always_inline)) enum hwp_err
 decode_suback(const uint8_t *p, struct hwp_suback *f)
 {
 	const uint8_t *r1 = p + HWP_SUBACK_OFF_RESERVED1;
@@ -169,7 +169,7 @@ decode_suback(const uint8_t *p, struct hwp_suback *f)
 	return HWP_ERR_OK;
 }
 
-static enum hwp_err
+static inline __attribute__((always_inline)) enum hwp_err
 decode_heartbeat(const uint8_t *p, struct hwp_heartbeat *f)
 {
 	/* Channel 0 is the subscriber keep-alive (section 3): not a fault. */
@@ -182,7 +182,7 @@ decode_heartbeat(const uint8_t *p, struct hwp_heartbeat *f)
 	return HWP_ERR_OK;
 }
 
-static enum hwp_err
+static inline __attribute__((always_inline)) enum hwp_err
 decode_nack(const uint8_t *p, struct hwp_nack *f)
 {
 	f->channel = hwp_get64(p + HWP_NACK_OFF_CHANNEL);
@@ -198,7 +198,7 @@ decode_nack(const uint8_t *p, struct hwp_nack *f)
 	return HWP_ERR_OK;
 }
 
-static enum hwp_err
+static inline __attribute__((always_inline)) enum hwp_err
 decode_gap(const uint8_t *p, struct hwp_gap *f)
 {
 	f->channel = hwp_get64(p + HWP_GAP_OFF_CHANNEL);
