@@ -124,6 +124,10 @@ struct herald {
 
 	unsigned int n_workers;
 	struct herald_worker *workers[HERALD_MAX_WORKERS];
+
+	/* Traffic phase: from the workers' release to the stop request. */
+	uint64_t run_start_tsc;
+	uint64_t run_end_tsc;
 };
 
 extern struct herald herald;

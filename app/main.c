@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_launch.h>
@@ -225,6 +226,7 @@ teardown(const struct app_opts *o, int rc)
 	bool ok;
 
 	herald.force_quit = true;
+	herald.run_end_tsc = rte_get_tsc_cycles();
 	rte_eal_mp_wait_lcore();
 	herald_stats_totals(&t);
 	herald_stats_summary();
@@ -287,6 +289,7 @@ main(int argc, char **argv)
 			rc = 2;
 		herald_cli_resume_workers();
 	}
+	herald.run_start_tsc = rte_get_tsc_cycles();
 	if (rc == 0) {
 		co.interactive = o.interactive;
 		co.exit_when_idle_ms = o.exit_when_idle_ms;

@@ -327,6 +327,10 @@ herald_stats_write_json(const char *path)
 	herald_stats_totals(&t);
 	fprintf(f, "{\n  \"version\": \"%s\",\n  \"epoch\": %u,\n",
 		HERALD_VERSION, herald.epoch);
+	fprintf(f, "  \"run_seconds\": %.6f,\n  \"tsc_hz\": %" PRIu64 ",\n",
+		(double)(herald.run_end_tsc - herald.run_start_tsc) /
+			(double)rte_get_tsc_hz(),
+		rte_get_tsc_hz());
 	json_ports(f);
 	json_workers(f);
 	json_mempools(f);
