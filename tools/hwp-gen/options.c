@@ -1,0 +1,773 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * hwp-gen: command line.
+ *
+ * One table drives getopt_long, --help and the per-mode check, so every
+ * flag is documented by construction and a flag that the chosen mode
+ * would ignore is refused instead of silently doing nothing.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen.h"
+#include "hwp_token.h"
+
+#define MP    (1u << GEN_MODE_PUBLISH)
+#define MS    (1u << GEN_MODE_SUBSCRIBE)
+#define MU    (1u << GEN_MODE_UNSUBSCRIBE)
+#define MH    (1u << GEN_MODE_HEARTBEAT)
+#define MN    (1u << GEN_MODE_NACK)
+#define MM    (1u << GEN_MODE_MALFORMED)
+#define MX    (1u << GEN_MODE_MIX)
+#define MALL  (MP | MS | MU | MH | MN | MM | MX)
+#define MSESS (MS | MU | MH | MN)
+
+/* Documented default key: the 32 bytes 0x00, 0x01, ..., 0x1f. */
+#define GEN_DEFAULT_KEY                                                        \
+	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+#define GEN_DEFAULT_START_US 1700000000000000ULL
+#define GEN_DEFAULT_EXPIRES  4102444800ULL /* 2100-01-01T00:00:00Z */
+#define GEN_EXPIRED_EXPIRES  946684800ULL  /* 2000-01-01T00:00:00Z */
+#define GEN_MAX_CHANNELS     1000000u
+#define GEN_MAX_ENDPOINTS    1000000u
+
+enum opt_id {
+	O_MODE = 'm',
+	O_OUTPUT = 'o',
+	O_HELP = 'h',
+	O_QUIET = 'q',
+	O_APPEND = 256,
+	O_MANIFEST,
+	O_SEED,
+	O_START_TIME,
+	O_INTERVAL,
+	O_MTU,
+	O_DST_MAC,
+	O_DST_IP,
+	O_DST_PORT,
+	O_PUB_MAC,
+	O_PUB_IP,
+	O_PUB_PORT,
+	O_SUB_MAC,
+	O_SUB_IP,
+	O_SUB_PORT,
+	O_CHANNELS,
+	O_CHANNEL_LIST,
+	O_CHANNEL_PATTERN,
+	O_PUBLISHERS,
+	O_PUBLISHER_ID_BASE,
+	O_MESSAGES,
+	O_PAYLOAD_SIZE,
+	O_PAYLOAD_MIN,
+	O_PAYLOAD_MAX,
+	O_BATCH,
+	O_FIRST_PUB_SEQ,
+	O_NO_START,
+	O_DUP_EVERY,
+	O_SKIP_EVERY,
+	O_MALFORMED_RATIO,
+	O_SUBSCRIBERS,
+	O_SUBSCRIBER_ID_BASE,
+	O_KEY,
+	O_EXPIRES,
+	O_EXPIRED,
+	O_BAD_TOKEN,
+	O_FROM_SEQ,
+	O_COUNT,
+	O_ROUNDS,
+	O_HB_CHANNELS,
+	O_REPEAT,
+	O__LAST
+};
+
+struct opt_def {
+	const char *section; /* heading printed before this option, or NULL */
+	const char *name;
+	int has_arg;
+	int id;
+	unsigned int modes;
+	const char *arg;
+	const char *help;
+};
+
+static const struct opt_def opt_table[] = {
+	{"General", "mode", required_argument, O_MODE, MALL, "MODE",
+	 "traffic to generate (required): publish, subscribe, unsubscribe,\n"
+	 "heartbeat, nack, malformed or mix (also -m MODE)"},
+	{NULL, "output", required_argument, O_OUTPUT, MALL, "FILE",
+	 "pcap file to write (required; also -o FILE)"},
+	{NULL, "append", no_argument, O_APPEND, MALL, NULL,
+	 "append to FILE if it exists (Ethernet pcap, microsecond stamps);\n"
+	 "new timestamps start no earlier than one interval after its last\n"
+	 "packet; manifest indexes count the packets already there"},
+	{NULL, "manifest", required_argument, O_MANIFEST, MALL, "FILE",
+	 "write a JSON description of the generated traffic to FILE"},
+	{NULL, "seed", required_argument, O_SEED, MALL, "N",
+	 "PRNG seed (default 1); same flags and seed give identical bytes"},
+	{NULL, "start-time", required_argument, O_START_TIME, MALL, "S[.US]",
+	 "timestamp of the first packet, Unix seconds with up to 6\n"
+	 "decimals (default 1700000000.000000)"},
+	{NULL, "interval-us", required_argument, O_INTERVAL, MALL, "N",
+	 "timestamp step between packets in microseconds (default 10)"},
+	{NULL, "mtu", required_argument, O_MTU, MP | MX | MSESS, "N",
+	 "largest IPv4 total length of a datagram; --batch stops adding\n"
+	 "frames before exceeding it (default 1500, 576..65535)"},
+	{NULL, "quiet", no_argument, O_QUIET, MALL, NULL,
+	 "no summary line on stderr (also -q)"},
+	{NULL, "help", no_argument, O_HELP, MALL, NULL,
+	 "print this help and exit (also -h)"},
+
+	{"Addresses", "dst-mac", required_argument, O_DST_MAC, MALL, "MAC",
+	 "Herald's Ethernet address (default 02:70:63:61:70:00, net_pcap0)"},
+	{NULL, "dst-ip", required_argument, O_DST_IP, MALL, "IP",
+	 "Herald's IPv4 address (default 198.18.0.1)"},
+	{NULL, "dst-port", required_argument, O_DST_PORT, MALL, "PORT",
+	 "Herald's UDP port (default 7700)"},
+	{NULL, "pub-ip", required_argument, O_PUB_IP, MP | MM | MX, "IP",
+	 "address of publisher 0; publisher i uses IP + i (default\n"
+	 "198.18.1.1)"},
+	{NULL, "pub-mac", required_argument, O_PUB_MAC, MP | MM | MX, "MAC",
+	 "MAC of publisher 0; publisher i uses MAC + i (default\n"
+	 "02:00:00:01:00:01)"},
+	{NULL, "pub-port", required_argument, O_PUB_PORT, MP | MM | MX, "PORT",
+	 "UDP source port of every publisher (default 50000)"},
+	{NULL, "sub-ip", required_argument, O_SUB_IP, MSESS | MM | MX, "IP",
+	 "address of subscriber 0; subscriber i uses IP + i (default\n"
+	 "198.18.2.1)"},
+	{NULL, "sub-mac", required_argument, O_SUB_MAC, MSESS | MM | MX, "MAC",
+	 "MAC of subscriber 0; subscriber i uses MAC + i (default\n"
+	 "02:00:00:02:00:01)"},
+	{NULL, "sub-port", required_argument, O_SUB_PORT, MSESS | MM | MX,
+	 "PORT", "UDP source port of every subscriber (default 40000)"},
+
+	{"Channels (publish, mix, subscribe, unsubscribe, heartbeat, nack)",
+	 "channels", required_argument, O_CHANNELS, MP | MX | MSESS, "N",
+	 "use channels 1..N (default 1)"},
+	{NULL, "channel-list", required_argument, O_CHANNEL_LIST,
+	 MP | MX | MSESS, "LIST",
+	 "explicit channels, e.g. 1,2,5,10-20 (not with --channels)"},
+	{NULL, "channel-pattern", required_argument, O_CHANNEL_PATTERN, MP | MX,
+	 "rr|random",
+	 "publish: channel of each message, round-robin over the list or\n"
+	 "uniformly random (default rr)"},
+
+	{"Publish and mix", "publishers", required_argument, O_PUBLISHERS,
+	 MP | MM | MX, "N",
+	 "number of publishers, taking turns one datagram each (default 1)"},
+	{NULL, "publisher-id-base", required_argument, O_PUBLISHER_ID_BASE,
+	 MP | MX, "N",
+	 "session id of publisher 0; publisher i uses N + i\n"
+	 "(default 1)"},
+	{NULL, "messages", required_argument, O_MESSAGES, MP | MX, "N",
+	 "new PUBLISH frames in total, duplicates not counted (default 100)"},
+	{NULL, "payload-size", required_argument, O_PAYLOAD_SIZE, MP | MX, "N",
+	 "fixed payload length, 0..1400 (default 64)"},
+	{NULL, "payload-min", required_argument, O_PAYLOAD_MIN, MP | MX, "N",
+	 "with --payload-max: uniform random payload length in [MIN, MAX]"},
+	{NULL, "payload-max", required_argument, O_PAYLOAD_MAX, MP | MX, "N",
+	 "upper bound of the random payload length, at most 1400"},
+	{NULL, "batch", required_argument, O_BATCH, MP | MX | MSESS, "K",
+	 "frames per datagram, back to back from one sender (default 1;\n"
+	 "fewer when --mtu would be exceeded)"},
+	{NULL, "first-pub-seq", required_argument, O_FIRST_PUB_SEQ, MP | MX,
+	 "N", "pub_seq of each publisher's first frame (default 1)"},
+	{NULL, "no-start", no_argument, O_NO_START, MP | MX, NULL,
+	 "do not set START on each publisher's first frame"},
+	{NULL, "duplicate-every", required_argument, O_DUP_EVERY, MP | MX, "N",
+	 "after every N-th message, resend that frame once (START cleared)\n"
+	 "in the same datagram (default 0: never)"},
+	{NULL, "skip-every", required_argument, O_SKIP_EVERY, MP | MX, "N",
+	 "every N-th message skips one pub_seq, creating a gap (default 0:\n"
+	 "never; a publisher's first frame never skips)"},
+	{NULL, "malformed-ratio", required_argument, O_MALFORMED_RATIO, MX, "F",
+	 "mix: expected fraction of packets that are malformed, in\n"
+	 "[0, 1) (default 0.1); kinds as in malformed mode, random"},
+
+	{"Subscribers (subscribe, unsubscribe, heartbeat, nack)", "subscribers",
+	 required_argument, O_SUBSCRIBERS, MSESS | MM | MX, "N",
+	 "number of subscribers, each on every channel (default 1)"},
+	{NULL, "subscriber-id-base", required_argument, O_SUBSCRIBER_ID_BASE,
+	 MSESS, "N",
+	 "session id of subscriber 0; subscriber i uses N + i\n"
+	 "(default 1)"},
+	{NULL, "key", required_argument, O_KEY, MS | MU | MM | MX, "HEX",
+	 "token key, 16..64 bytes in hex (default the test key\n"
+	 "000102...1f, the 32 bytes 0x00..0x1f)"},
+	{NULL, "expires", required_argument, O_EXPIRES, MS | MU, "T",
+	 "token expiry, Unix seconds (default 4102444800, year 2100)"},
+	{NULL, "expired", no_argument, O_EXPIRED, MS | MU, NULL,
+	 "tokens valid but expired (expires = 946684800, year 2000)"},
+	{NULL, "bad-token", no_argument, O_BAD_TOKEN, MS | MU, NULL,
+	 "flip one random bit of every token"},
+	{NULL, "from-seq", required_argument, O_FROM_SEQ, MS | MN, "N",
+	 "subscribe: resume at seq N (default 0: next message);\n"
+	 "nack: first missing seq (default 1)"},
+	{NULL, "count", required_argument, O_COUNT, MN, "N",
+	 "nack: seqs requested per NACK, 1..1024 (default 1)"},
+	{NULL, "rounds", required_argument, O_ROUNDS, MSESS, "N",
+	 "repeat the whole set of frames N times (default 1)"},
+	{NULL, "hb-channels", no_argument, O_HB_CHANNELS, MH, NULL,
+	 "heartbeat: one HEARTBEAT per channel instead of one channel-0\n"
+	 "keep-alive per subscriber"},
+
+	{"Malformed", "repeat", required_argument, O_REPEAT, MM, "R",
+	 "emit the whole set of malformed kinds R times (default 1)"},
+};
+
+#define OPT_COUNT (sizeof(opt_table) / sizeof(opt_table[0]))
+
+static const char *const mode_names[GEN_MODE__COUNT] = {
+	[GEN_MODE_PUBLISH] = "publish",
+	[GEN_MODE_SUBSCRIBE] = "subscribe",
+	[GEN_MODE_UNSUBSCRIBE] = "unsubscribe",
+	[GEN_MODE_HEARTBEAT] = "heartbeat",
+	[GEN_MODE_NACK] = "nack",
+	[GEN_MODE_MALFORMED] = "malformed",
+	[GEN_MODE_MIX] = "mix",
+};
+
+const char *
+gen_mode_str(enum gen_mode mode)
+{
+	if ((unsigned int)mode >= GEN_MODE__COUNT)
+		return "unknown";
+	return mode_names[mode];
+}
+
+static void __attribute__((noreturn)) usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static void
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("hwp-gen: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'hwp-gen --help' for the list of options.\n", stderr);
+	exit(GEN_EXIT_USAGE);
+}
+
+static void
+print_help_text(FILE *f, const char *text)
+{
+	const char *nl;
+
+	/* Continuation lines of a help text align under its first line. */
+	while ((nl = strchr(text, '\n')) != NULL) {
+		fprintf(f, "%.*s\n%30s", (int)(nl - text), text, "");
+		text = nl + 1;
+	}
+	fprintf(f, "%s\n", text);
+}
+
+static void __attribute__((noreturn)) help(void)
+{
+	FILE *f = stdout;
+	unsigned int i;
+
+	fputs("Usage: hwp-gen --mode MODE -o OUT.pcap [options]\n"
+	      "\n"
+	      "Deterministic generator of HWP/1 traffic to Herald as an\n"
+	      "Ethernet/IPv4/UDP pcap (DLT_EN10MB). Output depends only on\n"
+	      "the flags: no clock, no process id. IPv4: IHL 5, TTL 64, DF,\n"
+	      "valid header and UDP checksums (UDP checksum never 0).\n"
+	      "\n"
+	      "Modes:\n"
+	      "  publish      PUBLISH frames from N publishers on M channels\n"
+	      "  subscribe    SUBSCRIBE of every subscriber to every channel,\n"
+	      "               with tokens bound to its address and port\n"
+	      "  unsubscribe  the same with UNSUBSCRIBE frames\n"
+	      "  heartbeat    subscriber HEARTBEATs\n"
+	      "  nack         NACKs of every subscriber on every channel\n"
+	      "  malformed    one packet per fault kind: each HWP validation\n"
+	      "               failure of PROTOCOL section 4 and non-HWP\n"
+	      "               packets (ARP, IPv6, ICMP, TCP, other port, IP\n"
+	      "               options, fragments, bad IP checksum)\n"
+	      "  mix          publish traffic with malformed packets mixed "
+	      "in\n",
+	      f);
+	for (i = 0; i < OPT_COUNT; i++) {
+		const struct opt_def *d = &opt_table[i];
+		char lhs[64];
+
+		if (d->section != NULL)
+			fprintf(f, "\n%s:\n", d->section);
+		snprintf(lhs, sizeof(lhs), "--%s%s%s", d->name,
+			 d->arg != NULL ? " " : "",
+			 d->arg != NULL ? d->arg : "");
+		if (strlen(lhs) > 26)
+			fprintf(f, "  %s\n%30s", lhs, "");
+		else
+			fprintf(f, "  %-26s  ", lhs);
+		print_help_text(f, d->help);
+	}
+	fputs("\n"
+	      "Manifest (--manifest): a JSON object with mode, seed,\n"
+	      "first_index (packets already in the file), packet_count,\n"
+	      "datagrams and frames (valid HWP ones), first_time/last_time,\n"
+	      "and per mode: publish/mix: messages, duplicates, skipped,\n"
+	      "channels [{channel, messages, expected_accepted}], publishers\n"
+	      "[{id, addr, port, first_pub_seq, last_pub_seq, messages,\n"
+	      "expected_acked_seq}]; subscribe/unsubscribe: subscriptions\n"
+	      "[{subscriber, channel, addr, port, from_seq, expires,\n"
+	      "expect}]; malformed/mix: packets [{index, kind, reason, hwp}]\n"
+	      "(mix lists only the malformed ones) and totals per reason.\n"
+	      "\n"
+	      "PUBLISH payload: channel(8) publisher(4) pub_seq(8) seed(8),\n"
+	      "big-endian, then a splitmix64 stream from the state\n"
+	      "fmix64(fmix64(fmix64(seed^channel)^publisher)^pub_seq), each\n"
+	      "8-byte output big-endian; shorter payloads are a prefix.\n"
+	      "\n"
+	      "Exit status: 0 success, 1 I/O error, 2 bad command line.\n",
+	      f);
+	exit(GEN_EXIT_OK);
+}
+
+/* Strict unsigned parse: decimal or 0x hex, whole string, in range. */
+static uint64_t
+parse_u64(const char *name, const char *s, uint64_t min, uint64_t max)
+{
+	char *end;
+	uint64_t v;
+
+	errno = 0;
+	if (s[0] < '0' || s[0] > '9')
+		usage_error("--%s: '%s' is not an unsigned integer", name, s);
+	v = strtoull(s, &end, 0);
+	if (errno != 0 || *end != '\0')
+		usage_error("--%s: '%s' is not an unsigned integer", name, s);
+	if (v < min || v > max)
+		usage_error("--%s: %s is out of range [%" PRIu64 ", %" PRIu64
+			    "]",
+			    name, s, min, max);
+	return v;
+}
+
+static uint32_t
+parse_ip(const char *name, const char *s)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, s, &a) != 1)
+		usage_error("--%s: '%s' is not an IPv4 address", name, s);
+	return ntohl(a.s_addr);
+}
+
+static void
+parse_mac(const char *name, const char *s, uint8_t mac[6])
+{
+	unsigned int b[6];
+	char tail;
+	int i;
+
+	if (strlen(s) != 17 ||
+	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
+		   &b[4], &b[5], &tail) != 6)
+		usage_error(
+			"--%s: '%s' is not a MAC address (aa:bb:cc:dd:ee:ff)",
+			name, s);
+	for (i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+}
+
+/* "S" or "S.F" with up to six decimals, into microseconds. */
+static uint64_t
+parse_time(const char *name, const char *s)
+{
+	const char *dot = strchr(s, '.');
+	uint64_t sec, frac = 0;
+	char secs[32];
+	size_t n, i;
+
+	n = dot != NULL ? (size_t)(dot - s) : strlen(s);
+	if (n == 0 || n >= sizeof(secs))
+		usage_error("--%s: '%s' is not a time (S or S.UUUUUU)", name,
+			    s);
+	memcpy(secs, s, n);
+	secs[n] = '\0';
+	sec = parse_u64(name, secs, 0, UINT64_MAX / 1000000u - 1);
+	if (dot != NULL) {
+		const char *f = dot + 1;
+
+		n = strlen(f);
+		if (n == 0 || n > 6)
+			usage_error("--%s: '%s' needs 1 to 6 decimals", name,
+				    s);
+		for (i = 0; i < 6; i++) {
+			if (i < n && (f[i] < '0' || f[i] > '9'))
+				usage_error("--%s: '%s' is not a time", name,
+					    s);
+			frac = frac * 10 + (i < n ? (uint64_t)(f[i] - '0') : 0);
+		}
+	}
+	return sec * 1000000u + frac;
+}
+
+static double
+parse_ratio(const char *name, const char *s)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !(v >= 0.0 && v < 1.0))
+		usage_error("--%s: '%s' is not a number in [0, 1)", name, s);
+	return v;
+}
+
+static void
+add_channel(struct gen_opts *o, uint64_t ch, uint32_t *cap)
+{
+	if (o->nchannels == GEN_MAX_CHANNELS)
+		usage_error("--channel-list: more than %u channels",
+			    GEN_MAX_CHANNELS);
+	if (o->nchannels == *cap) {
+		*cap = *cap == 0 ? 16 : *cap * 2;
+		o->channels = realloc(o->channels, *cap * sizeof(uint64_t));
+		if (o->channels == NULL) {
+			gen_err("out of memory");
+			exit(GEN_EXIT_FAIL);
+		}
+	}
+	o->channels[o->nchannels++] = ch;
+}
+
+/* "1,2,5,10-20": channels in the order given, each at least 1. */
+static void
+parse_channel_list(struct gen_opts *o, const char *s)
+{
+	char *copy = strdup(s);
+	char *save = NULL;
+	uint32_t cap = 0;
+	char *tok;
+
+	if (copy == NULL) {
+		gen_err("out of memory");
+		exit(GEN_EXIT_FAIL);
+	}
+	if (s[0] == '\0' || s[strlen(s) - 1] == ',' || strstr(s, ",,") != NULL)
+		usage_error("--channel-list: empty item in '%s'", s);
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+	     tok = strtok_r(NULL, ",", &save)) {
+		char *dash = strchr(tok, '-');
+		uint64_t lo, hi, ch;
+
+		if (dash == NULL) {
+			add_channel(
+				o,
+				parse_u64("channel-list", tok, 1, UINT64_MAX),
+				&cap);
+			continue;
+		}
+		*dash = '\0';
+		lo = parse_u64("channel-list", tok, 1, UINT64_MAX);
+		hi = parse_u64("channel-list", dash + 1, 1, UINT64_MAX);
+		if (hi < lo)
+			usage_error("--channel-list: range %" PRIu64 "-%" PRIu64
+				    " is reversed",
+				    lo, hi);
+		for (ch = lo;; ch++) {
+			add_channel(o, ch, &cap);
+			if (ch == hi)
+				break;
+		}
+	}
+	free(copy);
+}
+
+static void
+set_defaults(struct gen_opts *o)
+{
+	static const uint8_t herald_mac[6] = {0x02, 0x70, 0x63,
+					      0x61, 0x70, 0x00};
+	static const uint8_t pub_mac[6] = {0x02, 0x00, 0x00, 0x01, 0x00, 0x01};
+	static const uint8_t sub_mac[6] = {0x02, 0x00, 0x00, 0x02, 0x00, 0x01};
+
+	memset(o, 0, sizeof(*o));
+	o->mode = GEN_MODE__COUNT;
+	o->seed = 1;
+	o->start_us = GEN_DEFAULT_START_US;
+	o->interval_us = 10;
+	o->mtu = 1500;
+	memcpy(o->herald.mac, herald_mac, 6);
+	o->herald.ip = 0xc6120001; /* 198.18.0.1 */
+	o->herald.port = HWP_DEFAULT_PORT;
+	memcpy(o->pub_base.mac, pub_mac, 6);
+	o->pub_base.ip = 0xc6120101; /* 198.18.1.1 */
+	o->pub_base.port = 50000;
+	memcpy(o->sub_base.mac, sub_mac, 6);
+	o->sub_base.ip = 0xc6120201; /* 198.18.2.1 */
+	o->sub_base.port = 40000;
+	o->publishers = 1;
+	o->publisher_id_base = 1;
+	o->messages = 100;
+	o->payload_min = 64;
+	o->payload_max = 64;
+	o->batch = 1;
+	o->first_pub_seq = 1;
+	o->malformed_ratio = 0.1;
+	o->subscribers = 1;
+	o->subscriber_id_base = 1;
+	o->expires = GEN_DEFAULT_EXPIRES;
+	o->count = 1;
+	o->rounds = 1;
+	o->repeat = 1;
+}
+
+static enum gen_mode
+parse_mode(const char *s)
+{
+	unsigned int m;
+
+	for (m = 0; m < GEN_MODE__COUNT; m++)
+		if (strcmp(s, mode_names[m]) == 0)
+			return (enum gen_mode)m;
+	usage_error("--mode: unknown mode '%s' (publish, subscribe, "
+		    "unsubscribe, heartbeat, nack, malformed, mix)",
+		    s);
+}
+
+static const struct opt_def *
+find_def(int id)
+{
+	unsigned int i;
+
+	for (i = 0; i < OPT_COUNT; i++)
+		if (opt_table[i].id == id)
+			return &opt_table[i];
+	return NULL;
+}
+
+/* Apply one option's value to o. */
+static void
+apply(struct gen_opts *o, int id, const char *arg)
+{
+	const char *n = find_def(id)->name;
+	int klen;
+
+	switch (id) {
+	case O_MODE: o->mode = parse_mode(arg); break;
+	case O_OUTPUT: o->output = arg; break;
+	case O_APPEND: o->append = true; break;
+	case O_MANIFEST: o->manifest = arg; break;
+	case O_QUIET: o->quiet = true; break;
+	case O_SEED: o->seed = parse_u64(n, arg, 0, UINT64_MAX); break;
+	case O_START_TIME: o->start_us = parse_time(n, arg); break;
+	case O_INTERVAL:
+		o->interval_us = parse_u64(n, arg, 0, 3600000000ULL);
+		break;
+	case O_MTU: o->mtu = (uint32_t)parse_u64(n, arg, 576, 65535); break;
+	case O_DST_MAC: parse_mac(n, arg, o->herald.mac); break;
+	case O_DST_IP: o->herald.ip = parse_ip(n, arg); break;
+	case O_DST_PORT:
+		o->herald.port = (uint16_t)parse_u64(n, arg, 1, 65535);
+		break;
+	case O_PUB_MAC: parse_mac(n, arg, o->pub_base.mac); break;
+	case O_PUB_IP: o->pub_base.ip = parse_ip(n, arg); break;
+	case O_PUB_PORT:
+		o->pub_base.port = (uint16_t)parse_u64(n, arg, 1, 65535);
+		break;
+	case O_SUB_MAC: parse_mac(n, arg, o->sub_base.mac); break;
+	case O_SUB_IP: o->sub_base.ip = parse_ip(n, arg); break;
+	case O_SUB_PORT:
+		o->sub_base.port = (uint16_t)parse_u64(n, arg, 1, 65535);
+		break;
+	case O_CHANNELS: {
+		uint64_t m = parse_u64(n, arg, 1, GEN_MAX_CHANNELS);
+		uint32_t cap = 0;
+		uint64_t ch;
+
+		for (ch = 1; ch <= m; ch++)
+			add_channel(o, ch, &cap);
+		break;
+	}
+	case O_CHANNEL_LIST: parse_channel_list(o, arg); break;
+	case O_CHANNEL_PATTERN:
+		if (strcmp(arg, "rr") == 0)
+			o->chan_random = false;
+		else if (strcmp(arg, "random") == 0)
+			o->chan_random = true;
+		else
+			usage_error("--%s: '%s' is neither rr nor random", n,
+				    arg);
+		break;
+	case O_PUBLISHERS:
+		o->publishers =
+			(uint32_t)parse_u64(n, arg, 1, GEN_MAX_ENDPOINTS);
+		break;
+	case O_PUBLISHER_ID_BASE:
+		o->publisher_id_base =
+			(uint32_t)parse_u64(n, arg, 1, UINT32_MAX);
+		break;
+	case O_MESSAGES:
+		o->messages = parse_u64(n, arg, 0, UINT64_MAX / 4);
+		break;
+	case O_PAYLOAD_SIZE:
+		o->payload_min =
+			(uint32_t)parse_u64(n, arg, 0, HWP_MAX_PAYLOAD);
+		o->payload_max = o->payload_min;
+		break;
+	case O_PAYLOAD_MIN:
+		o->payload_min =
+			(uint32_t)parse_u64(n, arg, 0, HWP_MAX_PAYLOAD);
+		break;
+	case O_PAYLOAD_MAX:
+		o->payload_max =
+			(uint32_t)parse_u64(n, arg, 0, HWP_MAX_PAYLOAD);
+		break;
+	case O_BATCH:
+		o->batch = (uint32_t)parse_u64(n, arg, 1,
+					       GEN_UDP_MAX / HWP_MIN_FRAME_LEN);
+		break;
+	case O_FIRST_PUB_SEQ:
+		o->first_pub_seq = parse_u64(n, arg, 1, UINT64_MAX / 2);
+		break;
+	case O_NO_START: o->no_start = true; break;
+	case O_DUP_EVERY:
+		o->dup_every = parse_u64(n, arg, 0, UINT64_MAX);
+		break;
+	case O_SKIP_EVERY:
+		o->skip_every = parse_u64(n, arg, 0, UINT64_MAX);
+		break;
+	case O_MALFORMED_RATIO: o->malformed_ratio = parse_ratio(n, arg); break;
+	case O_SUBSCRIBERS:
+		o->subscribers =
+			(uint32_t)parse_u64(n, arg, 1, GEN_MAX_ENDPOINTS);
+		break;
+	case O_SUBSCRIBER_ID_BASE:
+		o->subscriber_id_base =
+			(uint32_t)parse_u64(n, arg, 1, UINT32_MAX);
+		break;
+	case O_KEY:
+		klen = hwp_key_from_hex(arg, o->key, sizeof(o->key));
+		if (klen < 0)
+			usage_error("--key: expected 16 to 64 bytes as hex "
+				    "(32 to 128 hex digits)");
+		o->key_len = (size_t)klen;
+		break;
+	case O_EXPIRES: o->expires = parse_u64(n, arg, 0, UINT64_MAX); break;
+	case O_EXPIRED: o->expired = true; break;
+	case O_BAD_TOKEN: o->bad_token = true; break;
+	case O_FROM_SEQ: o->from_seq = parse_u64(n, arg, 0, UINT64_MAX); break;
+	case O_COUNT:
+		o->count = (uint32_t)parse_u64(n, arg, 1, HWP_NACK_MAX_COUNT);
+		break;
+	case O_ROUNDS:
+		o->rounds = (uint32_t)parse_u64(n, arg, 1, 1000000);
+		break;
+	case O_HB_CHANNELS: o->hb_channels = true; break;
+	case O_REPEAT:
+		o->repeat = (uint32_t)parse_u64(n, arg, 1, 1000000);
+		break;
+	default: usage_error("internal: unhandled option %d", id);
+	}
+}
+
+/* Cross-option rules, once every flag is known. */
+static void
+check(struct gen_opts *o, const bool *seen)
+{
+	unsigned int mbit = 1u << o->mode;
+	unsigned int i;
+
+	for (i = 0; i < OPT_COUNT; i++)
+		if (seen[opt_table[i].id] && (opt_table[i].modes & mbit) == 0)
+			usage_error("--%s is not used by mode %s",
+				    opt_table[i].name, gen_mode_str(o->mode));
+	if (seen[O_CHANNELS] && seen[O_CHANNEL_LIST])
+		usage_error("--channels and --channel-list are exclusive");
+	if (seen[O_PAYLOAD_SIZE] &&
+	    (seen[O_PAYLOAD_MIN] || seen[O_PAYLOAD_MAX]))
+		usage_error(
+			"--payload-size excludes --payload-min/--payload-max");
+	if (seen[O_PAYLOAD_MIN] != seen[O_PAYLOAD_MAX])
+		usage_error("--payload-min and --payload-max go together");
+	if (o->payload_min > o->payload_max)
+		usage_error("--payload-min %u is above --payload-max %u",
+			    o->payload_min, o->payload_max);
+	if (GEN_IP4_HLEN + GEN_UDP_HLEN + HWP_PUBLISH_LEN + o->payload_max >
+	    o->mtu)
+		usage_error("--mtu %u cannot hold one frame with a %u-byte "
+			    "payload",
+			    o->mtu, o->payload_max);
+	if (seen[O_EXPIRES] && seen[O_EXPIRED])
+		usage_error("--expires and --expired are exclusive");
+	if (o->expired)
+		o->expires = GEN_EXPIRED_EXPIRES;
+	if ((uint64_t)o->publisher_id_base + o->publishers - 1 > UINT32_MAX)
+		usage_error("publisher ids overflow 32 bits");
+	if ((uint64_t)o->subscriber_id_base + o->subscribers - 1 > UINT32_MAX)
+		usage_error("subscriber ids overflow 32 bits");
+	if (o->mode == GEN_MODE_NACK) {
+		if (!seen[O_FROM_SEQ])
+			o->from_seq = 1;
+		if (o->from_seq == 0)
+			usage_error("--from-seq: a NACK needs from_seq >= 1");
+	}
+}
+
+void
+gen_opts_parse(struct gen_opts *o, int argc, char **argv)
+{
+	struct option longopts[OPT_COUNT + 1];
+	bool seen[O__LAST] = {false};
+	unsigned int i;
+	int c;
+
+	set_defaults(o);
+	if (hwp_key_from_hex(GEN_DEFAULT_KEY, o->key, sizeof(o->key)) < 0)
+		usage_error("internal: bad default key");
+	o->key_len = 32;
+	for (i = 0; i < OPT_COUNT; i++) {
+		longopts[i].name = opt_table[i].name;
+		longopts[i].has_arg = opt_table[i].has_arg;
+		longopts[i].flag = NULL;
+		longopts[i].val = opt_table[i].id;
+	}
+	memset(&longopts[OPT_COUNT], 0, sizeof(longopts[0]));
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:m:hq", longopts, NULL)) != -1) {
+		if (c == '?') {
+			if (optopt != 0)
+				usage_error("unknown option '-%c'", optopt);
+			usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+		if (c == ':')
+			usage_error("option '%s' needs a value",
+				    argv[optind - 1]);
+		if (c == O_HELP)
+			help();
+		if (seen[c])
+			usage_error("--%s given twice", find_def(c)->name);
+		seen[c] = true;
+		apply(o, c, optarg);
+	}
+	if (optind < argc)
+		usage_error("unexpected argument '%s'", argv[optind]);
+	if (o->mode == GEN_MODE__COUNT)
+		usage_error("--mode is required");
+	if (o->output == NULL)
+		usage_error("-o/--output is required");
+	if (o->nchannels == 0) {
+		uint32_t cap = 0;
+
+		add_channel(o, 1, &cap);
+	}
+	check(o, seen);
+}
+
+void
+gen_opts_free(struct gen_opts *o)
+{
+	free(o->channels);
+	o->channels = NULL;
+}
