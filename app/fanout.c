@@ -104,6 +104,8 @@ linearize(struct herald_worker *w, struct rte_mbuf *h)
 		if (src != NULL) {
 			if (src != dst)
 				memcpy(dst, src, h->pkt_len);
+			l->ol_flags |= h->ol_flags & RTE_MBUF_F_TX_OFFLOAD_MASK;
+			l->tx_offload = h->tx_offload;
 			w->cnt.c[CNT_deliveries_linearized]++;
 		} else {
 			rte_pktmbuf_free(l);
@@ -119,19 +121,25 @@ build_one(struct herald_worker *w, struct rte_mbuf *h,
 	  const struct subtab_member *mb, const uint8_t *deliver_hdr,
 	  struct rte_mbuf *payload, uint16_t payload_len, uint32_t body_sum)
 {
+	const struct herald_port *port = &herald.ports[mb->egress_port];
 	uint8_t *p = rte_pktmbuf_mtod(h, uint8_t *);
 
 	rte_memcpy(p, mb->hdr, HERALD_L2L4_LEN);
 	rte_memcpy(p + HERALD_L2L4_LEN, deliver_hdr, HWP_DELIVER_LEN);
-	herald_udp_finish(p, mb->csum_ip, mb->csum_udp,
-			  (uint16_t)(HWP_DELIVER_LEN + payload_len), body_sum);
+	if (unlikely(port->csum_offload))
+		herald_udp_finish_offload(
+			h, p, (uint16_t)(HWP_DELIVER_LEN + payload_len));
+	else
+		herald_udp_finish(p, mb->csum_ip, mb->csum_udp,
+				  (uint16_t)(HWP_DELIVER_LEN + payload_len),
+				  body_sum);
 	h->data_len = DELIVER_HDRS_LEN;
 	h->pkt_len = DELIVER_HDRS_LEN + payload_len;
 	if (payload_len != 0) {
 		h->next = payload;
 		h->nb_segs = 2;
 	}
-	if (unlikely(!herald.ports[mb->egress_port].multi_seg_tx)) {
+	if (unlikely(!port->multi_seg_tx)) {
 		h = linearize(w, h);
 		if (h == NULL) {
 			w->cnt.c[CNT_deliveries_nombuf]++;

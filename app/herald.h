@@ -55,6 +55,7 @@ struct herald_txbuf {
 struct herald_port {
 	uint16_t port_id;
 	bool multi_seg_tx;	   /* PMD chains segments on TX */
+	bool csum_offload;	   /* NIC fills IPv4 and UDP checksums */
 	struct rte_ether_addr mac; /* source MAC of what leaves this port */
 	char name[RTE_ETH_NAME_MAX_LEN];
 };

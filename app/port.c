@@ -100,6 +100,15 @@ port_init(uint16_t port)
 		strncmp(info.driver_name, "net_pcap", 8) == 0 ||
 		strncmp(info.driver_name, "net_null", 8) == 0 ||
 		strncmp(info.driver_name, "net_ring", 8) == 0;
+	/* With offload the NIC sums each replica's payload itself; without,
+	 * the payload is summed once per message and folded per replica. */
+	if ((info.tx_offload_capa &
+	     (RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM)) ==
+	    (RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM)) {
+		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_IPV4_CKSUM |
+					RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
+		hp->csum_offload = true;
+	}
 	if (nq > 1) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf =

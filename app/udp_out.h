@@ -14,6 +14,7 @@
 #include <rte_byteorder.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
+#include <rte_mbuf.h>
 #include <rte_udp.h>
 
 #define HERALD_L2L4_LEN                                                        \
@@ -66,6 +67,30 @@ herald_udp_finish(uint8_t *pkt, uint32_t csum_ip, uint32_t csum_udp,
 	udp->dgram_len = udp_len_be;
 	ck = (uint16_t)~herald_csum_fold(csum_udp + 2u * udp_len_be + body_sum);
 	udp->dgram_cksum = ck == 0 ? 0xffff : ck;
+}
+
+/*
+ * Same as herald_udp_finish but leaves the checksums to the NIC: IPv4
+ * checksum 0, UDP checksum = pseudo-header sum, offload flags set.
+ */
+static inline void
+herald_udp_finish_offload(struct rte_mbuf *m, uint8_t *pkt,
+			  uint16_t udp_payload_len)
+{
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(pkt + HERALD_IP_OFF);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(pkt + HERALD_UDP_OFF);
+
+	ip->total_length = rte_cpu_to_be_16(
+		(uint16_t)(sizeof(struct rte_ipv4_hdr) +
+			   sizeof(struct rte_udp_hdr) + udp_payload_len));
+	ip->hdr_checksum = 0;
+	udp->dgram_len = rte_cpu_to_be_16(
+		(uint16_t)(sizeof(struct rte_udp_hdr) + udp_payload_len));
+	m->l2_len = sizeof(struct rte_ether_hdr);
+	m->l3_len = sizeof(struct rte_ipv4_hdr);
+	m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM |
+		       RTE_MBUF_F_TX_UDP_CKSUM;
+	udp->dgram_cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
 }
 
 #endif /* HERALD_UDP_OUT_H */
