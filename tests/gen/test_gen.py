@@ -363,6 +363,14 @@ def case_publish_anomalies(env):
     check(ids == [500, 501], "publisher ids %s" % ids)
     acc = sum(c["expected_accepted"] for c in man["channels"])
     check(acc < 60, "gaps must make Herald drop frames (%d)" % acc)
+    # A duplicate too large to share its original's datagram follows
+    # alone, from the same publisher.
+    pcap, man = env.gen_file("--mode", "publish", "--payload-size", "1400",
+                             "--publishers", "2", "--messages", "6",
+                             "--duplicate-every", "2")
+    all_ok(env, pcap)
+    pkts, _, _ = publish_model(env, pcap, man, 1)
+    check(man["duplicates"] == 3 and len(pkts) == 9, "big duplicates")
     # --no-start continues an existing session.
     pcap, man = env.gen_file("--mode", "publish", "--no-start",
                              "--first-pub-seq", "41", "--messages", "10")

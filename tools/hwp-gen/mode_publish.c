@@ -40,6 +40,10 @@ struct pub_run {
 	struct pending next;
 	uint64_t msg; /* messages placed so far */
 	uint64_t duplicates;
+	/* A duplicate too big to share its original's datagram goes alone
+	 * in the next one from the same publisher. */
+	size_t dup_len;
+	uint8_t dup_frame[HWP_MAX_FRAME_LEN];
 	uint64_t skipped;
 	struct gen_fault_stats faults;
 	uint32_t fault_round;
@@ -88,8 +92,10 @@ is_nth(uint64_t every, uint64_t ordinal)
 
 /*
  * Place the pending message as a frame of publisher p at buf + off.
- * Returns the bytes added (frame plus its duplicate) or 0 if the
- * message does not fit in the datagram budget.
+ * A duplicate follows its original in the same datagram; only when the
+ * pair cannot share even an empty datagram does the duplicate wait in
+ * r->dup_frame for a datagram of its own. Returns the bytes added, or 0
+ * if the message belongs in the next datagram.
  */
 static size_t
 place_message(struct pub_run *r, uint32_t p, uint8_t *buf, size_t off,
@@ -100,11 +106,13 @@ place_message(struct pub_run *r, uint32_t p, uint8_t *buf, size_t off,
 	uint64_t ordinal = r->msg + 1;
 	bool dup = is_nth(o->dup_every, ordinal);
 	size_t flen = HWP_PUBLISH_LEN + r->next.size;
+	bool dup_inline = dup && 2 * flen <= budget;
 	struct hwp_publish f;
 	uint8_t flags = 0;
+	uint8_t *frame = buf + off;
 	int n;
 
-	if (off + flen * (dup ? 2 : 1) > budget)
+	if (off + flen * (dup_inline ? 2 : 1) > budget)
 		return 0;
 	if (ps->sent_first && is_nth(o->skip_every, ordinal)) {
 		ps->next_seq++;
@@ -117,7 +125,7 @@ place_message(struct pub_run *r, uint32_t p, uint8_t *buf, size_t off,
 	f.pub_seq = ps->next_seq++;
 	gen_payload_fill(r->payload, r->next.size, o->seed, f.channel,
 			 f.publisher, f.pub_seq);
-	n = hwp_encode_publish(buf + off, budget - off, flags, &f, r->payload,
+	n = hwp_encode_publish(frame, budget - off, flags, &f, r->payload,
 			       r->next.size);
 	if (n < 0)
 		return 0;
@@ -127,17 +135,24 @@ place_message(struct pub_run *r, uint32_t p, uint8_t *buf, size_t off,
 	ps->messages++;
 	ps->last_seq = f.pub_seq;
 	ps->sent_first = true;
-	if (dup) {
-		/* START cleared: a resent START would re-open the session. */
-		memcpy(buf + off + flen, buf + off, flen);
-		buf[off + flen + HWP_OFF_FLAGS] &= (uint8_t)~HWP_F_START;
-		r->duplicates++;
-		r->g->frames++;
-	}
 	r->g->frames++;
 	r->next.valid = false;
 	r->msg++;
-	return flen * (dup ? 2 : 1);
+	if (!dup)
+		return flen;
+	r->duplicates++;
+	r->g->frames++;
+	if (!dup_inline) {
+		memcpy(r->dup_frame, frame, flen);
+		r->dup_len = flen;
+		frame = r->dup_frame;
+	} else {
+		memcpy(frame + flen, frame, flen);
+		frame += flen;
+	}
+	/* START cleared: a resent START would re-open the session. */
+	frame[HWP_OFF_FLAGS] &= (uint8_t)~HWP_F_START;
+	return dup_inline ? 2 * flen : flen;
 }
 
 /* One datagram of publisher p: as many messages as --batch and --mtu let. */
@@ -158,6 +173,8 @@ emit_datagram(struct pub_run *r, uint32_t p)
 		if (n == 0)
 			break;
 		off += n;
+		if (r->dup_len > 0)
+			break; /* its duplicate must come next */
 	}
 	if (off == 0) {
 		gen_err("internal: a message does not fit in --mtu");
@@ -165,7 +182,14 @@ emit_datagram(struct pub_run *r, uint32_t p)
 	}
 	gen_endpoint_nth(&o->pub_base, p, &src);
 	r->g->datagrams++;
-	return gen_emit_to_herald(r->g, &src, r->g->dgram, off);
+	if (gen_emit_to_herald(r->g, &src, r->g->dgram, off) != 0)
+		return -1;
+	if (r->dup_len == 0)
+		return 0;
+	r->g->datagrams++;
+	off = r->dup_len;
+	r->dup_len = 0;
+	return gen_emit_to_herald(r->g, &src, r->dup_frame, off);
 }
 
 /* mix: before each publish datagram, malformed ones with odds ratio. */

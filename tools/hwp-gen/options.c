@@ -34,6 +34,7 @@
 #define GEN_EXPIRED_EXPIRES  946684800ULL  /* 2000-01-01T00:00:00Z */
 #define GEN_MAX_CHANNELS     1000000u
 #define GEN_MAX_ENDPOINTS    1000000u
+#define HELP_COL	     28 /* column of the option descriptions in --help */
 
 enum opt_id {
 	O_MODE = 'm',
@@ -157,7 +158,8 @@ static const struct opt_def opt_table[] = {
 
 	{"Publish and mix", "publishers", required_argument, O_PUBLISHERS,
 	 MP | MM | MX, "N",
-	 "number of publishers, taking turns one datagram each (default 1)"},
+	 "number of publishers, taking turns one datagram each (default 1);\n"
+	 "malformed and mix rotate their senders over them"},
 	{NULL, "publisher-id-base", required_argument, O_PUBLISHER_ID_BASE,
 	 MP | MX, "N",
 	 "session id of publisher 0; publisher i uses N + i\n"
@@ -189,7 +191,8 @@ static const struct opt_def opt_table[] = {
 
 	{"Subscribers (subscribe, unsubscribe, heartbeat, nack)", "subscribers",
 	 required_argument, O_SUBSCRIBERS, MSESS | MM | MX, "N",
-	 "number of subscribers, each on every channel (default 1)"},
+	 "number of subscribers, each on every channel (default 1);\n"
+	 "malformed and mix rotate their senders over them"},
 	{NULL, "subscriber-id-base", required_argument, O_SUBSCRIBER_ID_BASE,
 	 MSESS, "N",
 	 "session id of subscriber 0; subscriber i uses N + i\n"
@@ -238,8 +241,8 @@ gen_mode_str(enum gen_mode mode)
 	return mode_names[mode];
 }
 
-static void __attribute__((noreturn)) usage_error(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+static void usage_error(const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 1, 2)));
 
 static void
 usage_error(const char *fmt, ...)
@@ -254,20 +257,39 @@ usage_error(const char *fmt, ...)
 	exit(GEN_EXIT_USAGE);
 }
 
+/* Word-wrap a help text into the column right of the option names. */
 static void
 print_help_text(FILE *f, const char *text)
 {
-	const char *nl;
+	const int width = 79 - HELP_COL;
+	int col = 0;
 
-	/* Continuation lines of a help text align under its first line. */
-	while ((nl = strchr(text, '\n')) != NULL) {
-		fprintf(f, "%.*s\n%30s", (int)(nl - text), text, "");
-		text = nl + 1;
+	while (*text != '\0') {
+		size_t n;
+
+		while (*text == ' ' || *text == '\n')
+			text++;
+		n = strcspn(text, " \n");
+		if (n == 0)
+			break;
+		if (col > 0 && col + 1 + (int)n > width) {
+			fprintf(f, "\n%*s", HELP_COL, "");
+			col = 0;
+		} else if (col > 0) {
+			fputc(' ', f);
+			col++;
+		}
+		fprintf(f, "%.*s", (int)n, text);
+		col += (int)n;
+		text += n;
 	}
-	fprintf(f, "%s\n", text);
+	fputc('\n', f);
 }
 
-static void __attribute__((noreturn)) help(void)
+static void help(void) __attribute__((noreturn));
+
+static void
+help(void)
 {
 	FILE *f = stdout;
 	unsigned int i;
@@ -302,10 +324,10 @@ static void __attribute__((noreturn)) help(void)
 		snprintf(lhs, sizeof(lhs), "--%s%s%s", d->name,
 			 d->arg != NULL ? " " : "",
 			 d->arg != NULL ? d->arg : "");
-		if (strlen(lhs) > 26)
-			fprintf(f, "  %s\n%30s", lhs, "");
+		if (strlen(lhs) > HELP_COL - 4)
+			fprintf(f, "  %s\n%*s", lhs, HELP_COL, "");
 		else
-			fprintf(f, "  %-26s  ", lhs);
+			fprintf(f, "  %-*s  ", HELP_COL - 4, lhs);
 		print_help_text(f, d->help);
 	}
 	fputs("\n"
@@ -318,7 +340,12 @@ static void __attribute__((noreturn)) help(void)
 	      "expected_acked_seq}]; subscribe/unsubscribe: subscriptions\n"
 	      "[{subscriber, channel, addr, port, from_seq, expires,\n"
 	      "expect}]; malformed/mix: packets [{index, kind, reason, hwp}]\n"
-	      "(mix lists only the malformed ones) and totals per reason.\n"
+	      "(mix lists only the malformed ones) and totals per reason;\n"
+	      "heartbeat/nack: subscribers [{subscriber, addr, port,\n"
+	      "frames}]. expected_* apply Herald's session rules to the\n"
+	      "capture alone (with --no-start: a session already at\n"
+	      "first_pub_seq - 1); expect compares expires with the\n"
+	      "capture's start time.\n"
 	      "\n"
 	      "PUBLISH payload: channel(8) publisher(4) pub_seq(8) seed(8),\n"
 	      "big-endian, then a splitmix64 stream from the state\n"
