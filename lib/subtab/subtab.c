@@ -574,8 +574,11 @@ subtab_walk(const struct subtab *t, subtab_walk_cb cb, void *arg)
 void
 subtab_get_stats(const struct subtab *t, struct subtab_stats *s)
 {
-	const struct subtab_stats *st = &t->st;
+	const struct subtab_stats *st;
 
+	if (t == NULL || s == NULL)
+		return;
+	st = &t->st;
 	s->channels = __atomic_load_n(&st->channels, __ATOMIC_RELAXED);
 	s->members = __atomic_load_n(&st->members, __ATOMIC_RELAXED);
 	s->adds = __atomic_load_n(&st->adds, __ATOMIC_RELAXED);
@@ -589,6 +592,8 @@ subtab_get_stats(const struct subtab *t, struct subtab_stats *s)
 void
 subtab_set_free_hook(struct subtab *t, subtab_free_hook_t fn, void *arg)
 {
+	if (t == NULL)
+		return;
 	t->free_hook = fn;
 	t->free_hook_arg = arg;
 }

@@ -55,7 +55,7 @@ eal_up(void)
 		"test_subtab",
 		"--no-huge",
 		"-m",
-		"256",
+		"64",
 		prefix,
 		"-l",
 		"0-1",
@@ -762,8 +762,8 @@ Test(subtab, reclaim_all_waits_for_reader)
 #define ST_CHANNELS 8
 #define ST_MEMBERS  12
 #define ST_SUBS	    20 /* subscriber ids drawn from 1..ST_SUBS */
-#define ST_SECONDS  3
-#define ST_MAX_OPS  400000
+#define ST_SECONDS  2
+#define ST_MAX_OPS  3000000
 
 struct stress {
 	/* Reader -> writer: the array the reader is inside, if any. */
