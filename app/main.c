@@ -30,6 +30,7 @@
 #include "stats.h"
 #include "subscriptions.h"
 #include "worker.h"
+#include "xdp.h"
 
 struct herald herald;
 
@@ -193,7 +194,7 @@ setup(const struct app_opts *o)
 	}
 	if (herald_mempools_init() < 0 || herald_subscriptions_init() < 0 ||
 	    herald_allow_init() < 0 || herald_workers_init() < 0 ||
-	    herald_ports_init() < 0)
+	    herald_ports_init() < 0 || herald_xdp_ports_init() < 0)
 		return 1;
 	return 0;
 }
@@ -233,6 +234,7 @@ teardown(const struct app_opts *o, int rc)
 	ok = herald_stats_conserved(&t, true, stderr);
 	herald_stats_snapshot_ports();
 	herald_ports_close();
+	herald_xdp_ports_close();
 	ok &= herald_stats_mempools_ok(stderr);
 	if (o->stats_json != NULL && herald_stats_write_json(o->stats_json) < 0)
 		rc = rc ? rc : 1;
@@ -273,6 +275,7 @@ main(int argc, char **argv)
 	rc = setup(&o);
 	if (rc != 0) {
 		herald_ports_close();
+		herald_xdp_ports_close();
 		herald_workers_free();
 		herald_subscriptions_free();
 		herald_allow_free();
