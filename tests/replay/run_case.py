@@ -20,6 +20,11 @@ The runner builds the input, runs herald on net_pcap, then checks:
     seq, payload and timestamp of the PUBLISH, PUBACK acked_seq and credit;
   * the model's counters against herald's, then the case's own counters
     and per-subscriber expectations.
+Herald runs a copy of the command file with a 'show stats' after every
+'pause at N', so the runner can check that herald really paused at N
+packets (and, with per_packet_reasons, which counter each packet moved).
+The model assumes one worker lcore (-l 0-1): commands before the first
+'pause at' apply before packet 0, those after 'pause at N' before packet N.
 Any failure prints a precise message and exits 1.
 """
 
@@ -66,7 +71,7 @@ EXPECT_KEYS = {
     "runs",  # 2: run twice, output packet bytes must be identical
     "counters",  # {"group.name": value} exact JSON values
     "subscribers",  # [{channel, subscriber ("*" = all), count|seqs}]
-    "publishers",  # [{publisher, last_acked}] last PUBACK per publisher
+    "publishers",  # [{publisher, port?, acked | last_acked | none}]
     "output_packets",  # exact number of packets herald sent
     "per_packet_reasons",  # pause after every packet, attribute counters
     "slots_min",  # at least this many distinct slots carry messages
@@ -306,6 +311,15 @@ class Model:
         self.seq_at = {}  # packet index -> {channel: last seq} snapshot
         self.members_at = {}  # (index, changes applied) -> {channel: n}
         self.sub_ids = {}  # (channel, subscriber) -> set of endpoints
+
+    def per_endpoint(self):
+        """{(channel, ip, port): [seq, ...]} the model delivers, one entry
+        per subscription (two ids on one endpoint get two copies)."""
+        out = {}
+        for (channel, seq) in sorted(self.recipients):
+            for ip, port, _mac in self.recipients[(channel, seq)]:
+                out.setdefault((channel, ip, port), []).append(seq)
+        return out
 
     def count(self, key, n=1):
         self.cnt[key] = self.cnt.get(key, 0) + n
@@ -761,11 +775,12 @@ def received(parsed):
 
 def check_subscribers(expect, parsed, model):
     got = received(parsed)
-    for key, seqs in got.items():
-        if seqs != sorted(set(seqs)):
+    want = model.per_endpoint()
+    for key in sorted(set(got) | set(want)):
+        if got.get(key, []) != want.get(key, []):
             fail(f"channel {key[0]} at {ip_str(key[1])}:{key[2]}: seqs "
-                 f"{short(seqs)} not strictly increasing (duplicate or "
-                 "reordered)")
+                 f"{short(got.get(key, []))}, model "
+                 f"{short(want.get(key, []))}")
     for e in expect.get("subscribers", []):
         ch, sub = e["channel"], e["subscriber"]
         ids = ([s for (c, s) in model.sub_ids if c == ch]
@@ -775,9 +790,10 @@ def check_subscribers(expect, parsed, model):
                  "subscriber in the command file")
         for s in ids:
             eps = model.sub_ids.get((ch, s), set())
-            if len(eps) != 1:
-                fail(f"subscriber {s} of channel {ch} maps to endpoints "
-                     f"{eps}: the case must give it exactly one")
+            if len(eps) != 1 or any(o != s and eps & e for (c, o), e
+                                    in model.sub_ids.items() if c == ch):
+                fail(f"subscriber {s} of channel {ch}: endpoints {eps}; "
+                     "an expectation needs one endpoint of its own")
             ip, port = next(iter(eps))
             seqs = got.get((ch, ip, port), [])
             where = f"channel {ch} subscriber {s} ({ip_str(ip)}:{port})"
@@ -841,27 +857,31 @@ PAUSED_RE = re.compile(r"^paused at (\d+) packets$")
 CHANNEL_RE = re.compile(r"^channel (\d+): slot (\d+), owner lcore (\d+), "
                         r"last seq (\d+)$")
 MEMBERS_RE = re.compile(r"^(\d+) subscriber\(s\)$")
+STATS_HDR = "######## Herald stats"
 GROUP = {"frame": "frames", "non-hwp": "nonhwp", "invalid": "invalid"}
 
 
 def stdout_snapshots(stdout):
-    """'show stats' groups and 'show channel' lines by pause point."""
-    at, stats, chans = 0, {}, []
+    """The first 'show stats' after each pause point (the one the runner
+    inserted), and every 'show channel' answer, keyed by pause point."""
+    at, stats, chans, blocks = 0, {}, [], 0
     for line in stdout.splitlines():
         m = PAUSED_RE.match(line.strip())
         if m:
-            at = int(m.group(1))
+            at, blocks = int(m.group(1)), 0
             stats.setdefault(at, {})
             continue
-        m = RX_RE.match(line)
-        if m:
-            stats.setdefault(at, {})["counters.rx_packets"] = int(
-                m.group(1))
+        if STATS_HDR in line:
+            blocks += 1
             continue
-        m = SHOW_RE.match(line)
-        if m:
+        m = RX_RE.match(line) or SHOW_RE.match(line)
+        if m and blocks == 1:
             snap = stats.setdefault(at, {})
-            snap[GROUP[m.group(1)] + "." + m.group(2)] = int(m.group(3))
+            if len(m.groups()) == 1:
+                snap["counters.rx_packets"] = int(m.group(1))
+            else:
+                snap[GROUP[m.group(1)] + "." + m.group(2)] = int(
+                    m.group(3))
             continue
         m = CHANNEL_RE.match(line.strip())
         if m:
