@@ -202,19 +202,27 @@ def publish_fields(frame):
 # ------------------------------------------------------------ case files
 
 def read_gen_lines(case_dir):
-    lines = []
+    """hwp-gen argument lists, and runner edits ('@EDIT INDEXES' lines)."""
+    lines, edits = [], {}
     with open(os.path.join(case_dir, "gen.args")) as f:
         for raw in f:
             raw = raw.strip()
-            if raw and not raw.startswith("#"):
+            if raw.startswith("@"):
+                name, _, idx = raw[1:].partition(" ")
+                if name not in EDITS:
+                    fail(f"gen.args: unknown edit '@{name}'")
+                for i in parse_seqs(idx):
+                    edits[i] = name
+            elif raw and not raw.startswith("#"):
                 lines.append(shlex.split(raw))
     if not lines:
         fail("gen.args holds no hwp-gen invocation")
-    return lines
+    return lines, edits
 
 
-def build_input(gen, lines, work):
-    """Run hwp-gen for each line; return (pcap path, [(args, manifest)])."""
+def build_input(gen, lines, edits, work):
+    """Run hwp-gen for each line, then apply the edits to the capture.
+    Returns (pcap path, [(args, manifest)])."""
     pcap = os.path.join(work, "input.pcap")
     runs = []
     for k, args in enumerate(lines):
@@ -228,7 +236,72 @@ def build_input(gen, lines, work):
                  f"{r.stderr}")
         with open(man) as f:
             runs.append((args, json.load(f)))
+    if edits:
+        pkts = read_pcap(pcap)
+        for i, name in edits.items():
+            if i >= len(pkts) or parse_udp4(pkts[i][1]) is None:
+                fail(f"gen.args: @{name} {i}: no such UDP packet")
+            pkts[i] = (pkts[i][0], EDITS[name][0](pkts[i][1]))
+        write_pcap(pcap, pkts)
     return pcap, runs
+
+
+def write_pcap(path, pkts):
+    """Write [(timestamp_ns, bytes)] as an Ethernet pcap (microseconds)."""
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        for ts, pkt in pkts:
+            f.write(struct.pack("<IIII", ts // 10**9, ts % 10**9 // 1000,
+                                len(pkt), len(pkt)))
+            f.write(pkt)
+
+
+def fix_ip_checksum(b):
+    b[24:26] = b"\0\0"
+    b[24:26] = struct.pack("!H", 0xFFFF - csum_fold(bytes(b[14:34])))
+
+
+def edit_udp_checksum_bad(pkt):
+    b = bytearray(pkt)
+    b[40] ^= 0x55
+    if b[40:42] == b"\0\0":
+        b[41] = 1
+    return bytes(b)
+
+
+def edit_udp_checksum_zero(pkt):
+    return pkt[:40] + b"\0\0" + pkt[42:]
+
+
+def edit_ip_length_long(pkt):
+    b = bytearray(pkt)
+    b[16:18] = struct.pack("!H", struct.unpack("!H", pkt[16:18])[0] + 1)
+    fix_ip_checksum(b)
+    return bytes(b)
+
+
+def edit_udp_length_short(pkt):
+    b = bytearray(pkt)
+    b[38:40] = struct.pack("!H", struct.unpack("!H", pkt[38:40])[0] - 1)
+    return bytes(b)
+
+
+def edit_pad(pkt):
+    return pkt + bytes(18)  # Ethernet trailer: IPv4 total length unchanged
+
+
+# Runner edits of generated packets: (function, herald's reason with UDP
+# checksum verification, reason without; None = still a valid datagram).
+EDITS = {
+    "udp-checksum-bad": (edit_udp_checksum_bad, "nonhwp.bad_udp_checksum",
+                         None),
+    "udp-checksum-zero": (edit_udp_checksum_zero, None, None),
+    "ip-length-long": (edit_ip_length_long, "nonhwp.bad_ip_length",
+                       "nonhwp.bad_ip_length"),
+    "udp-length-short": (edit_udp_length_short, "nonhwp.bad_udp_length",
+                         "nonhwp.bad_udp_length"),
+    "pad": (edit_pad, None, None),
+}
 
 
 def load_config(path):
@@ -256,6 +329,8 @@ def load_config(path):
         "src_mac": get("herald", "mac", PORT_MAC).lower(),
         "next_hop_mac": nh.lower() or None,
         "credit": int(get("herald", "publisher_credit", "256"), 0),
+        "verify_udp": get("herald", "verify_udp_checksum", "yes") in (
+            "yes", "true", "1"),
         "allow": nets,
     }
 
@@ -446,9 +521,14 @@ class Model:
         self.cnt["counters.tx_packets"] = tx
 
 
-def malformed_index(runs):
-    """{packet index: 'nonhwp.x' or 'invalid.y'} from the manifests."""
+def malformed_index(runs, edits=None, verify_udp=True):
+    """{packet index: 'nonhwp.x' or 'invalid.y'} from the manifests and
+    the runner's edits."""
     out = {}
+    for i, name in (edits or {}).items():
+        reason = EDITS[name][1 if verify_udp else 2]
+        if reason is not None:
+            out[i] = reason
     for _args, man in runs:
         for p in man.get("packets", []):
             if p["hwp"]:
@@ -917,15 +997,19 @@ def check_show_channel(chans, model, shows):
 
 
 def herald_commands(case_cmd, per_packet, n, work):
-    """The command file herald runs: the case's (or, for per-packet
-    cases, one 'pause at k' per input packet), with a 'show stats' after
-    every 'pause at' so the runner can check where herald really paused."""
-    if per_packet:
-        lines = [f"pause at {k}\n" for k in range(1, n + 1)]
-    elif case_cmd is not None:
+    """The command file herald runs: the case's (for per-packet cases
+    followed by one 'pause at k' per input packet), with a 'show stats'
+    after every 'pause at' so the runner can check where herald really
+    paused."""
+    lines = []
+    if case_cmd is not None:
         with open(case_cmd) as f:
             lines = f.readlines()
-    else:
+    if per_packet:
+        if any(t[:2] == ["pause", "at"] for t in map(str.split, lines)):
+            fail("per_packet_reasons: the case's commands may not pause")
+        lines += [f"pause at {k}\n" for k in range(1, n + 1)]
+    if not lines:
         return None
     path = os.path.join(work, "commands")
     with open(path, "w") as f:
@@ -1018,7 +1102,8 @@ def judge(expect, res, ctx):
 
 
 def prepare(args, case_dir, work, expect):
-    pcap, runs = build_input(args.gen, read_gen_lines(case_dir), work)
+    lines, edits = read_gen_lines(case_dir)
+    pcap, runs = build_input(args.gen, lines, edits, work)
     inputs = read_pcap(pcap)
     cmd_file = os.path.join(case_dir, "commands")
     if not os.path.exists(cmd_file):
@@ -1031,7 +1116,7 @@ def prepare(args, case_dir, work, expect):
     ctx = {"runs": runs, "inputs": inputs, "cmd_file": cmd_file}
     if expect.get("exit_code", 0) == 0:
         cfg = load_config(os.path.join(case_dir, "herald.ini"))
-        malformed = malformed_index(runs)
+        malformed = malformed_index(runs, edits, cfg["verify_udp"])
         changes, pauses, shows = timeline(read_commands(cmd_file),
                                           cfg["next_hop_mac"])
         ctx.update(cfg=cfg, malformed=malformed, changes=changes,

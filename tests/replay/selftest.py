@@ -21,15 +21,6 @@ import run_case as rc  # noqa: E402
 T_DELIVER, T_PUBACK = rc.T_DELIVER, rc.T_PUBACK
 
 
-def write_pcap(path, pkts):
-    with open(path, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-        for ts, pkt in pkts:
-            f.write(struct.pack("<IIII", ts // 10**9, ts % 10**9 // 1000,
-                                len(pkt), len(pkt)))
-            f.write(pkt)
-
-
 def fix_checksums(pkt):
     """Recompute the IPv4 and UDP checksums after an edit."""
     b = bytearray(pkt)
@@ -181,7 +172,7 @@ def expect_failure(name, want, fn):
 
 def judge_with(expect, res, ctx, pkts, work):
     path = os.path.join(work, "mutated.pcap")
-    write_pcap(path, pkts)
+    rc.write_pcap(path, pkts)
     mres = dict(res, out=path)
     rc.judge(expect, mres, ctx)
 
