@@ -331,13 +331,16 @@ struct cmd_pause_result {
 	uint64_t packets;
 };
 
+/* Every worker ended an iteration idle at the limit set by generation
+ * gen[i], with everything it received sent. */
 static bool
-all_paused(void)
+all_paused(const uint64_t *gen)
 {
 	unsigned int i;
 
 	for (i = 0; i < herald.n_workers; i++)
-		if (!herald.workers[i]->paused)
+		if (__atomic_load_n(&herald.workers[i]->paused_gen,
+				    __ATOMIC_ACQUIRE) != gen[i])
 			return false;
 	return true;
 }
@@ -349,13 +352,16 @@ cmd_pause_parsed(void *parsed, struct cmdline *cl __rte_unused,
 	struct cmd_pause_result *r = parsed;
 	uint64_t deadline = rte_get_tsc_cycles() +
 			    rte_get_tsc_hz() / 1000 * PAUSE_TIMEOUT_MS;
+	uint64_t gen[HERALD_MAX_WORKERS];
 	unsigned int i;
 
 	for (i = 0; i < herald.n_workers; i++) {
-		herald.workers[i]->paused = false;
-		herald.workers[i]->pause_at = r->packets;
+		struct herald_worker *w = herald.workers[i];
+
+		w->pause_at = r->packets;
+		gen[i] = __atomic_add_fetch(&w->pause_gen, 1, __ATOMIC_RELEASE);
 	}
-	while (!all_paused()) {
+	while (!all_paused(gen)) {
 		if (herald.force_quit || rte_get_tsc_cycles() > deadline) {
 			cli_fail("pause at %s: not reached (input ended?)", "");
 			return;

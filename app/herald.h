@@ -86,6 +86,11 @@ struct herald_worker {
 
 	/* CLI "pause at": stop receiving once rx_packets reaches it. */
 	volatile uint64_t pause_at;
+	/* Handshake: the CLI bumps pause_gen after setting pause_at; the
+	 * worker copies the generation it read at the start of an iteration
+	 * into paused_gen once that iteration ends idle at the limit. */
+	volatile uint64_t pause_gen;
+	volatile uint64_t paused_gen;
 	volatile bool paused;
 
 	/* Current time for this burst (ns), from the clock. */

@@ -288,8 +288,12 @@ main(int argc, char **argv)
 		hold_workers();
 	launch_workers();
 	if (o.cmdline_file != NULL) {
-		if (herald_cli_run_file(o.cmdline_file) != 0)
+		/* A failed line: stop before any traffic flows on a state
+		 * the operator did not ask for. */
+		if (herald_cli_run_file(o.cmdline_file) != 0) {
 			rc = 2;
+			herald.force_quit = true;
+		}
 		herald_cli_resume_workers();
 	}
 	herald.run_start_tsc = rte_get_tsc_cycles();

@@ -12,6 +12,7 @@
 #include "stats.h"
 
 static struct herald_counters baseline;
+static struct rte_eth_stats port_baseline[HERALD_MAX_PORTS];
 
 struct rate {
 	uint64_t last;
@@ -38,9 +39,13 @@ herald_stats_clear(void)
 {
 	uint16_t port;
 
+	/* Baselines only: the JSON at exit stays absolute and consistent. */
 	herald_stats_totals(&baseline);
 	RTE_ETH_FOREACH_DEV(port)
-	rte_eth_stats_reset(port);
+	{
+		if (port < HERALD_MAX_PORTS)
+			rte_eth_stats_get(port, &port_baseline[port]);
+	}
 }
 
 static void
@@ -112,8 +117,17 @@ herald_stats_show_ports(FILE *f)
 
 	RTE_ETH_FOREACH_DEV(port)
 	{
-		if (rte_eth_stats_get(port, &s) != 0)
+		if (port >= HERALD_MAX_PORTS ||
+		    rte_eth_stats_get(port, &s) != 0)
 			continue;
+		s.ipackets -= port_baseline[port].ipackets;
+		s.imissed -= port_baseline[port].imissed;
+		s.ibytes -= port_baseline[port].ibytes;
+		s.ierrors -= port_baseline[port].ierrors;
+		s.rx_nombuf -= port_baseline[port].rx_nombuf;
+		s.opackets -= port_baseline[port].opackets;
+		s.oerrors -= port_baseline[port].oerrors;
+		s.obytes -= port_baseline[port].obytes;
 		fprintf(f, "  ######## port %u (%s) ########\n", port,
 			herald.ports[port].name);
 		fprintf(f,

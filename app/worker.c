@@ -42,6 +42,7 @@ herald_workers_init(void)
 		w->index = i;
 		w->lcore_id = lcore;
 		w->pause_at = UINT64_MAX;
+		w->paused_gen = UINT64_MAX;
 		snprintf(name, sizeof(name), "herald_handoff%u", i);
 		w->handoff = rte_ring_create(name, cfg->handoff_ring_size,
 					     socket, RING_F_SC_DEQ);
@@ -281,6 +282,7 @@ herald_worker_main(void *arg)
 	rte_rcu_qsbr_thread_online(herald.qsv, w->index);
 
 	while (!herald.force_quit) {
+		uint64_t gen = __atomic_load_n(&w->pause_gen, __ATOMIC_ACQUIRE);
 		unsigned int rx;
 
 		w->now_ns = herald_clock_system_ns();
@@ -293,6 +295,7 @@ herald_worker_main(void *arg)
 			if (!w->paused)
 				w->cnt.c[CNT_pauses]++;
 			w->paused = true;
+			__atomic_store_n(&w->paused_gen, gen, __ATOMIC_RELEASE);
 		} else {
 			w->paused = false;
 		}
