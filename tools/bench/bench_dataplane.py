@@ -649,6 +649,25 @@ def find_tools(args):
     return tools
 
 
+def describe_machine(tools):
+    """One line: CPU model, online CPUs, tree revision."""
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    here = os.path.dirname(os.path.abspath(__file__))
+    rev = subprocess.run(["git", "-C", here, "describe", "--always",
+                          "--dirty"], stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True).stdout.strip()
+    return "%s, %d CPUs online; tree %s; herald %s" % (
+        model, os.cpu_count() or 0, rev or "unknown", tools["herald"])
+
+
 def run_all(tools, setup, args):
     results = {"herald": {fo: [] for fo in args.fanouts},
                "txonly": [], "io": []}
@@ -672,6 +691,7 @@ def run_all(tools, setup, args):
 
 def write_json(path, args, setup, results, summary):
     doc = {
+        "machine": setup["machine"],
         "duration": args.duration, "runs": args.runs,
         "pcap_packets": setup["npkts"], "publishers": args.publishers,
         "payload_size": args.payload_size,
@@ -695,6 +715,8 @@ def main(argv):
                  "cmds": {fo: write_commands(work, fo)
                           for fo in set(args.fanouts) |
                           ({args.perf} if args.perf else set())}}
+        setup["machine"] = describe_machine(tools)
+        log("machine: %s" % setup["machine"])
         log("pcap: %d PUBLISH datagrams from %d publishers, %d-byte "
             "payloads; %d run(s) x %.1f s per configuration"
             % (npkts, args.publishers, args.payload_size, args.runs,
