@@ -135,6 +135,15 @@ def stop_child(proc, reader, sig=None):
     return proc.returncode
 
 
+def remove_runtime_dir(prefix):
+    """EAL leaves /var/run/dpdk/PREFIX (about 13 MB with --no-huge)."""
+    bases = ["/var/run/dpdk"]
+    if os.environ.get("XDG_RUNTIME_DIR"):
+        bases.append(os.path.join(os.environ["XDG_RUNTIME_DIR"], "dpdk"))
+    for base in bases:
+        shutil.rmtree(os.path.join(base, prefix), ignore_errors=True)
+
+
 def tail(text, lines=25):
     return "\n".join(text.splitlines()[-lines:])
 
@@ -294,8 +303,8 @@ def run_herald(tools, work, setup, fanout, duration, tag, perf=None):
     stats = os.path.join(work, "stats-%s.json" % tag)
     if os.path.exists(stats):
         os.unlink(stats)
-    argv = herald_argv(tools, "hbench%d_%s" % (os.getpid(), tag),
-                       setup["pcap"], setup["config"],
+    prefix = "hbench%d_%s" % (os.getpid(), tag)
+    argv = herald_argv(tools, prefix, setup["pcap"], setup["config"],
                        setup["cmds"][fanout], stats)
     proc = start_child(argv)
     reader = OutputReader(proc)
@@ -316,6 +325,7 @@ def run_herald(tools, work, setup, fanout, duration, tag, perf=None):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        remove_runtime_dir(prefix)
     if rc != 0:
         raise BenchError("herald (fan-out %d) exited %d:\n%s"
                          % (fanout, rc, tail(reader.text())))
@@ -439,8 +449,8 @@ class Testpmd:
 
 
 def run_testpmd(tools, setup, mode, duration, warmup, tag):
-    argv = testpmd_argv(tools, "hbench%d_%s" % (os.getpid(), tag), mode,
-                        setup["pcap"], setup["npkts"])
+    prefix = "hbench%d_%s" % (os.getpid(), tag)
+    argv = testpmd_argv(tools, prefix, mode, setup["pcap"], setup["npkts"])
     tp = Testpmd(argv)
     try:
         tp.wait_prompts(1, "start-up")
@@ -456,6 +466,7 @@ def run_testpmd(tools, setup, mode, duration, warmup, tag):
         rc = tp.quit()
     finally:
         tp.kill()
+        remove_runtime_dir(prefix)
     text = tp.reader.text()
     log_path = os.path.join(setup["work"], "testpmd-%s.log" % tag)
     with open(log_path, "w") as f:
@@ -640,10 +651,12 @@ def find_tools(args):
         "hwp-gen": os.path.join(args.build, "tools", "hwp-gen", "hwp-gen"),
         "testpmd": shutil.which(args.testpmd),
     }
+    hints = {"herald": "build it first", "hwp-gen": "build it first",
+             "testpmd": "install the Debian package dpdk"}
     for name, path in tools.items():
         if path is None or not os.access(path, os.X_OK):
-            raise BenchError("%s not found (%s): build first / install the "
-                             "Debian package dpdk" % (name, path))
+            raise BenchError("%s not found (%s): %s"
+                             % (name, path, hints[name]))
     if shutil.which("stdbuf") is None:
         raise BenchError("stdbuf (coreutils) not found")
     return tools
