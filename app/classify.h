@@ -16,6 +16,8 @@
 #include <rte_udp.h>
 
 #include "counters.h"
+#include "csum.h"
+#include "hwp_wire.h"
 
 struct herald_rx_info {
 	const uint8_t *payload; /* UDP payload */
@@ -24,7 +26,31 @@ struct herald_rx_info {
 	uint32_t src_ip;      /* host order */
 	uint16_t src_port;    /* host order */
 	const struct rte_ether_addr *src_mac;
+	/* Sum of the UDP payload after its first HWP_PUBLISH_LEN bytes (the
+	 * payload of a one-frame PUBLISH datagram), from the UDP check. */
+	uint64_t tail_sum;
+	bool has_tail_sum;
 };
+
+/* Verify the UDP checksum in software; fills ri->tail_sum on the way so
+ * the payload is summed once for both the check and the DELIVERs. */
+static inline bool
+herald_udp_cksum_ok(const struct rte_ipv4_hdr *ip,
+		    const struct rte_udp_hdr *udp, uint32_t udp_len,
+		    struct herald_rx_info *ri)
+{
+	uint32_t head =
+		RTE_MIN(udp_len, (uint32_t)(sizeof(*udp) + HWP_PUBLISH_LEN));
+	uint64_t sum;
+
+	sum = herald_csum_partial(&ip->src_addr, 8) +
+	      rte_cpu_to_be_16(IPPROTO_UDP) + udp->dgram_len;
+	sum += herald_csum_partial(udp, head);
+	ri->tail_sum = herald_csum_partial((const uint8_t *)udp + head,
+					   udp_len - head);
+	ri->has_tail_sum = true;
+	return herald_csum_fold64(sum + ri->tail_sum) == 0xffff;
+}
 
 static inline enum herald_nonhwp
 herald_classify(const struct rte_mbuf *m, uint32_t my_ip_be,
@@ -51,7 +77,8 @@ herald_classify(const struct rte_mbuf *m, uint32_t my_ip_be,
 	ihl = (uint32_t)(ip->version_ihl & 0xf) * 4;
 	if (unlikely(ihl < sizeof(*ip) || len < sizeof(*eth) + ihl))
 		return NONHWP_bad_ip_length;
-	if (unlikely(rte_raw_cksum(ip, ihl) != 0xffff))
+	if (unlikely(herald_csum_fold64(herald_csum_partial(ip, ihl)) !=
+		     0xffff))
 		return NONHWP_bad_ip_checksum;
 	ip_len = rte_be_to_cpu_16(ip->total_length);
 	if (unlikely(ip_len < ihl || ip_len > len - sizeof(*eth)))
@@ -75,10 +102,11 @@ herald_classify(const struct rte_mbuf *m, uint32_t my_ip_be,
 	if (udp->dst_port != my_port_be)
 		return NONHWP_other_port;
 	l4_ok = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+	ri->has_tail_sum = false;
 	if (verify_udp && udp->dgram_cksum != 0 &&
 	    l4_ok != RTE_MBUF_F_RX_L4_CKSUM_GOOD) {
 		if (l4_ok == RTE_MBUF_F_RX_L4_CKSUM_BAD ||
-		    rte_ipv4_udptcp_cksum_verify(ip, udp) != 0)
+		    !herald_udp_cksum_ok(ip, udp, udp_len, ri))
 			return NONHWP_bad_udp_checksum;
 	}
 	ri->payload = (const uint8_t *)(udp + 1);

@@ -13,6 +13,7 @@
 #include <rte_memcpy.h>
 #include <rte_prefetch.h>
 
+#include "csum.h"
 #include "fanout.h"
 #include "subtab.h"
 #include "tx.h"
@@ -48,7 +49,10 @@ herald_fanout_worker_init(struct herald_worker *w)
 	w->chan =
 		rte_zmalloc_socket("herald_chan", sizeof(*w->chan) * hp.entries,
 				   RTE_CACHE_LINE_SIZE, hp.socket_id);
-	return w->chan == NULL ? -1 : 0;
+	w->chan_cache = rte_zmalloc_socket(
+		"herald_chan_cache", sizeof(*w->chan_cache) * HWP_NUM_SLOTS,
+		RTE_CACHE_LINE_SIZE, hp.socket_id);
+	return w->chan == NULL || w->chan_cache == NULL ? -1 : 0;
 }
 
 void
@@ -56,25 +60,34 @@ herald_fanout_worker_free(struct herald_worker *w)
 {
 	rte_hash_free(w->channels);
 	rte_free(w->chan);
+	rte_free(w->chan_cache);
 	w->channels = NULL;
 	w->chan = NULL;
+	w->chan_cache = NULL;
 }
 
 static struct herald_chan_state *
 chan_get(struct herald_worker *w, uint64_t channel)
 {
-	struct herald_chan_state *c;
+	struct herald_chan_state **slot = &w->chan_cache[hwp_slot(channel)];
+	struct herald_chan_state *c = *slot;
 	int32_t pos;
 
+	/* Entries never move or go away, so a cached pointer stays good. */
+	if (likely(c != NULL && c->channel == channel))
+		return c;
 	pos = rte_hash_lookup(w->channels, &channel);
-	if (likely(pos >= 0))
-		return &w->chan[pos];
-	pos = rte_hash_add_key(w->channels, &channel);
-	if (unlikely(pos < 0))
-		return NULL;
-	c = &w->chan[pos];
-	c->channel = channel;
-	__atomic_store_n(&c->last_seq, 0, __ATOMIC_RELEASE);
+	if (pos >= 0) {
+		c = &w->chan[pos];
+	} else {
+		pos = rte_hash_add_key(w->channels, &channel);
+		if (unlikely(pos < 0))
+			return NULL;
+		c = &w->chan[pos];
+		c->channel = channel;
+		__atomic_store_n(&c->last_seq, 0, __ATOMIC_RELEASE);
+	}
+	*slot = c;
 	return c;
 }
 
@@ -213,10 +226,13 @@ herald_fanout(struct herald_worker *w, struct rte_mbuf *m)
 			       meta->payload_len);
 	/* The payload starts at an even offset of the UDP payload (40), so
 	 * its sum can be added to the header's. */
-	body_sum = rte_raw_cksum(deliver_hdr, HWP_DELIVER_LEN);
-	if (meta->payload_len != 0)
-		body_sum += rte_raw_cksum(rte_pktmbuf_mtod(m, const void *),
-					  meta->payload_len);
+	body_sum = herald_csum_fold64(
+		herald_csum_partial(deliver_hdr, HWP_DELIVER_LEN) +
+		(meta->has_payload_sum
+			 ? meta->payload_sum
+			 : herald_csum_partial(
+				   rte_pktmbuf_mtod(m, const void *),
+				   meta->payload_len)));
 	replicate(w, subs, m, meta->payload_len, deliver_hdr, body_sum);
 	c->last_deliver_ns = w->now_ns;
 	rte_pktmbuf_free(m);

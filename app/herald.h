@@ -23,6 +23,7 @@
 #define HERALD_TX_BUF	      64 /* per worker and port */
 #define HERALD_MAX_PORTS      8
 #define HERALD_ACKS_PER_BURST (HERALD_BURST * 4)
+#define HERALD_SESS_CACHE     64 /* direct-mapped publisher session cache */
 
 /*
  * Metadata of one message, kept in the private area of the mbuf that
@@ -34,7 +35,8 @@ struct herald_msg_meta {
 	uint64_t timestamp; /* ns, receive time of the PUBLISH */
 	uint32_t publisher;
 	uint16_t payload_len;
-	uint16_t pad;
+	uint16_t payload_sum;	 /* folded, valid if has_payload_sum */
+	uint8_t has_payload_sum; /* summed once while verifying the UDP sum */
 };
 
 #define HERALD_MBUF_PRIV_SIZE                                                  \
@@ -75,12 +77,15 @@ struct herald_worker {
 	struct rte_hash *sessions;
 	struct herald_pub_session *sess;
 	uint32_t n_sessions;
+	struct herald_pub_session *sess_cache[HERALD_SESS_CACHE];
 	struct herald_pub_session *ack_list[HERALD_ACKS_PER_BURST];
 	unsigned int n_ack;
 
-	/* Channel sequence state for the slots this worker owns. */
+	/* Channel sequence state for the slots this worker owns, with a
+	 * direct-mapped cache by slot in front of the hash. */
 	struct rte_hash *channels;
 	struct herald_chan_state *chan;
+	struct herald_chan_state **chan_cache; /* HWP_NUM_SLOTS */
 
 	struct herald_txbuf tx[HERALD_MAX_PORTS];
 

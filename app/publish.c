@@ -6,10 +6,11 @@
 
 #include <rte_errno.h>
 #include <rte_hash.h>
-#include <rte_jhash.h>
+#include <rte_hash_crc.h>
 #include <rte_lpm.h>
 #include <rte_malloc.h>
 
+#include "csum.h"
 #include "publish.h"
 #include "tx.h"
 #include "udp_out.h"
@@ -57,7 +58,7 @@ herald_publish_worker_init(struct herald_worker *w)
 	struct rte_hash_parameters hp = {
 		.entries = herald.cfg.max_publisher_sessions,
 		.key_len = sizeof(struct herald_pub_key),
-		.hash_func = rte_jhash,
+		.hash_func = rte_hash_crc,
 		.socket_id = (int)rte_lcore_to_socket_id(w->lcore_id),
 		.name = name,
 	};
@@ -81,19 +82,18 @@ herald_publish_worker_free(struct herald_worker *w)
 	w->sess = NULL;
 }
 
+/* Fill and queue one PUBACK from a ready header template. */
 static void
-send_puback(struct herald_worker *w, uint16_t port,
-	    const struct rte_ether_addr *mac, uint32_t ip, uint16_t udp_port,
-	    uint32_t publisher, uint64_t acked_seq)
+send_puback_tmpl(struct herald_worker *w, uint16_t port,
+		 const struct herald_udp_tmpl *t, uint32_t publisher,
+		 uint64_t acked_seq)
 {
-	const struct herald_config *cfg = &herald.cfg;
 	struct hwp_puback ack = {
 		.publisher = publisher,
 		.epoch = herald.epoch,
 		.acked_seq = acked_seq,
-		.credit = cfg->publisher_credit,
+		.credit = herald.cfg.publisher_credit,
 	};
-	struct herald_udp_tmpl t;
 	struct rte_mbuf *m;
 	uint8_t *p;
 
@@ -102,16 +102,28 @@ send_puback(struct herald_worker *w, uint16_t port,
 		w->cnt.c[CNT_pubacks_nombuf]++;
 		return;
 	}
-	herald_udp_tmpl_build(&t, &herald.ports[port].mac,
-			      cfg->has_next_hop_mac ? &cfg->next_hop_mac : mac,
-			      cfg->address, cfg->udp_port, ip, udp_port);
 	p = (uint8_t *)rte_pktmbuf_append(m, HERALD_L2L4_LEN + HWP_PUBACK_LEN);
-	memcpy(p, t.hdr, HERALD_L2L4_LEN);
+	memcpy(p, t->hdr, HERALD_L2L4_LEN);
 	hwp_encode_puback(p + HERALD_L2L4_LEN, HWP_PUBACK_LEN, &ack);
-	herald_udp_finish(p, t.csum_ip, t.csum_udp, HWP_PUBACK_LEN,
-			  rte_raw_cksum(p + HERALD_L2L4_LEN, HWP_PUBACK_LEN));
+	herald_udp_finish(p, t->csum_ip, t->csum_udp, HWP_PUBACK_LEN,
+			  herald_csum_fold64(herald_csum_partial(
+				  p + HERALD_L2L4_LEN, HWP_PUBACK_LEN)));
 	w->cnt.c[CNT_pubacks]++;
 	herald_tx_enqueue(w, port, m);
+}
+
+/* Headers of the PUBACKs to a publisher endpoint (section 6: to its
+ * Ethernet source unless a next hop is configured). */
+static void
+puback_tmpl_build(struct herald_udp_tmpl *t, uint16_t port,
+		  const struct rte_ether_addr *mac, uint32_t ip,
+		  uint16_t udp_port)
+{
+	const struct herald_config *cfg = &herald.cfg;
+
+	herald_udp_tmpl_build(t, &herald.ports[port].mac,
+			      cfg->has_next_hop_mac ? &cfg->next_hop_mac : mac,
+			      cfg->address, cfg->udp_port, ip, udp_port);
 }
 
 static void
@@ -134,14 +146,45 @@ herald_publish_flush_acks(struct herald_worker *w)
 		struct herald_pub_session *s = w->ack_list[i];
 
 		s->ack_pending = false;
-		send_puback(w, s->rx_port, &s->mac, s->key.ip, s->key.port,
-			    s->key.publisher, s->last_accepted);
+		send_puback_tmpl(w, s->rx_port, &s->ack_tmpl, s->key.publisher,
+				 s->last_accepted);
 	}
 	w->n_ack = 0;
 }
 
+static inline unsigned int
+sess_cache_index(const struct herald_pub_key *k)
+{
+	return (k->publisher * 0x9e3779b1u ^ k->ip ^ k->port) &
+	       (HERALD_SESS_CACHE - 1);
+}
+
+static inline bool
+key_equal(const struct herald_pub_key *a, const struct herald_pub_key *b)
+{
+	return a->publisher == b->publisher && a->ip == b->ip &&
+	       a->port == b->port;
+}
+
+/* Sessions are never deleted, so cached pointers stay valid. */
 static struct herald_pub_session *
-session_open(struct herald_worker *w, const struct herald_pub_key *key)
+session_lookup(struct herald_worker *w, const struct herald_pub_key *key)
+{
+	struct herald_pub_session **c = &w->sess_cache[sess_cache_index(key)];
+	int32_t pos;
+
+	if (likely(*c != NULL && key_equal(&(*c)->key, key)))
+		return *c;
+	pos = rte_hash_lookup(w->sessions, key);
+	if (pos < 0)
+		return NULL;
+	*c = &w->sess[pos];
+	return *c;
+}
+
+static struct herald_pub_session *
+session_open(struct herald_worker *w, const struct herald_pub_key *key,
+	     uint16_t rx_port, const struct rte_ether_addr *mac)
 {
 	int32_t pos = rte_hash_add_key(w->sessions, key);
 	struct herald_pub_session *s;
@@ -151,8 +194,25 @@ session_open(struct herald_worker *w, const struct herald_pub_key *key)
 	s = &w->sess[pos];
 	s->key = *key;
 	s->ack_pending = false;
+	s->rx_port = rx_port;
+	rte_ether_addr_copy(mac, &s->mac);
+	puback_tmpl_build(&s->ack_tmpl, rx_port, mac, key->ip, key->port);
+	w->sess_cache[sess_cache_index(key)] = s;
 	w->n_sessions++;
 	return s;
+}
+
+/* The publisher may come back through another port or router. */
+static inline void
+session_track_path(struct herald_pub_session *s, uint16_t rx_port,
+		   const struct rte_ether_addr *mac)
+{
+	if (likely(s->rx_port == rx_port &&
+		   rte_is_same_ether_addr(&s->mac, mac)))
+		return;
+	s->rx_port = rx_port;
+	rte_ether_addr_copy(mac, &s->mac);
+	puback_tmpl_build(&s->ack_tmpl, rx_port, mac, s->key.ip, s->key.port);
 }
 
 enum herald_frame_outcome
@@ -167,15 +227,11 @@ herald_publish_session(struct herald_worker *w, uint16_t rx_port,
 		.ip = ri->src_ip,
 		.port = ri->src_port,
 	};
-	struct herald_pub_session *s = NULL;
-	int32_t pos;
+	struct herald_pub_session *s = session_lookup(w, &key);
 
-	pos = rte_hash_lookup(w->sessions, &key);
-	if (pos >= 0)
-		s = &w->sess[pos];
 	if (f->flags & HWP_F_START) {
 		if (s == NULL) {
-			s = session_open(w, &key);
+			s = session_open(w, &key, rx_port, ri->src_mac);
 			if (unlikely(s == NULL))
 				return FRAME_publish_session_full;
 		}
@@ -184,14 +240,17 @@ herald_publish_session(struct herald_worker *w, uint16_t rx_port,
 	} else if (s == NULL) {
 		/* Tell the publisher to resend with START, once per
 		 * datagram so a batch does not multiply the answers. */
-		if (!*unknown_acked)
-			send_puback(w, rx_port, ri->src_mac, ri->src_ip,
-				    ri->src_port, pub->publisher, 0);
+		if (!*unknown_acked) {
+			struct herald_udp_tmpl t;
+
+			puback_tmpl_build(&t, rx_port, ri->src_mac, ri->src_ip,
+					  ri->src_port);
+			send_puback_tmpl(w, rx_port, &t, pub->publisher, 0);
+		}
 		*unknown_acked = true;
 		return FRAME_publish_unknown_session;
 	}
-	s->rx_port = rx_port;
-	rte_ether_addr_copy(ri->src_mac, &s->mac);
+	session_track_path(s, rx_port, ri->src_mac);
 	queue_ack(w, s);
 	if (pub->pub_seq <= s->last_accepted)
 		return FRAME_publish_duplicate;

@@ -14,12 +14,14 @@
 
 #include "classify.h"
 #include "herald.h"
+#include "udp_out.h"
 
+/* 16 bytes: rte_hash compares such keys with two vector loads. */
 struct herald_pub_key {
 	uint32_t publisher;
 	uint32_t ip;
 	uint16_t port;
-	uint16_t pad;
+	uint16_t pad[3];
 };
 
 struct herald_pub_session {
@@ -28,6 +30,7 @@ struct herald_pub_session {
 	struct rte_ether_addr mac; /* where its PUBACKs go */
 	uint16_t rx_port;
 	bool ack_pending;
+	struct herald_udp_tmpl ack_tmpl; /* PUBACK headers, rebuilt on move */
 };
 
 int herald_publish_worker_init(struct herald_worker *w);

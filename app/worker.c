@@ -140,6 +140,11 @@ handle_publish(struct herald_worker *w, uint16_t port, struct rte_mbuf *m,
 		return FRAME_publish_nombuf;
 	}
 	herald_meta(msg)->timestamp = herald_clock_rx_ns(m, w->now_ns);
+	/* One frame: its payload is the UDP payload's tail, already summed. */
+	herald_meta(msg)->has_payload_sum = whole && ri->has_tail_sum;
+	if (whole && ri->has_tail_sum)
+		herald_meta(msg)->payload_sum =
+			herald_csum_fold64(ri->tail_sum);
 	if (whole)
 		*m_taken = true;
 	o = steer(w, msg);
