@@ -128,12 +128,30 @@ snap_free(const struct subtab *t, struct subtab_channel *c)
  * pointer with release semantics, so readers see a fully built array.
  * Replacing the data of an existing key allocates nothing in rte_hash.
  */
+/*
+ * Hash key: the channel padded to 16 bytes, a size rte_hash compares
+ * with vector loads (an 8-byte key goes through memcmp on every lookup).
+ */
+struct subtab_key {
+	uint64_t channel;
+	uint64_t zero;
+};
+
+static inline struct subtab_key
+key_of(uint64_t channel)
+{
+	struct subtab_key k = {.channel = channel, .zero = 0};
+
+	return k;
+}
+
 static int
 snap_publish(struct subtab *t, struct subtab_channel *c)
 {
+	struct subtab_key k = key_of(c->channel);
 	int ret;
 
-	ret = rte_hash_add_key_data(t->h, &c->channel, c);
+	ret = rte_hash_add_key_data(t->h, &k, c);
 	if (ret < 0)
 		return ret;
 	t->gen = c->version;
@@ -165,10 +183,11 @@ static bool
 writer_lookup(const struct subtab *t, uint64_t channel,
 	      const struct subtab_channel **c)
 {
+	struct subtab_key k = key_of(channel);
 	void *data;
 
 	*c = NULL;
-	if (rte_hash_lookup_data(t->h, &channel, &data) < 0)
+	if (rte_hash_lookup_data(t->h, &k, &data) < 0)
 		return false;
 	*c = data;
 	return true;
@@ -214,7 +233,7 @@ hash_create(struct subtab *t, const struct subtab_params *p)
 		.name = p->name,
 		.entries =
 			RTE_MAX(2 * p->max_channels, SUBTAB_HASH_MIN_ENTRIES),
-		.key_len = sizeof(uint64_t),
+		.key_len = sizeof(struct subtab_key),
 		.hash_func = rte_hash_crc,
 		.socket_id = p->socket_id,
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
@@ -289,9 +308,10 @@ subtab_free(struct subtab *t)
 const struct subtab_channel *
 subtab_lookup(const struct subtab *t, uint64_t channel)
 {
+	struct subtab_key k = key_of(channel);
 	void *data;
 
-	if (rte_hash_lookup_data(t->h, &channel, &data) < 0)
+	if (rte_hash_lookup_data(t->h, &k, &data) < 0)
 		return NULL;
 	return data;
 }
@@ -306,7 +326,7 @@ tombs_sweep(struct subtab *t)
 {
 	const void *key;
 	void *data;
-	uint64_t channel;
+	struct subtab_key k;
 	uint32_t next;
 	bool deleted;
 
@@ -317,8 +337,8 @@ tombs_sweep(struct subtab *t)
 		       rte_hash_iterate(t->h, &key, &data, &next) >= 0) {
 			if (data != NULL)
 				continue;
-			channel = *(const uint64_t *)key;
-			if (rte_hash_del_key(t->h, &channel) >= 0) {
+			k = *(const struct subtab_key *)key;
+			if (rte_hash_del_key(t->h, &k) >= 0) {
 				t->n_tombs--;
 				deleted = true;
 			}
@@ -408,10 +428,11 @@ subtab_add(struct subtab *t, uint64_t channel, const struct subtab_member *m)
 static int
 channel_remove(struct subtab *t, const struct subtab_channel *old)
 {
+	struct subtab_key k = key_of(old->channel);
 	int ret;
 
 	/* Updating an existing key's data cannot fail for lack of room. */
-	ret = rte_hash_add_key_data(t->h, &old->channel, NULL);
+	ret = rte_hash_add_key_data(t->h, &k, NULL);
 	if (ret < 0)
 		return ret;
 	t->n_tombs++;
