@@ -344,6 +344,99 @@ fail:
 	return ret;
 }
 
+/* Finds our maps among those of a loaded program, by name. */
+static int
+adopt_maps(struct herald_xdp *h, const uint32_t *ids, uint32_t n)
+{
+	struct bpf_map_info info;
+	uint32_t i, len;
+	unsigned int m;
+	int fd;
+
+	for (i = 0; i < n; i++) {
+		fd = bpf_map_get_fd_by_id(ids[i]);
+		if (fd < 0)
+			return -errno;
+		memset(&info, 0, sizeof(info));
+		len = sizeof(info);
+		if (bpf_obj_get_info_by_fd(fd, &info, &len) != 0) {
+			close(fd);
+			return -errno;
+		}
+		for (m = 0; m < HX_MAP__COUNT; m++)
+			if (h->fd[m] < 0 &&
+			    strcmp(info.name, map_names[m]) == 0)
+				break;
+		if (m == HX_MAP__COUNT) {
+			close(fd); /* .rodata or another program's map */
+			continue;
+		}
+		h->fd[m] = fd;
+		if (check_pinned_map(fd, m) != 0)
+			return -EPROTO;
+	}
+	for (m = 0; m < HX_MAP__COUNT; m++)
+		if (h->fd[m] < 0)
+			return -EPROTO; /* not our program */
+	return 0;
+}
+
+int
+herald_xdp_adopt(struct herald_xdp **hp, const char *ifname,
+		 const char *pin_dir)
+{
+	uint32_t ids[16], prog_id = 0;
+	struct bpf_prog_info info;
+	struct herald_xdp *h;
+	uint32_t len = sizeof(info);
+	int ifindex, ret;
+
+	if (ifname == NULL || strlen(ifname) >= IF_NAMESIZE ||
+	    (pin_dir != NULL && strlen(pin_dir) >= sizeof(h->pin_dir)))
+		return -EINVAL;
+	ifindex = (int)if_nametoindex(ifname);
+	if (ifindex == 0)
+		return -ENODEV;
+	if (bpf_xdp_query_id(ifindex, 0, &prog_id) != 0)
+		return -errno;
+	if (prog_id == 0)
+		return -ENOENT;
+	h = handle_new(ifname);
+	if (h == NULL)
+		return -ENOMEM;
+	h->prog_fd = bpf_prog_get_fd_by_id(prog_id);
+	if (h->prog_fd < 0) {
+		ret = -errno;
+		goto fail;
+	}
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = sizeof(ids) / sizeof(ids[0]);
+	info.map_ids = (uint64_t)(uintptr_t)ids;
+	if (bpf_obj_get_info_by_fd(h->prog_fd, &info, &len) != 0) {
+		ret = -errno;
+		goto fail;
+	}
+	if (info.nr_map_ids > sizeof(ids) / sizeof(ids[0])) {
+		ret = -EPROTO;
+		goto fail;
+	}
+	ret = adopt_maps(h, ids, info.nr_map_ids);
+	if (ret == 0 && pin_dir != NULL) {
+		ret = prepare_pin_dir(pin_dir);
+		if (ret == 0)
+			ret = pin_all(h, pin_dir);
+		if (ret == 0)
+			snprintf(h->pin_dir, sizeof(h->pin_dir), "%s", pin_dir);
+	}
+	if (ret != 0)
+		goto fail;
+	*hp = h;
+	return 0;
+fail:
+	herald_xdp_close(h);
+	return ret;
+}
+
 void
 herald_xdp_close(struct herald_xdp *h)
 {

@@ -84,6 +84,16 @@ int herald_xdp_open(struct herald_xdp **hp, const char *ifname,
 		    const char *pin_dir);
 
 /*
+ * Take over the program attached to ifname when someone else loaded it
+ * (DPDK's af_xdp PMD given xdp_prog=herald_xdp.bpf.o loads and attaches
+ * it itself): find its maps by name through the program's map ids and,
+ * if pin_dir is not NULL, pin them there. -ENOENT if no program is
+ * attached, -EPROTO if it is not this one.
+ */
+int herald_xdp_adopt(struct herald_xdp **hp, const char *ifname,
+		     const char *pin_dir);
+
+/*
  * Attach to the handle's interface. Without HERALD_XDP_ATTACH_REPLACE,
  * -EBUSY if another XDP program is there.
  */

@@ -27,6 +27,10 @@
 #include <net/if.h>
 #include <netinet/in.h>
 
+#include <linux/bpf.h>
+#include <linux/if_link.h>
+
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <criterion/criterion.h>
 
@@ -503,4 +507,44 @@ Test(tool, library_skb_mode_and_vanished_interface)
 	cr_assert_eq(herald_xdp_detach(h), 0);
 	cr_assert_neq(access(pin_dir, F_OK), 0);
 	herald_xdp_close(h);
+}
+
+Test(tool, library_adopts_a_program_loaded_elsewhere)
+{
+	struct bpf_insn pass[] = {
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .imm = XDP_PASS},
+		{.code = BPF_JMP | BPF_EXIT},
+	};
+	struct herald_xdp_config cfg = {.port = 7701};
+	struct herald_xdp_config seen;
+	struct herald_xdp_status st;
+	struct herald_xdp *pmd, *h, *h2;
+	int ifindex = (int)if_nametoindex("hxa");
+	int fd, ret;
+
+	cr_assert_eq(herald_xdp_adopt(&h, "hxa", NULL), -ENOENT);
+	/* As DPDK's af_xdp PMD would: load and attach, no pins. */
+	cr_assert_eq(herald_xdp_load(&pmd, "hxa", NULL), 0);
+	cr_assert_eq(herald_xdp_attach(pmd, HERALD_XDP_MODE_NATIVE, 0), 0);
+	ret = herald_xdp_adopt(&h, "hxa", pin_dir);
+	cr_assert_eq(ret, 0, "adopt: %s", strerror(-ret));
+	cr_assert_eq(herald_xdp_set_config(h, &cfg), 0);
+	cr_assert_eq(herald_xdp_get_config(pmd, &seen), 0);
+	cr_assert_eq(seen.port, 7701, "adopted maps are not the loader's");
+	/* Pinned: a later process opens them like any instance. */
+	cr_assert_eq(herald_xdp_open(&h2, "hxa", pin_dir), 0);
+	cr_assert_eq(herald_xdp_status(h2, &st), 0);
+	cr_assert(st.attached);
+	cr_assert_eq(herald_xdp_detach(h2), 0);
+	herald_xdp_close(h2);
+	herald_xdp_close(h);
+	herald_xdp_close(pmd);
+	cr_assert_neq(access(pin_dir, F_OK), 0);
+
+	/* Someone else's program is refused. */
+	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "other", "GPL", pass, 2, NULL);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(bpf_xdp_attach(ifindex, fd, XDP_FLAGS_DRV_MODE, NULL), 0);
+	cr_assert_eq(herald_xdp_adopt(&h, "hxa", pin_dir), -EPROTO);
+	close(fd);
 }

@@ -29,6 +29,11 @@ static const char usage_text[] =
 	"  attach IFACE      load the filter, pin its maps, configure it and\n"
 	"                    attach it to IFACE\n"
 	"  detach IFACE      detach it from IFACE and remove its pins\n"
+	"  adopt IFACE       pin the maps of the filter another process "
+	"loaded\n"
+	"                    (e.g. DPDK's af_xdp PMD with xdp_prog=), so "
+	"the\n"
+	"                    commands below work on it\n"
 	"  status IFACE      attachment, config, allow-list, non-default "
 	"slots\n"
 	"  counters IFACE    drop/pass counters (non-zero ones; --all for "
@@ -351,6 +356,32 @@ cmd_attach(struct cli *c)
 	       c->mode == HERALD_XDP_MODE_SKB ? "skb" : "native", c->cfg.port,
 	       c->pin_dir);
 	herald_xdp_close(h);
+	return 0;
+}
+
+static int
+cmd_adopt(struct cli *c)
+{
+	struct herald_xdp *h;
+	int ret;
+
+	ret = herald_xdp_adopt(&h, c->ifname, c->pin_dir);
+	if (ret == -ENOENT) {
+		fprintf(stderr, "herald-xdp: no XDP program on %s\n",
+			c->ifname);
+		return 1;
+	}
+	if (ret == -EPROTO) {
+		fprintf(stderr,
+			"herald-xdp: the program on %s is not Herald's "
+			"filter\n",
+			c->ifname);
+		return 1;
+	}
+	if (ret != 0)
+		return load_error(c, ret);
+	herald_xdp_close(h);
+	printf("adopted the filter on %s, pins in %s\n", c->ifname, c->pin_dir);
 	return 0;
 }
 
@@ -707,7 +738,7 @@ main(int argc, char **argv)
 		{"attach", cmd_attach},	  {"detach", cmd_detach},
 		{"status", cmd_status},	  {"counters", cmd_counters},
 		{"slot", cmd_slot},	  {"allow", cmd_allow},
-		{"slot-of", cmd_slot_of},
+		{"slot-of", cmd_slot_of}, {"adopt", cmd_adopt},
 	};
 	struct cli c;
 	unsigned int i;
