@@ -390,6 +390,21 @@ Test(tool, status_allow_slot_and_double_attach)
 			   "%s", out);
 	cr_assert_not_null(strstr(out, "  ctl pass"), "%s", out);
 
+	cr_assert_eq(tool(out, sizeof(out),
+			  "config hxa --port 7800 --allow-any "
+			  "--pin %s",
+			  pin_dir),
+		     0, "%s", out);
+	cr_assert_eq(tool(out, sizeof(out), "status hxa --pin %s", pin_dir), 0);
+	cr_assert_not_null(strstr(out, "198.18.0.1 port 7800"), "%s", out);
+	cr_assert_not_null(strstr(out, "overridden: allow any"), "%s", out);
+	cr_assert_eq(tool(out, sizeof(out),
+			  "config hxa --no-allow-any --pin %s", pin_dir),
+		     0);
+	cr_assert_eq(tool(out, sizeof(out), "status hxa --pin %s", pin_dir), 0);
+	cr_assert_null(strstr(out, "overridden"), "%s", out);
+	cr_assert_not_null(strstr(out, "port 7800"), "config kept the port");
+
 	cr_assert_eq(tool(out, sizeof(out), "detach hxa --pin %s", pin_dir), 0);
 	cr_assert_eq(tool(out, sizeof(out), "status hxa --pin %s", pin_dir), 1,
 		     "status after detach");

@@ -51,6 +51,9 @@ static const char usage_text[] =
 	"  allow IFACE add|del PREFIX\n"
 	"                    edit the publisher allow-list (a.b.c.d[/len]);\n"
 	"  allow IFACE list  an empty list allows every publisher\n"
+	"  config IFACE      change --port, --addr, --allow-any/--no-allow-any"
+	"\n"
+	"                    or --mac of an attached filter\n"
 	"  slot-of CHANNEL   print the slot of a channel\n"
 	"\n"
 	"Options:\n"
@@ -58,15 +61,16 @@ static const char usage_text[] =
 	"                    " HERALD_XDP_PIN_ROOT "/IFACE; bpffs is mounted "
 	"on\n"
 	"                    /sys/fs/bpf when missing)\n"
-	"  attach only:\n"
+	"  attach and config:\n"
 	"  --port N          Herald's UDP port (default 7700)\n"
 	"  --addr A          Herald's IPv4 address (default: any)\n"
-	"  --allow PREFIX    add a publisher prefix (repeatable)\n"
+	"  --allow PREFIX    (attach) add a publisher prefix (repeatable)\n"
 	"  --allow-any       accept PUBLISH from anyone despite --allow\n"
+	"  --no-allow-any    (config) enforce the allow-list again\n"
 	"  --mac MAC         Ethernet source of NODE frames (default: the\n"
 	"                    frame's destination, i.e. this interface)\n"
-	"  --mode native|skb XDP mode (default native)\n"
-	"  --replace         replace another XDP program on IFACE\n"
+	"  --mode native|skb (attach) XDP mode (default native)\n"
+	"  --replace         (attach) replace another XDP program on IFACE\n"
 	"  counters only:\n"
 	"  --watch SEC       print deltas every SEC seconds until ^C\n"
 	"  --count N         with --watch: stop after N reports\n"
@@ -85,6 +89,8 @@ struct cli {
 	bool pin_given;
 	struct herald_xdp_config cfg;
 	bool addr_given;
+	bool allow_any_given;
+	bool mac_given;
 	const char *allow[MAX_ALLOW];
 	int nallow;
 	enum herald_xdp_mode mode;
@@ -145,6 +151,7 @@ parse_options(struct cli *c, int argc, char **argv)
 		{"addr", required_argument, NULL, 'a'},
 		{"allow", required_argument, NULL, 'A'},
 		{"allow-any", no_argument, NULL, 'Y'},
+		{"no-allow-any", no_argument, NULL, 'N'},
 		{"mac", required_argument, NULL, 'm'},
 		{"mode", required_argument, NULL, 'M'},
 		{"replace", no_argument, NULL, 'R'},
@@ -182,8 +189,16 @@ parse_options(struct cli *c, int argc, char **argv)
 				return usage_error("too many --allow");
 			c->allow[c->nallow++] = optarg;
 			break;
-		case 'Y': c->cfg.allow_any = true; break;
+		case 'Y':
+			c->cfg.allow_any = true;
+			c->allow_any_given = true;
+			break;
+		case 'N':
+			c->cfg.allow_any = false;
+			c->allow_any_given = true;
+			break;
 		case 'm':
+			c->mac_given = true;
 			if (herald_xdp_parse_mac(optarg, c->cfg.mac) != 0)
 				return usage_error("bad MAC: %s", optarg);
 			break;
@@ -383,6 +398,33 @@ cmd_adopt(struct cli *c)
 	herald_xdp_close(h);
 	printf("adopted the filter on %s, pins in %s\n", c->ifname, c->pin_dir);
 	return 0;
+}
+
+/* Changes the given settings of an attached filter, keeps the others. */
+static int
+cmd_config(struct cli *c)
+{
+	struct herald_xdp_config cfg;
+	struct herald_xdp *h;
+	int ret;
+
+	ret = open_instance(c, &h);
+	if (ret != 0)
+		return ret;
+	ret = herald_xdp_get_config(h, &cfg);
+	if (ret == 0) {
+		if (c->cfg.port != 0)
+			cfg.port = c->cfg.port;
+		if (c->addr_given)
+			cfg.addr = c->cfg.addr;
+		if (c->allow_any_given)
+			cfg.allow_any = c->cfg.allow_any;
+		if (c->mac_given)
+			memcpy(cfg.mac, c->cfg.mac, sizeof(cfg.mac));
+		ret = herald_xdp_set_config(h, &cfg);
+	}
+	herald_xdp_close(h);
+	return ret != 0 ? fail("config", ret) : 0;
 }
 
 static int
@@ -739,6 +781,7 @@ main(int argc, char **argv)
 		{"status", cmd_status},	  {"counters", cmd_counters},
 		{"slot", cmd_slot},	  {"allow", cmd_allow},
 		{"slot-of", cmd_slot_of}, {"adopt", cmd_adopt},
+		{"config", cmd_config},
 	};
 	struct cli c;
 	unsigned int i;
