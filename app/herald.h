@@ -111,7 +111,10 @@ enum herald_clock_mode {
 
 struct herald_mempool_watch {
 	struct rte_mempool *mp;
+	/* Measured with the ports started and idle (PMDs such as af_xdp keep
+	 * their fill rings stocked until close), before and after traffic. */
 	unsigned int in_use_start;
+	unsigned int in_use_end;
 };
 
 struct herald {

@@ -196,6 +196,7 @@ setup(const struct app_opts *o)
 	    herald_allow_init() < 0 || herald_workers_init() < 0 ||
 	    herald_ports_init() < 0 || herald_xdp_ports_init() < 0)
 		return 1;
+	herald_stats_mempools_mark(false);
 	return 0;
 }
 
@@ -232,10 +233,12 @@ teardown(const struct app_opts *o, int rc)
 	herald_stats_totals(&t);
 	herald_stats_summary();
 	ok = herald_stats_conserved(&t, true, stderr);
+	herald_ports_drain_tx();
 	herald_stats_snapshot_ports();
+	herald_stats_mempools_mark(true);
+	ok &= herald_stats_mempools_ok(stderr);
 	herald_ports_close();
 	herald_xdp_ports_close();
-	ok &= herald_stats_mempools_ok(stderr);
 	if (o->stats_json != NULL && herald_stats_write_json(o->stats_json) < 0)
 		rc = rc ? rc : 1;
 	herald_workers_free();

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
@@ -29,8 +30,6 @@ pool_create(const char *name, uint32_t n, uint16_t data_room)
 		return NULL;
 	}
 	herald.pools[herald.n_pools].mp = mp;
-	herald.pools[herald.n_pools].in_use_start =
-		rte_mempool_in_use_count(mp);
 	herald.n_pools++;
 	return mp;
 }
@@ -177,6 +176,28 @@ herald_ports_init(void)
 		return -1;
 	}
 	return 0;
+}
+
+void
+herald_ports_drain_tx(void)
+{
+	struct rte_mbuf *none[1];
+	uint16_t port, q;
+	unsigned int round;
+
+	/* Some PMDs (af_xdp) recycle their TX buffers only when the queue
+	 * is used again: an empty burst reaps the completions, so what is
+	 * still in flight is not mistaken for a leak. */
+	for (round = 0; round < 5; round++) {
+		RTE_ETH_FOREACH_DEV(port)
+		{
+			for (q = 0; q < herald.n_workers; q++) {
+				rte_eth_tx_done_cleanup(port, q, 0);
+				rte_eth_tx_burst(port, q, none, 0);
+			}
+		}
+		rte_delay_us_sleep(1000);
+	}
 }
 
 void

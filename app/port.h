@@ -7,6 +7,8 @@
 int herald_mempools_init(void);
 void herald_mempools_free(void);
 int herald_ports_init(void);
+/* After the workers stopped: let PMDs reap their TX completions. */
+void herald_ports_drain_tx(void);
 void herald_ports_close(void);
 
 #endif /* HERALD_PORT_H */

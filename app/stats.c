@@ -209,19 +209,34 @@ herald_stats_conserved(const struct herald_counters *t, bool at_exit, FILE *f)
 	return ok;
 }
 
+void
+herald_stats_mempools_mark(bool end)
+{
+	unsigned int i;
+
+	for (i = 0; i < herald.n_pools; i++) {
+		unsigned int n = rte_mempool_in_use_count(herald.pools[i].mp);
+
+		if (end)
+			herald.pools[i].in_use_end = n;
+		else
+			herald.pools[i].in_use_start = n;
+	}
+}
+
 bool
 herald_stats_mempools_ok(FILE *f)
 {
 	bool ok = true;
 	unsigned int i;
 
-	for (i = 0; i < herald.n_pools; i++) {
-		unsigned int now = rte_mempool_in_use_count(herald.pools[i].mp);
-
-		ok &= check(f, now == herald.pools[i].in_use_start,
-			    herald.pools[i].mp->name, now,
+	for (i = 0; i < herald.n_pools; i++)
+		ok &= check(f,
+			    herald.pools[i].in_use_end ==
+				    herald.pools[i].in_use_start,
+			    herald.pools[i].mp->name,
+			    herald.pools[i].in_use_end,
 			    herald.pools[i].in_use_start);
-	}
 	return ok;
 }
 
@@ -323,7 +338,7 @@ json_mempools(FILE *f)
 			"%u, \"in_use_end\": %u}",
 			i ? ", " : "", mp->name, mp->size,
 			herald.pools[i].in_use_start,
-			rte_mempool_in_use_count(mp));
+			herald.pools[i].in_use_end);
 	}
 	fprintf(f, "],\n");
 }

@@ -29,7 +29,10 @@ void herald_stats_show_lcores(FILE *f);
 bool herald_stats_conserved(const struct herald_counters *t, bool at_exit,
 			    FILE *f);
 
-/* Mempools back to their start in-use counts (after ports closed). */
+/* Record every mempool's in-use count: at start (ports up, before any
+ * traffic) or at the end (workers stopped, ports not yet closed). */
+void herald_stats_mempools_mark(bool end);
+/* Mempools back to their start in-use counts. */
 bool herald_stats_mempools_ok(FILE *f);
 
 /* Keep the ports' ethdev counters for the JSON written after close. */

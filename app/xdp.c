@@ -7,7 +7,10 @@
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/magic.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <rte_ethdev.h>
@@ -79,12 +82,29 @@ out:
 	return rc;
 }
 
-/* mkdir -p; bpffs must be mounted at /sys/fs/bpf (systemd does). */
+/* Pins need bpffs at /sys/fs/bpf: systemd mounts it, minimal hosts and
+ * containers may not. */
+static int
+ensure_bpffs(void)
+{
+	struct statfs st;
+
+	if (statfs("/sys/fs/bpf", &st) == 0 && st.f_type == BPF_FS_MAGIC)
+		return 0;
+	if (mount("bpf", "/sys/fs/bpf", "bpf", 0, "mode=0700") != 0)
+		return -errno;
+	return 0;
+}
+
+/* mkdir -p below the bpffs root. */
 static int
 make_dirs(const char *dir)
 {
 	char path[256];
 	size_t i;
+
+	if (ensure_bpffs() != 0)
+		return -ENOTSUP;
 
 	snprintf(path, sizeof(path), "%s", dir);
 	for (i = 1; path[i] != '\0'; i++) {
