@@ -7,10 +7,6 @@
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
-#include <linux/magic.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <rte_ethdev.h>
@@ -19,8 +15,6 @@
 #include "xdp.h"
 
 #ifdef HERALD_HAVE_XDP
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 
 #include "herald_xdp.h"
 
@@ -33,92 +27,6 @@ struct xdp_port {
 
 static struct xdp_port xports[HERALD_MAX_PORTS];
 static unsigned int n_xports;
-
-/* Pin the program attached to ifindex and every map it uses, by name,
- * so the control library can open them like any instance it loaded. */
-static int
-pin_attached(int ifindex, const char *dir)
-{
-	struct bpf_prog_info pinfo;
-	uint32_t map_ids[16], len = sizeof(pinfo), prog_id = 0, i;
-	char path[512];
-	int pfd, rc = 0;
-
-	if (bpf_xdp_query_id(ifindex, 0, &prog_id) != 0 || prog_id == 0)
-		return -ENOENT;
-	pfd = bpf_prog_get_fd_by_id(prog_id);
-	if (pfd < 0)
-		return -errno;
-	memset(&pinfo, 0, sizeof(pinfo));
-	pinfo.nr_map_ids = RTE_DIM(map_ids);
-	pinfo.map_ids = (uint64_t)(uintptr_t)map_ids;
-	if (bpf_obj_get_info_by_fd(pfd, &pinfo, &len) != 0) {
-		rc = -errno;
-		goto out;
-	}
-	for (i = 0; i < pinfo.nr_map_ids && i < RTE_DIM(map_ids); i++) {
-		struct bpf_map_info minfo;
-		uint32_t mlen = sizeof(minfo);
-		int mfd = bpf_map_get_fd_by_id(map_ids[i]);
-
-		if (mfd < 0)
-			continue;
-		memset(&minfo, 0, sizeof(minfo));
-		if (bpf_obj_get_info_by_fd(mfd, &minfo, &mlen) == 0 &&
-		    minfo.name[0] != '\0' && strchr(minfo.name, '.') == NULL) {
-			snprintf(path, sizeof(path), "%s/%s", dir, minfo.name);
-			unlink(path);
-			if (bpf_obj_pin(mfd, path) != 0)
-				rc = -errno;
-		}
-		close(mfd);
-	}
-	snprintf(path, sizeof(path), "%s/%s", dir, HERALD_XDP_PIN_PROG);
-	unlink(path);
-	if (rc == 0 && bpf_obj_pin(pfd, path) != 0)
-		rc = -errno;
-out:
-	close(pfd);
-	return rc;
-}
-
-/* Pins need bpffs at /sys/fs/bpf: systemd mounts it, minimal hosts and
- * containers may not. */
-static int
-ensure_bpffs(void)
-{
-	struct statfs st;
-
-	if (statfs("/sys/fs/bpf", &st) == 0 && st.f_type == BPF_FS_MAGIC)
-		return 0;
-	if (mount("bpf", "/sys/fs/bpf", "bpf", 0, "mode=0700") != 0)
-		return -errno;
-	return 0;
-}
-
-/* mkdir -p below the bpffs root. */
-static int
-make_dirs(const char *dir)
-{
-	char path[256];
-	size_t i;
-
-	if (ensure_bpffs() != 0)
-		return -ENOTSUP;
-
-	snprintf(path, sizeof(path), "%s", dir);
-	for (i = 1; path[i] != '\0'; i++) {
-		if (path[i] != '/')
-			continue;
-		path[i] = '\0';
-		if (mkdir(path, 0700) != 0 && errno != EEXIST)
-			return -errno;
-		path[i] = '/';
-	}
-	if (mkdir(path, 0700) != 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
 
 static void
 unpin_dir(const char *dir)
@@ -185,11 +93,7 @@ adopt_port(uint16_t port)
 	herald_xdp_default_pin_dir(xp->pin_dir, sizeof(xp->pin_dir),
 				   xp->ifname);
 	unpin_dir(xp->pin_dir); /* stale pins of an earlier run */
-	rc = make_dirs(xp->pin_dir);
-	if (rc == 0)
-		rc = pin_attached((int)info.if_index, xp->pin_dir);
-	if (rc == 0)
-		rc = herald_xdp_open(&xp->h, xp->ifname, xp->pin_dir);
+	rc = herald_xdp_adopt(&xp->h, xp->ifname, xp->pin_dir);
 	if (rc == 0)
 		rc = configure(xp);
 	if (rc != 0) {

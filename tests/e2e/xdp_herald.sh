@@ -8,6 +8,7 @@
 #   * ping and other UDP still reach the host kernel while herald runs;
 #   * junk to Herald's port is dropped by XDP (counted there, seen by
 #     herald-xdp) and never reaches herald (its drop counters stay 0);
+#   * "xdp slot N pass" from the CLI hands a slot to the kernel;
 #   * herald exits cleanly with conservation and no mbuf leak.
 # Usage: xdp_herald.sh HERALD_BIN XDP_OBJ HERALD_XDP_TOOL PEER_PY
 set -u
@@ -68,7 +69,10 @@ rx_mbufs = 4095
 header_mbufs = 4095
 indirect_mbufs = 1023
 INI
-echo "sub add 1 7 198.18.0.2 40000 $PMAC" > "$TMP/cmds"
+# Channel 2 lives in slot 999 (fmix64(2) mod 4096): the CLI hands that
+# slot to the kernel, so its PUBLISHes must never reach herald.
+printf 'sub add 1 7 198.18.0.2 40000 %s\nsub add 2 7 198.18.0.2 40000 %s\nxdp slot 999 pass\n' \
+	"$PMAC" "$PMAC" > "$TMP/cmds"
 
 "$HERALD" -l 0-1 --no-huge -m 1024 --file-prefix "hxe2e$$" --log-level=warning \
 	--vdev "net_af_xdp0,iface=$HV,xdp_prog=$OBJ" -- \
@@ -76,7 +80,7 @@ echo "sub add 1 7 198.18.0.2 40000 $PMAC" > "$TMP/cmds"
 	--stats-json "$TMP/s.json" > "$TMP/herald.log" 2>&1 &
 HPID=$!
 i=0
-until grep -q "sub add: channel 1" "$TMP/herald.log"; do
+until grep -q "xdp slot 999: pass" "$TMP/herald.log"; do
 	i=$((i + 1))
 	[ $i -gt 100 ] && fail "herald did not start"
 	kill -0 "$HPID" 2>/dev/null || fail "herald exited early"
@@ -108,7 +112,13 @@ sleep 0.3
 "$TOOL" counters "$HV" > "$TMP/xdp.out" 2>&1 || fail "herald-xdp counters: $(cat "$TMP/xdp.out")"
 grep -E "bad_magic[^0-9]+5( |$)" "$TMP/xdp.out" > /dev/null || fail "XDP did not count 5 bad_magic: $(cat "$TMP/xdp.out")"
 
-# 4. Clean stop, books balanced.
+# 4. A slot steered to the kernel by "xdp slot" bypasses herald.
+ip netns exec "$NS" $PY "$PEER" publish 198.18.0.1 7700 2 5
+sleep 0.3
+"$TOOL" counters "$HV" > "$TMP/xdp.out" 2>&1 || fail "herald-xdp counters"
+grep -E "slot_pass[^0-9]+5( |$)" "$TMP/xdp.out" > /dev/null || fail "XDP did not pass slot 999 to the kernel: $(cat "$TMP/xdp.out")"
+
+# 5. Clean stop, books balanced.
 kill -INT "$HPID"
 wait "$HPID"
 RC=$?
