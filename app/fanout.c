@@ -163,13 +163,20 @@ build_one(struct herald_worker *w, struct rte_mbuf *h,
 	herald_tx_enqueue(w, mb->egress_port, h);
 }
 
-static void
+/*
+ * Returns whether the caller still holds its own reference to payload:
+ * the last chunk's first replica takes it over (no atomic decrement and
+ * no extra free per message), earlier chunks add one per replica because
+ * their packets may already be sent and freed while later ones are built.
+ */
+static bool
 replicate(struct herald_worker *w, const struct subtab_channel *subs,
 	  struct rte_mbuf *payload, uint16_t payload_len,
 	  const uint8_t *deliver_hdr, uint32_t body_sum)
 {
 	struct rte_mbuf *hdrs[FANOUT_CHUNK];
 	uint32_t n = subs->n_members, i, j, k;
+	bool ours = true;
 
 	for (i = 0; i < n; i += k) {
 		k = RTE_MIN((uint32_t)FANOUT_CHUNK, n - i);
@@ -178,8 +185,16 @@ replicate(struct herald_worker *w, const struct subtab_channel *subs,
 			w->cnt.c[CNT_deliveries_nombuf] += k;
 			continue;
 		}
-		if (payload_len != 0)
-			rte_mbuf_refcnt_update(payload, (int16_t)k);
+		if (payload_len != 0) {
+			int16_t add = (int16_t)k;
+
+			if (i + k == n) {
+				add--;
+				ours = false;
+			}
+			if (add != 0)
+				rte_mbuf_refcnt_update(payload, add);
+		}
 		for (j = 0; j < k; j++) {
 			if (j + 1 < k) {
 				rte_prefetch0(&subs->members[i + j + 1]);
@@ -190,6 +205,19 @@ replicate(struct herald_worker *w, const struct subtab_channel *subs,
 				  deliver_hdr, payload, payload_len, body_sum);
 		}
 	}
+	return ours;
+}
+
+/* Subscribers of a channel; the snapshot is cached until the worker's
+ * next quiescent state, when end_of_iteration forgets it. */
+static inline const struct subtab_channel *
+subscribers(struct herald_worker *w, uint64_t channel)
+{
+	if (w->subs_cache_channel != channel) {
+		w->subs_cache = subtab_lookup(herald.subs, channel);
+		w->subs_cache_channel = channel;
+	}
+	return w->subs_cache;
 }
 
 void
@@ -216,7 +244,7 @@ herald_fanout(struct herald_worker *w, struct rte_mbuf *m)
 	__atomic_store_n(&c->last_seq, d.seq, __ATOMIC_RELEASE);
 	w->cnt.c[CNT_messages_sequenced]++;
 
-	subs = subtab_lookup(herald.subs, meta->channel);
+	subs = subscribers(w, meta->channel);
 	if (subs == NULL || subs->n_members == 0) {
 		w->cnt.c[CNT_messages_no_subscriber]++;
 		rte_pktmbuf_free(m);
@@ -233,7 +261,8 @@ herald_fanout(struct herald_worker *w, struct rte_mbuf *m)
 			 : herald_csum_partial(
 				   rte_pktmbuf_mtod(m, const void *),
 				   meta->payload_len)));
-	replicate(w, subs, m, meta->payload_len, deliver_hdr, body_sum);
+	/* meta lives in m: not to be read once replicate() gave m away. */
 	c->last_deliver_ns = w->now_ns;
-	rte_pktmbuf_free(m);
+	if (replicate(w, subs, m, meta->payload_len, deliver_hdr, body_sum))
+		rte_pktmbuf_free(m);
 }

@@ -64,6 +64,7 @@ struct herald_port {
 
 struct herald_pub_session;
 struct herald_chan_state;
+struct subtab_channel;
 
 /* One worker lcore: everything it touches on the hot path. */
 struct herald_worker {
@@ -86,6 +87,11 @@ struct herald_worker {
 	struct rte_hash *channels;
 	struct herald_chan_state *chan;
 	struct herald_chan_state **chan_cache; /* HWP_NUM_SLOTS */
+
+	/* Last subscriber snapshot looked up: valid until the next RCU
+	 * quiescent state only (reset by the worker loop). */
+	uint64_t subs_cache_channel;
+	const struct subtab_channel *subs_cache;
 
 	struct herald_txbuf tx[HERALD_MAX_PORTS];
 

@@ -275,6 +275,9 @@ end_of_iteration(struct herald_worker *w)
 {
 	herald_publish_flush_acks(w);
 	herald_tx_flush_all(w);
+	/* Forget every RCU-protected pointer before saying so. */
+	w->subs_cache_channel = 0;
+	w->subs_cache = NULL;
 	rte_rcu_qsbr_quiescent(herald.qsv, w->index);
 }
 
