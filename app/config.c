@@ -3,6 +3,7 @@
  * error names the file, the line and the key.
  */
 #include <ctype.h>
+#include <stddef.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,32 +21,67 @@ struct cfg_ctx {
 	struct herald_config *cfg;
 };
 
-/* Known sections and keys: anything else is a typo and an error. */
-static const char *const known_keys[][2] = {
-	{"herald", "address"},
-	{"herald", "udp_port"},
-	{"herald", "mac"},
-	{"herald", "next_hop_mac"},
-	{"herald", "epoch"},
-	{"herald", "egress_port"},
-	{"herald", "publisher_credit"},
-	{"herald", "history_depth"},
-	{"herald", "token_key"},
-	{"herald", "verify_udp_checksum"},
-	{"lcores", "workers"},
-	{"lcores", "slots"},
-	{"limits", "max_channels"},
-	{"limits", "max_subscribed_channels"},
-	{"limits", "max_subscribers"},
-	{"limits", "max_publisher_sessions"},
-	{"limits", "handoff_ring_size"},
-	{"mempool", "rx_mbufs"},
-	{"mempool", "header_mbufs"},
-	{"mempool", "indirect_mbufs"},
-	{"mempool", "cache"},
-	{"mempool", "rx_desc"},
-	{"mempool", "tx_desc"},
-	{"publishers", "allow"},
+/*
+ * Every key, declared once: numeric keys carry their range and field and
+ * are loaded by one loop; the others are parsed by their section's
+ * loader. Anything not listed is a typo and an error.
+ */
+enum cfg_kind {
+	CFG_U32,
+	CFG_U16,
+	CFG_OTHER,
+};
+
+struct cfg_key {
+	const char *section;
+	const char *key;
+	enum cfg_kind kind;
+	uint64_t min, max;
+	size_t off; /* in struct herald_config */
+};
+
+#define NUM32(sec, name, lo, hi, field)                                        \
+	{                                                                      \
+		sec, name, CFG_U32, lo, hi,                                    \
+			offsetof(struct herald_config, field)                  \
+	}
+#define NUM16(sec, name, lo, hi, field)                                        \
+	{                                                                      \
+		sec, name, CFG_U16, lo, hi,                                    \
+			offsetof(struct herald_config, field)                  \
+	}
+#define OTHER(sec, name)                                                       \
+	{                                                                      \
+		sec, name, CFG_OTHER, 0, 0, 0                                  \
+	}
+
+static const struct cfg_key cfg_keys[] = {
+	OTHER("herald", "address"),
+	NUM16("herald", "udp_port", 1, 65535, udp_port),
+	OTHER("herald", "mac"),
+	OTHER("herald", "next_hop_mac"),
+	NUM32("herald", "epoch", 0, UINT32_MAX, epoch),
+	NUM16("herald", "egress_port", 0, RTE_MAX_ETHPORTS - 1, egress_port),
+	NUM32("herald", "publisher_credit", 0, 1u << 20, publisher_credit),
+	NUM32("herald", "history_depth", 1, 1u << 20, history_depth),
+	OTHER("herald", "token_key"),
+	OTHER("herald", "verify_udp_checksum"),
+	OTHER("lcores", "workers"),
+	OTHER("lcores", "slots"),
+	NUM32("limits", "max_channels", 1, 1u << 24, max_channels),
+	NUM32("limits", "max_subscribed_channels", 1, 1u << 24,
+	      max_subscribed_channels),
+	NUM32("limits", "max_subscribers", 1, 1u << 16, max_subscribers),
+	NUM32("limits", "max_publisher_sessions", 1, 1u << 24,
+	      max_publisher_sessions),
+	NUM32("limits", "handoff_ring_size", 64, 1u << 20, handoff_ring_size),
+	NUM32("mempool", "rx_mbufs", 1024, 1u << 24, rx_mbufs),
+	NUM32("mempool", "header_mbufs", 1024, 1u << 24, header_mbufs),
+	NUM32("mempool", "indirect_mbufs", 256, 1u << 24, indirect_mbufs),
+	NUM32("mempool", "cache", 0, 512, mempool_cache),
+	NUM16("mempool", "rx_desc", 32, 16384, rx_desc),
+	NUM16("mempool", "tx_desc", 32, 16384, tx_desc),
+	OTHER("publishers", "allow"),
 };
 
 void
@@ -122,7 +158,8 @@ found:
 	return lineno;
 }
 
-/* First line rte_cfgfile would refuse, for a useful syntax error. */
+/* First malformed line (rte_cfgfile skips some and reports none), 0 if
+ * the file is well formed, -1 if it cannot be read (what says why). */
 static int
 find_syntax_error(const char *path, char *what, size_t what_len)
 {
@@ -132,7 +169,7 @@ find_syntax_error(const char *path, char *what, size_t what_len)
 
 	if (f == NULL) {
 		snprintf(what, what_len, "cannot open: %s", strerror(errno));
-		return 0;
+		return -1;
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
 		char *p = line;
@@ -160,7 +197,6 @@ find_syntax_error(const char *path, char *what, size_t what_len)
 			goto out;
 		}
 	}
-	snprintf(what, what_len, "malformed file");
 	lineno = 0;
 out:
 	fclose(f);
@@ -173,8 +209,8 @@ cfg_error(const struct cfg_ctx *ctx, const char *section, const char *key,
 {
 	int line = find_line(ctx->path, section, key);
 
-	fprintf(stderr, "herald: config %s:%d: [%s] %s: ", ctx->path, line,
-		section, key != NULL ? key : "");
+	fprintf(stderr, "herald: config %s:%d: [%s]%s%s: ", ctx->path, line,
+		section, key != NULL ? " " : "", key != NULL ? key : "");
 	fprintf(stderr, fmt, value != NULL ? value : "");
 	fputc('\n', stderr);
 	return -1;
@@ -245,36 +281,42 @@ get(const struct cfg_ctx *ctx, const char *section, const char *key)
 	return rte_cfgfile_get_entry(ctx->file, section, key);
 }
 
+/* Every numeric key present in the file, checked against its range. */
 static int
-get_u32(const struct cfg_ctx *ctx, const char *section, const char *key,
-	uint64_t min, uint64_t max, uint32_t *out)
+load_numbers(const struct cfg_ctx *ctx)
 {
-	const char *v = get(ctx, section, key);
-	uint64_t x;
+	uint8_t *base = (uint8_t *)ctx->cfg;
+	unsigned int i;
 
-	if (v == NULL)
-		return 0;
-	if (herald_parse_u64(v, min, max, &x) < 0) {
-		char fmt[128];
+	for (i = 0; i < RTE_DIM(cfg_keys); i++) {
+		const struct cfg_key *k = &cfg_keys[i];
+		const char *v;
+		uint64_t x;
 
-		snprintf(fmt, sizeof(fmt),
-			 "'%%s' is not an integer from %llu to %llu",
-			 (unsigned long long)min, (unsigned long long)max);
-		return cfg_error(ctx, section, key, fmt, v);
+		if (k->kind == CFG_OTHER)
+			continue;
+		v = get(ctx, k->section, k->key);
+		if (v == NULL)
+			continue;
+		if (herald_parse_u64(v, k->min, k->max, &x) < 0) {
+			char fmt[128];
+
+			snprintf(fmt, sizeof(fmt),
+				 "'%%s' is not an integer from %llu to %llu",
+				 (unsigned long long)k->min,
+				 (unsigned long long)k->max);
+			return cfg_error(ctx, k->section, k->key, fmt, v);
+		}
+		if (k->kind == CFG_U32) {
+			uint32_t x32 = (uint32_t)x;
+
+			memcpy(base + k->off, &x32, sizeof(x32));
+		} else {
+			uint16_t x16 = (uint16_t)x;
+
+			memcpy(base + k->off, &x16, sizeof(x16));
+		}
 	}
-	*out = (uint32_t)x;
-	return 0;
-}
-
-static int
-get_u16(const struct cfg_ctx *ctx, const char *section, const char *key,
-	uint64_t min, uint64_t max, uint16_t *out)
-{
-	uint32_t v = *out;
-
-	if (get_u32(ctx, section, key, min, max, &v) < 0)
-		return -1;
-	*out = (uint16_t)v;
 	return 0;
 }
 
@@ -332,8 +374,8 @@ check_known_keys(const struct cfg_ctx *ctx)
 						     entries, 64);
 		bool section_known = false;
 
-		for (k = 0; k < (int)RTE_DIM(known_keys); k++)
-			if (strcmp(known_keys[k][0], names[i]) == 0)
+		for (k = 0; k < (int)RTE_DIM(cfg_keys); k++)
+			if (strcmp(cfg_keys[k].section, names[i]) == 0)
 				section_known = true;
 		if (!section_known)
 			return cfg_error(ctx, names[i], NULL,
@@ -341,9 +383,10 @@ check_known_keys(const struct cfg_ctx *ctx)
 		for (j = 0; j < ne; j++) {
 			bool found = false;
 
-			for (k = 0; k < (int)RTE_DIM(known_keys); k++)
-				if (strcmp(known_keys[k][0], names[i]) == 0 &&
-				    strcmp(known_keys[k][1], entries[j].name) ==
+			for (k = 0; k < (int)RTE_DIM(cfg_keys); k++)
+				if (strcmp(cfg_keys[k].section, names[i]) ==
+					    0 &&
+				    strcmp(cfg_keys[k].key, entries[j].name) ==
 					    0)
 					found = true;
 			if (!found)
@@ -365,17 +408,9 @@ load_herald(struct cfg_ctx *ctx)
 	if (v != NULL && herald_parse_ipv4(v, &cfg->address) < 0)
 		return cfg_error(ctx, "herald", "address",
 				 "'%s' is not an IPv4 address", v);
-	if (get_u16(ctx, "herald", "udp_port", 1, 65535, &cfg->udp_port) < 0 ||
-	    get_mac(ctx, "mac", &cfg->has_mac, &cfg->mac) < 0 ||
+	if (get_mac(ctx, "mac", &cfg->has_mac, &cfg->mac) < 0 ||
 	    get_mac(ctx, "next_hop_mac", &cfg->has_next_hop_mac,
 		    &cfg->next_hop_mac) < 0 ||
-	    get_u32(ctx, "herald", "epoch", 0, UINT32_MAX, &cfg->epoch) < 0 ||
-	    get_u16(ctx, "herald", "egress_port", 0, RTE_MAX_ETHPORTS - 1,
-		    &cfg->egress_port) < 0 ||
-	    get_u32(ctx, "herald", "publisher_credit", 0, 1u << 20,
-		    &cfg->publisher_credit) < 0 ||
-	    get_u32(ctx, "herald", "history_depth", 1, 1u << 20,
-		    &cfg->history_depth) < 0 ||
 	    get_bool(ctx, "herald", "verify_udp_checksum",
 		     &cfg->verify_udp_checksum) < 0)
 		return -1;
@@ -503,43 +538,13 @@ load_lcores(struct cfg_ctx *ctx)
 	return parse_slots(ctx, get(ctx, "lcores", "slots"));
 }
 
+/* Cross-key rules of the numeric keys (ranges are in cfg_keys). */
 static int
-load_limits(struct cfg_ctx *ctx)
+check_limits(struct cfg_ctx *ctx)
 {
-	struct herald_config *cfg = ctx->cfg;
-
-	if (get_u32(ctx, "limits", "max_channels", 1, 1u << 24,
-		    &cfg->max_channels) < 0 ||
-	    get_u32(ctx, "limits", "max_subscribed_channels", 1, 1u << 24,
-		    &cfg->max_subscribed_channels) < 0 ||
-	    get_u32(ctx, "limits", "max_subscribers", 1, 1u << 16,
-		    &cfg->max_subscribers) < 0 ||
-	    get_u32(ctx, "limits", "max_publisher_sessions", 1, 1u << 24,
-		    &cfg->max_publisher_sessions) < 0 ||
-	    get_u32(ctx, "limits", "handoff_ring_size", 64, 1u << 20,
-		    &cfg->handoff_ring_size) < 0)
-		return -1;
-	if (!rte_is_power_of_2(cfg->handoff_ring_size))
+	if (!rte_is_power_of_2(ctx->cfg->handoff_ring_size))
 		return cfg_error(ctx, "limits", "handoff_ring_size",
 				 "must be a power of two%s", "");
-	return 0;
-}
-
-static int
-load_mempool(struct cfg_ctx *ctx)
-{
-	struct herald_config *cfg = ctx->cfg;
-
-	if (get_u32(ctx, "mempool", "rx_mbufs", 1024, 1u << 24,
-		    &cfg->rx_mbufs) < 0 ||
-	    get_u32(ctx, "mempool", "header_mbufs", 1024, 1u << 24,
-		    &cfg->header_mbufs) < 0 ||
-	    get_u32(ctx, "mempool", "indirect_mbufs", 256, 1u << 24,
-		    &cfg->indirect_mbufs) < 0 ||
-	    get_u32(ctx, "mempool", "cache", 0, 512, &cfg->mempool_cache) < 0 ||
-	    get_u16(ctx, "mempool", "rx_desc", 32, 16384, &cfg->rx_desc) < 0 ||
-	    get_u16(ctx, "mempool", "tx_desc", 32, 16384, &cfg->tx_desc) < 0)
-		return -1;
 	return 0;
 }
 
@@ -579,21 +584,29 @@ herald_config_load(const char *path, struct herald_config *cfg)
 
 	herald_config_defaults(cfg);
 	snprintf(cfg->path, sizeof(cfg->path), "%s", path);
-	ctx.file = rte_cfgfile_load(path, 0);
-	if (ctx.file == NULL) {
-		line = find_syntax_error(path, what, sizeof(what));
+	line = find_syntax_error(path, what, sizeof(what));
+	if (line < 0) {
+		fprintf(stderr, "herald: config %s: %s\n", path, what);
+		return -1;
+	}
+	if (line > 0) {
 		fprintf(stderr, "herald: config %s:%d: %s\n", path, line, what);
 		return -1;
 	}
+	ctx.file = rte_cfgfile_load(path, 0);
+	if (ctx.file == NULL) {
+		fprintf(stderr, "herald: config %s: cannot parse\n", path);
+		return -1;
+	}
 	rc = check_known_keys(&ctx);
+	if (rc == 0)
+		rc = load_numbers(&ctx);
 	if (rc == 0)
 		rc = load_herald(&ctx);
 	if (rc == 0)
 		rc = load_lcores(&ctx);
 	if (rc == 0)
-		rc = load_limits(&ctx);
-	if (rc == 0)
-		rc = load_mempool(&ctx);
+		rc = check_limits(&ctx);
 	if (rc == 0)
 		rc = load_publishers(&ctx);
 	rte_cfgfile_close(ctx.file);
