@@ -29,6 +29,7 @@
 #include "publish.h"
 #include "stats.h"
 #include "subscriptions.h"
+#include "telemetry.h"
 #include "worker.h"
 #include "xdp.h"
 
@@ -197,6 +198,7 @@ setup(const struct app_opts *o)
 	    herald_ports_init() < 0 || herald_xdp_ports_init() < 0)
 		return 1;
 	herald_stats_mempools_mark(false);
+	herald_telemetry_init();
 	return 0;
 }
 
