@@ -23,8 +23,8 @@ build: deps $(BUILD)/build.ninja
 run: build
 	./tools/run-demo.sh $(BUILD)
 
-# Every suite (unit, fuzz, gen, bpf, replay, e2e), then the unit tests and
-# the pcap replays (herald itself) again under AddressSanitizer and UBSan.
+# Every suite, then every suite that runs herald (and the unit tests) again
+# with herald built under AddressSanitizer and UBSan.
 test: build
 	meson test -C $(BUILD) --print-errorlogs --num-processes 1
 	$(MAKE) test-asan
@@ -41,7 +41,8 @@ test-asan: deps $(ASAN_BUILD)/build.ninja
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C $(ASAN_BUILD) --print-errorlogs --num-processes 1 \
-		--suite unit --suite replay
+		--suite unit --suite replay --suite multiworker --suite telemetry \
+		--suite config
 
 # Long fuzzing session of the HWP parser (make test runs a short one).
 fuzz: build
