@@ -33,13 +33,16 @@ herald_fanout_worker_init(struct herald_worker *w)
 {
 	char name[RTE_HASH_NAMESIZE];
 	struct rte_hash_parameters hp = {
-		.entries = herald.cfg.max_channels,
+		.entries = RTE_MAX(herald.cfg.max_channels,
+				   HERALD_HASH_MIN_ENTRIES),
 		.key_len = sizeof(uint64_t),
 		.hash_func = chan_hash,
 		.socket_id = (int)rte_lcore_to_socket_id(w->lcore_id),
 		.name = name,
-		/* The control thread reads seqs while the worker adds. */
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
+		/* The control thread reads seqs while the worker adds;
+		 * overflow buckets: only max_channels makes it full. */
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
+			      RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 
 	snprintf(name, sizeof(name), "herald_chan%u", w->index);
@@ -80,9 +83,12 @@ chan_get(struct herald_worker *w, uint64_t channel)
 	if (pos >= 0) {
 		c = &w->chan[pos];
 	} else {
+		if (unlikely(w->n_channels >= herald.cfg.max_channels))
+			return NULL;
 		pos = rte_hash_add_key(w->channels, &channel);
 		if (unlikely(pos < 0))
 			return NULL;
+		w->n_channels++;
 		c = &w->chan[pos];
 		c->channel = channel;
 		__atomic_store_n(&c->last_seq, 0, __ATOMIC_RELEASE);

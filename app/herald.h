@@ -24,6 +24,9 @@
 #define HERALD_MAX_PORTS      8
 #define HERALD_ACKS_PER_BURST (HERALD_BURST * 4)
 #define HERALD_SESS_CACHE     64 /* direct-mapped publisher session cache */
+/* rte_hash refuses fewer entries than a bucket holds; table limits are
+ * enforced by count, so a small limit still gets a valid table. */
+#define HERALD_HASH_MIN_ENTRIES 16u
 
 /*
  * Metadata of one message, kept in the private area of the mbuf that
@@ -87,6 +90,7 @@ struct herald_worker {
 	struct rte_hash *channels;
 	struct herald_chan_state *chan;
 	struct herald_chan_state **chan_cache; /* HWP_NUM_SLOTS */
+	uint32_t n_channels;
 
 	/* Last subscriber snapshot looked up: valid until the next RCU
 	 * quiescent state only (reset by the worker loop). */

@@ -56,11 +56,15 @@ herald_publish_worker_init(struct herald_worker *w)
 {
 	char name[RTE_HASH_NAMESIZE];
 	struct rte_hash_parameters hp = {
-		.entries = herald.cfg.max_publisher_sessions,
+		.entries = RTE_MAX(herald.cfg.max_publisher_sessions,
+				   HERALD_HASH_MIN_ENTRIES),
 		.key_len = sizeof(struct herald_pub_key),
 		.hash_func = rte_hash_crc,
 		.socket_id = (int)rte_lcore_to_socket_id(w->lcore_id),
 		.name = name,
+		/* Overflow buckets: the limit below, not a cuckoo path, is
+		 * what makes the table full. */
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 
 	snprintf(name, sizeof(name), "herald_pub%u", w->index);
@@ -186,9 +190,12 @@ static struct herald_pub_session *
 session_open(struct herald_worker *w, const struct herald_pub_key *key,
 	     uint16_t rx_port, const struct rte_ether_addr *mac)
 {
-	int32_t pos = rte_hash_add_key(w->sessions, key);
+	int32_t pos;
 	struct herald_pub_session *s;
 
+	if (w->n_sessions >= herald.cfg.max_publisher_sessions)
+		return NULL;
+	pos = rte_hash_add_key(w->sessions, key);
 	if (pos < 0)
 		return NULL;
 	s = &w->sess[pos];

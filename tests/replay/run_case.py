@@ -332,6 +332,8 @@ def load_config(path):
         "verify_udp": get("herald", "verify_udp_checksum", "yes") in (
             "yes", "true", "1"),
         "allow": nets,
+        "max_sessions": int(get("limits", "max_publisher_sessions", "4096"), 0),
+        "max_channels": int(get("limits", "max_channels", "65536"), 0),
     }
 
 
@@ -386,6 +388,7 @@ class Model:
         self.seq_at = {}  # packet index -> {channel: last seq} snapshot
         self.members_at = {}  # (index, changes applied) -> {channel: n}
         self.sub_ids = {}  # (channel, subscriber) -> set of endpoints
+        self.refused = set()  # sessions refused: table full
 
     def per_endpoint(self):
         """{(channel, ip, port): [seq, ...]} the model delivers, one entry
@@ -426,6 +429,11 @@ class Model:
                                    for n in nets)
 
     def sequence(self, channel, publisher, pub_seq, payload, ts_ns):
+        if (channel not in self.chan_seq and
+                len(self.chan_seq) >= self.cfg["max_channels"]):
+            # Accepted (and acknowledged) but no room for the channel.
+            self.count("counters.channel_table_full")
+            return
         seq = self.chan_seq.get(channel, 0) + 1
         self.chan_seq[channel] = seq
         self.count("counters.messages_sequenced")
@@ -447,6 +455,9 @@ class Model:
             return "publish_not_allowed"
         last = self.sessions.get(key)
         if frame[1] & F_START:
+            if last is None and len(self.sessions) >= self.cfg["max_sessions"]:
+                self.refused.add(key)
+                return "publish_session_full"
             if last is not None and pub_seq - 1 < last:
                 self.reopened_lower.add(key)
             last = pub_seq - 1
@@ -821,7 +832,8 @@ def check_generator_acks(runs, got, model):
                    p["port"])
             last[key] = None if "--no-start" in args else p
     for key, p in last.items():
-        if p is None or not model.allowed(key[1]):
+        # hwp-gen knows no table limits: skip sessions Herald had no room for.
+        if p is None or not model.allowed(key[1]) or key in model.refused:
             continue
         acks = got.get(key)
         if not acks or acks[-1] != p["expected_acked_seq"]:
