@@ -246,11 +246,11 @@ sub_apply(struct cmd_sub_result *r, const struct rte_ether_addr *mac)
 	int rc;
 
 	if (r->ip.family != AF_INET) {
-		cli_fail("%s: only IPv4 subscribers", r->op);
+		cli_fail("sub %s: only IPv4 subscribers", r->op);
 		return;
 	}
 	if (r->port == 0) {
-		cli_fail("%s: UDP port 0 is invalid", r->op);
+		cli_fail("sub %s: UDP port 0 is invalid", r->op);
 		return;
 	}
 	if (strcmp(r->op, "add") == 0)

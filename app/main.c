@@ -261,6 +261,9 @@ main(int argc, char **argv)
 	struct app_opts o;
 	int n, rc;
 
+	/* Line-buffered even into a pipe, so CLI replies and the prompt
+	 * (written by rte_cmdline straight to the fd) keep their order. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	n = rte_eal_init(argc, argv);
 	if (n < 0) {
 		fprintf(stderr, "herald: EAL initialisation failed\n");
