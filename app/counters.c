@@ -43,6 +43,9 @@ herald_counters_add(struct herald_counters *a, const struct herald_counters *b)
 	add_array(a->nonhwp, b->nonhwp, NONHWP__COUNT, 1);
 	add_array(a->invalid, b->invalid, HWP_ERR__COUNT, 1);
 	add_array(a->frame, b->frame, FRAME__COUNT, 1);
+	add_array(a->port_rx, b->port_rx, HERALD_MAX_PORTS, 1);
+	add_array(a->port_tx, b->port_tx, HERALD_MAX_PORTS, 1);
+	add_array(a->port_tx_dropped, b->port_tx_dropped, HERALD_MAX_PORTS, 1);
 }
 
 void
@@ -52,6 +55,9 @@ herald_counters_sub(struct herald_counters *a, const struct herald_counters *b)
 	add_array(a->nonhwp, b->nonhwp, NONHWP__COUNT, -1);
 	add_array(a->invalid, b->invalid, HWP_ERR__COUNT, -1);
 	add_array(a->frame, b->frame, FRAME__COUNT, -1);
+	add_array(a->port_rx, b->port_rx, HERALD_MAX_PORTS, -1);
+	add_array(a->port_tx, b->port_tx, HERALD_MAX_PORTS, -1);
+	add_array(a->port_tx_dropped, b->port_tx_dropped, HERALD_MAX_PORTS, -1);
 }
 
 static uint64_t

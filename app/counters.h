@@ -85,11 +85,17 @@ enum herald_worker_counter {
 };
 
 /* One worker's counters: written by that worker only. */
+#define HERALD_MAX_PORTS 8
+
 struct herald_counters {
 	uint64_t c[CNT__COUNT];
 	uint64_t nonhwp[NONHWP__COUNT];
 	uint64_t invalid[HWP_ERR__COUNT];
 	uint64_t frame[FRAME__COUNT];
+	/* The same rx_packets / tx_packets / tx_dropped, by port. */
+	uint64_t port_rx[HERALD_MAX_PORTS];
+	uint64_t port_tx[HERALD_MAX_PORTS];
+	uint64_t port_tx_dropped[HERALD_MAX_PORTS];
 } __rte_cache_aligned;
 
 extern const char *const herald_counter_names[CNT__COUNT];

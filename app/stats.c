@@ -112,9 +112,12 @@ herald_stats_show(FILE *f)
 void
 herald_stats_show_ports(FILE *f)
 {
+	struct herald_counters t;
 	struct rte_eth_stats s;
 	uint16_t port;
 
+	herald_stats_totals(&t);
+	herald_counters_sub(&t, &baseline);
 	RTE_ETH_FOREACH_DEV(port)
 	{
 		if (port >= HERALD_MAX_PORTS ||
@@ -141,6 +144,11 @@ herald_stats_show_ports(FILE *f)
 			"  TX-packets: %-12" PRIu64 " TX-errors: %-10" PRIu64
 			" TX-bytes: %" PRIu64 "\n",
 			s.opackets, s.oerrors, s.obytes);
+		fprintf(f,
+			"  Herald: rx %" PRIu64 ", tx %" PRIu64
+			", tx dropped (queue full) %" PRIu64 "\n",
+			t.port_rx[port], t.port_tx[port],
+			t.port_tx_dropped[port]);
 	}
 }
 
@@ -287,8 +295,10 @@ herald_stats_snapshot_ports(void)
 static void
 json_ports(FILE *f)
 {
+	struct herald_counters t;
 	unsigned int i;
 
+	herald_stats_totals(&t);
 	fprintf(f, "  \"ports\": [");
 	for (i = 0; i < herald.n_ports; i++) {
 		const struct rte_eth_stats *s = &port_snapshot[i];
@@ -296,9 +306,13 @@ json_ports(FILE *f)
 		fprintf(f,
 			"%s{\"port\": %u, \"name\": \"%s\", \"ipackets\": "
 			"%" PRIu64 ", \"opackets\": %" PRIu64
-			", \"imissed\": %" PRIu64 ", \"oerrors\": %" PRIu64 "}",
+			", \"imissed\": %" PRIu64 ", \"oerrors\": %" PRIu64
+			", \"rx_packets\": %" PRIu64
+			", \"tx_packets\": %" PRIu64
+			", \"tx_dropped\": %" PRIu64 "}",
 			i ? ", " : "", i, herald.ports[i].name, s->ipackets,
-			s->opackets, s->imissed, s->oerrors);
+			s->opackets, s->imissed, s->oerrors, t.port_rx[i],
+			t.port_tx[i], t.port_tx_dropped[i]);
 	}
 	fprintf(f, "],\n");
 }

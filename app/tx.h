@@ -29,9 +29,11 @@ herald_tx_flush_port(struct herald_worker *w, uint16_t port)
 			break;
 	}
 	w->cnt.c[CNT_tx_packets] += sent;
+	w->cnt.port_tx[port] += sent;
 	if (unlikely(sent < n)) {
 		rte_pktmbuf_free_bulk(b->pkts + sent, n - sent);
 		w->cnt.c[CNT_tx_dropped] += n - sent;
+		w->cnt.port_tx_dropped[port] += n - sent;
 	}
 	b->n = 0;
 }

@@ -243,6 +243,7 @@ poll_ports(struct herald_worker *w)
 		if (n == 0)
 			continue;
 		w->cnt.c[CNT_rx_packets] += n;
+		w->cnt.port_rx[port] += n;
 		total += n;
 		for (i = 0; i < n && i < 4; i++)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));

@@ -640,6 +640,13 @@ def check_ports(stats):
     if sum(p["opackets"] for p in ports) != c["tx_packets"]:
         fail(f"ports opackets {[p['opackets'] for p in ports]} != "
              f"tx_packets {c['tx_packets']}")
+    # Herald's own per-port counts agree with the PMD's, port by port.
+    for p in ports:
+        if (p["rx_packets"], p["tx_packets"]) != (p["ipackets"], p["opackets"]):
+            fail(f"port {p['port']}: herald rx/tx {p['rx_packets']}/"
+                 f"{p['tx_packets']} != PMD {p['ipackets']}/{p['opackets']}")
+    if sum(p["tx_dropped"] for p in ports) != c["tx_dropped"]:
+        fail("ports tx_dropped do not add up to counters.tx_dropped")
 
 
 # ------------------------------------------------ output packet checks
