@@ -66,6 +66,7 @@ static const struct cfg_key cfg_keys[] = {
 	NUM32("herald", "history_depth", 1, 1u << 20, history_depth),
 	OTHER("herald", "token_key"),
 	OTHER("herald", "verify_udp_checksum"),
+	OTHER("herald", "xdp_pin_root"),
 	OTHER("lcores", "workers"),
 	OTHER("lcores", "slots"),
 	NUM32("limits", "max_channels", 1, 1u << 24, max_channels),
@@ -96,6 +97,8 @@ herald_config_defaults(struct herald_config *cfg)
 	cfg->publisher_credit = 256;
 	cfg->history_depth = 1024;
 	cfg->verify_udp_checksum = true;
+	snprintf(cfg->xdp_pin_root, sizeof(cfg->xdp_pin_root), "%s",
+		 "/sys/fs/bpf/herald");
 	cfg->n_workers = 1;
 	cfg->worker_lcores[0] = 1;
 	for (s = 0; s < HWP_NUM_SLOTS; s++)
@@ -414,6 +417,14 @@ load_herald(struct cfg_ctx *ctx)
 	    get_bool(ctx, "herald", "verify_udp_checksum",
 		     &cfg->verify_udp_checksum) < 0)
 		return -1;
+	v = get(ctx, "herald", "xdp_pin_root");
+	if (v != NULL) {
+		if (v[0] != '/' || strlen(v) >= sizeof(cfg->xdp_pin_root))
+			return cfg_error(ctx, "herald", "xdp_pin_root",
+					 "'%s' is not an absolute path (bpffs)",
+					 v);
+		snprintf(cfg->xdp_pin_root, sizeof(cfg->xdp_pin_root), "%s", v);
+	}
 	v = get(ctx, "herald", "token_key");
 	if (v != NULL && *v != '\0') {
 		n = hwp_key_from_hex(v, cfg->token_key, sizeof(cfg->token_key));

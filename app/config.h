@@ -38,6 +38,7 @@ struct herald_config {
 	uint8_t token_key[HWP_KEY_MAX_LEN];
 	int token_key_len; /* 0: none configured */
 	bool verify_udp_checksum;
+	char xdp_pin_root[200]; /* pins go to <root>/<ifname> */
 
 	/* [lcores] */
 	unsigned int n_workers;

@@ -82,16 +82,20 @@ adopt_port(uint16_t port)
 {
 	struct rte_eth_dev_info info;
 	struct xdp_port *xp = &xports[n_xports];
+	char ifname[IF_NAMESIZE];
 	int rc;
 
 	if (rte_eth_dev_info_get(port, &info) != 0 ||
 	    strcmp(info.driver_name, "net_af_xdp") != 0 || info.if_index == 0)
 		return 0;
 	xp->port_id = port;
-	if (if_indextoname(info.if_index, xp->ifname) == NULL)
+	if (if_indextoname(info.if_index, ifname) == NULL)
 		return -errno;
-	herald_xdp_default_pin_dir(xp->pin_dir, sizeof(xp->pin_dir),
-				   xp->ifname);
+	memcpy(xp->ifname, ifname, sizeof(xp->ifname));
+	if (snprintf(xp->pin_dir, sizeof(xp->pin_dir), "%s/%s",
+		     herald.cfg.xdp_pin_root,
+		     ifname) >= (int)sizeof(xp->pin_dir))
+		return -ENAMETOOLONG;
 	unpin_dir(xp->pin_dir); /* stale pins of an earlier run */
 	rc = herald_xdp_adopt(&xp->h, xp->ifname, xp->pin_dir);
 	if (rc == 0)

@@ -24,6 +24,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 NS=hxe2e$$
+PINS=/sys/fs/bpf/hxe2e$$
 HV=hxh$$
 PV=hxp$$
 TMP=$(mktemp -d)
@@ -34,6 +35,7 @@ cleanup() {
 	ip link del "$HV" 2>/dev/null
 	ip netns del "$NS" 2>/dev/null
 	rm -rf "$TMP"
+	rmdir "$PINS" 2>/dev/null
 }
 trap cleanup EXIT INT TERM
 fail() {
@@ -62,6 +64,7 @@ cat > "$TMP/h.ini" <<INI
 [herald]
 address = 198.18.0.1
 epoch = 0x0e2e0001
+xdp_pin_root = $PINS
 [lcores]
 workers = 1
 [mempool]
@@ -86,7 +89,7 @@ until grep -q "xdp slot 999: pass" "$TMP/herald.log"; do
 	kill -0 "$HPID" 2>/dev/null || fail "herald exited early"
 	sleep 0.1
 done
-grep -q "XDP filter on $HV" "$TMP/herald.log" || fail "XDP program not adopted"
+grep -q "XDP filter on $HV, maps pinned in $PINS/$HV" "$TMP/herald.log" || fail "XDP program not adopted (or pinned elsewhere)"
 sleep 0.5
 
 # 1. HWP traffic reaches herald; DELIVERs reach the subscriber.
@@ -109,13 +112,13 @@ cat "$TMP/udp.out"
 # 3. Junk to Herald's port dies in XDP.
 ip netns exec "$NS" $PY "$PEER" junk 198.18.0.1 7700 5
 sleep 0.3
-"$TOOL" counters "$HV" > "$TMP/xdp.out" 2>&1 || fail "herald-xdp counters: $(cat "$TMP/xdp.out")"
+"$TOOL" counters "$HV" --pin "$PINS/$HV" > "$TMP/xdp.out" 2>&1 || fail "herald-xdp counters: $(cat "$TMP/xdp.out")"
 grep -E "bad_magic[^0-9]+5( |$)" "$TMP/xdp.out" > /dev/null || fail "XDP did not count 5 bad_magic: $(cat "$TMP/xdp.out")"
 
 # 4. A slot steered to the kernel by "xdp slot" bypasses herald.
 ip netns exec "$NS" $PY "$PEER" publish 198.18.0.1 7700 2 5
 sleep 0.3
-"$TOOL" counters "$HV" > "$TMP/xdp.out" 2>&1 || fail "herald-xdp counters"
+"$TOOL" counters "$HV" --pin "$PINS/$HV" > "$TMP/xdp.out" 2>&1 || fail "herald-xdp counters"
 grep -E "slot_pass[^0-9]+5( |$)" "$TMP/xdp.out" > /dev/null || fail "XDP did not pass slot 999 to the kernel: $(cat "$TMP/xdp.out")"
 
 # 5. Clean stop, books balanced.
