@@ -5,6 +5,13 @@
  * of N repeats). Needs root; runs in a private network namespace whose
  * loopback holds the AF_XDP socket a redirect verdict needs.
  *
+ * The test run itself costs about as much as the program does, so each
+ * path is paired with a baseline: an empty program that returns the same
+ * verdict, run on the same packet (same size) with the same repeat
+ * count, alternating run by run with the path's own runs so both see the
+ * same background load. "net" is the path's median minus its baseline's
+ * median: the program's own cost.
+ *
  *   bench_xdp [RUNS [REPEAT]]     (default 9 runs of 1000000)
  */
 #include <errno.h>
@@ -41,13 +48,16 @@ struct bench_case {
 	size_t len;
 	unsigned int repeat;
 	bool any_addr;
-	bool empty; /* run the empty program instead */
 };
 
 static struct herald_xdp *h;
 static int ifindex;
-/* An empty XDP program: the cost of bpf_prog_test_run_opts itself. */
-static int empty_fd = -1;
+/*
+ * Empty XDP programs, one per verdict (indexed by it): the cost of
+ * bpf_prog_test_run_opts itself.
+ */
+#define NUM_VERDICTS (XDP_REDIRECT + 1)
+static int empty_fd[NUM_VERDICTS] = {-1, -1, -1, -1, -1};
 
 static int
 cmp_u32(const void *a, const void *b)
@@ -57,8 +67,21 @@ cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static const char *
+verdict_name(int v)
+{
+	switch (v) {
+	case XDP_PASS: return "XDP_PASS";
+	case XDP_DROP: return "XDP_DROP";
+	case XDP_TX: return "XDP_TX";
+	case XDP_REDIRECT: return "XDP_REDIRECT";
+	default: return "?";
+	}
+}
+
+/* One run of repeats of the program (or of the baseline when empty). */
 static int
-run_once(struct bench_case *c, uint32_t *ns)
+run_once(struct bench_case *c, bool empty, uint32_t *ns)
 {
 	uint8_t pkt[2048];
 	struct xdp_md ctx = {
@@ -72,12 +95,13 @@ run_once(struct bench_case *c, uint32_t *ns)
 
 	memcpy(pkt, c->pkt, c->len);
 	ret = bpf_prog_test_run_opts(
-		c->empty ? empty_fd : herald_xdp_prog_fd(h), &t);
+		empty ? empty_fd[c->expect] : herald_xdp_prog_fd(h), &t);
 	if (ret != 0)
 		return ret;
 	if ((int)t.retval != c->expect) {
-		fprintf(stderr, "bench_xdp: %s: verdict %u, expected %d\n",
-			c->name, t.retval, c->expect);
+		fprintf(stderr, "bench_xdp: %s%s: verdict %u, expected %d\n",
+			c->name, empty ? " (baseline)" : "", t.retval,
+			c->expect);
 		return -EPROTO;
 	}
 	*ns = t.duration;
@@ -88,7 +112,7 @@ static int
 bench(struct bench_case *c, unsigned int runs)
 {
 	struct herald_xdp_config cfg;
-	uint32_t ns[MAX_RUNS];
+	uint32_t ns[MAX_RUNS], base[MAX_RUNS];
 	unsigned int i;
 	int ret;
 
@@ -99,19 +123,35 @@ bench(struct bench_case *c, unsigned int runs)
 	ret = herald_xdp_set_config(h, &cfg);
 	if (ret != 0)
 		return ret;
+	/* Alternate baseline and program, so both see the same load. */
 	for (i = 0; i < runs; i++) {
-		ret = run_once(c, &ns[i]);
+		ret = run_once(c, true, &base[i]);
+		if (ret == 0)
+			ret = run_once(c, false, &ns[i]);
 		if (ret != 0)
 			return ret;
 	}
 	qsort(ns, runs, sizeof(ns[0]), cmp_u32);
-	printf("%-34s %-13s %6u %6u %6u\n", c->name,
-	       c->expect == XDP_PASS	   ? "XDP_PASS"
-	       : c->expect == XDP_DROP	   ? "XDP_DROP"
-	       : c->expect == XDP_REDIRECT ? "XDP_REDIRECT"
-					   : "XDP_TX",
-	       ns[runs / 2], ns[0], ns[runs - 1]);
+	qsort(base, runs, sizeof(base[0]), cmp_u32);
+	printf("%-34s %-12s %5zu %5u %5u %5d %5u %5u\n", c->name,
+	       verdict_name(c->expect), c->len, ns[runs / 2], base[runs / 2],
+	       (int)ns[runs / 2] - (int)base[runs / 2], ns[0], ns[runs - 1]);
 	return 0;
+}
+
+/* Load average, to tell a quiet run from a busy one. */
+static void
+print_loadavg(const char *when)
+{
+	char buf[64] = "?";
+	FILE *f = fopen("/proc/loadavg", "r");
+
+	if (f != NULL) {
+		if (fgets(buf, sizeof(buf), f) == NULL)
+			snprintf(buf, sizeof(buf), "?\n");
+		fclose(f);
+	}
+	printf("load average at %s: %s", when, buf);
 }
 
 static size_t
@@ -135,11 +175,6 @@ make_cases(struct bench_case *cs, unsigned int repeat)
 	int i, k = 0;
 
 	hx_spec_default(&s);
-
-	cs[k].name = "baseline: empty program";
-	dgram(&cs[k], &s, payload, 64);
-	cs[k].empty = true;
-	cs[k++].expect = XDP_PASS;
 
 	cs[k].name = "pass: UDP to another port";
 	s.dport = HX_PORT + 1;
@@ -202,17 +237,21 @@ setup(void)
 					 .ip = 0xc6120009u,
 					 .mac = {2, 0, 0, 0, 0, 9}};
 	struct bpf_insn empty[] = {
-		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .imm = XDP_PASS},
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K},
 		{.code = BPF_JMP | BPF_EXIT},
 	};
-	int ret, xsk;
+	int ret, v, xsk;
 
-	empty_fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "hx_empty", "GPL", empty, 2,
-				 NULL);
-	if (empty_fd < 0) {
-		fprintf(stderr, "bench_xdp: empty program: %s (run as root)\n",
-			strerror(-empty_fd));
-		return 1;
+	for (v = 0; v < NUM_VERDICTS; v++) {
+		empty[0].imm = v;
+		empty_fd[v] = bpf_prog_load(BPF_PROG_TYPE_XDP, "hx_empty",
+					    "GPL", empty, 2, NULL);
+		if (empty_fd[v] < 0) {
+			fprintf(stderr,
+				"bench_xdp: empty program: %s (run as root)\n",
+				strerror(-empty_fd[v]));
+			return 1;
+		}
 	}
 	if (unshare(CLONE_NEWNET) != 0) {
 		fprintf(stderr, "bench_xdp: unshare: %s (run as root)\n",
@@ -263,13 +302,17 @@ main(int argc, char **argv)
 	printf("XDP program, bpf_prog_test_run_opts: %u runs x %u repeats "
 	       "(NODE: %u repeats)\n",
 	       runs, repeat, NODE_REPEAT);
-	printf("%-34s %-13s %6s %6s %6s\n", "path", "verdict", "median", "min",
-	       "max");
+	print_loadavg("start");
+	printf("%-34s %-12s %5s %5s %5s %5s %5s %5s\n", "path", "verdict",
+	       "bytes", "raw", "base", "net", "min", "max");
 	for (i = 0; i < n; i++)
 		if (bench(&cs[i], runs) != 0)
 			return 1;
-	printf("(ns per packet, test-run overhead included: see the "
-	       "baseline)\n");
+	printf("(ns per packet. raw: median of the program; base: median of "
+	       "an empty program\n returning the same verdict on the same "
+	       "packet, runs alternated; net = raw - base;\n min, max: of "
+	       "the program's runs)\n");
+	print_loadavg("end");
 	herald_xdp_close(h);
 	return 0;
 }
