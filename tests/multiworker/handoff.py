@@ -19,31 +19,13 @@ import subprocess
 import sys
 import tempfile
 
+# The replay runner's pcap reader and slot hash, not a second copy.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "replay"))
+from run_case import fmix64, read_pcap  # noqa: E402
+
 CHANNELS = range(1, 9)
 SUBS = [(1, "198.18.2.1", "02:00:00:02:00:01"), (2, "198.18.2.2", "02:00:00:02:00:02")]
-
-
-def fmix64(k):
-    m = (1 << 64) - 1
-    k ^= k >> 33
-    k = (k * 0xff51afd7ed558ccd) & m
-    k ^= k >> 33
-    k = (k * 0xc4ceb9fe1a85ec53) & m
-    k ^= k >> 33
-    return k
-
-
-def read_pcap(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    magic = struct.unpack_from("<I", data)[0]
-    endian = "<" if magic in (0xa1b2c3d4, 0xa1b23c4d) else ">"
-    off, pkts = 24, []
-    while off + 16 <= len(data):
-        _s, _u, caplen, _l = struct.unpack_from(endian + "IIII", data, off)
-        pkts.append(data[off + 16:off + 16 + caplen])
-        off += 16 + caplen
-    return pkts
 
 
 def udp_payload(pkt):
@@ -54,7 +36,7 @@ def udp_payload(pkt):
 def publishes(path):
     """payload -> (channel, publisher, pub_seq) of single-frame PUBLISHes."""
     out = {}
-    for pkt in read_pcap(path):
+    for _ts, pkt in read_pcap(path):
         hwp, _, _ = udp_payload(pkt)
         if hwp[3] != 1:
             continue
@@ -118,7 +100,7 @@ def main():
     pubs.update(publishes(p("b.pcap")))
     got = {}  # (channel, subscriber ip) -> list of (seq, publisher, pub_seq)
     for queue, name in ((0, "o0.pcap"), (1, "o1.pcap")):
-        for pkt in read_pcap(p(name)):
+        for _ts, pkt in read_pcap(p(name)):
             hwp, udp, ip = udp_payload(pkt)
             if hwp[3] != 2:
                 continue
