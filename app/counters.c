@@ -21,6 +21,13 @@ const char *const herald_nonhwp_names[NONHWP__COUNT] = {
 #undef X_NAME
 };
 
+/* The codec's fault names, index = enum hwp_err ("ok" first). */
+const char *const herald_invalid_names[HWP_ERR__COUNT] = {
+#define X_NAME(name, str) str,
+	HWP_ERRORS(X_NAME)
+#undef X_NAME
+};
+
 const char *const herald_frame_names[FRAME__COUNT] = {
 #define X_NAME(name, help) #name,
 	HERALD_FRAME_OUTCOMES(X_NAME)

@@ -102,6 +102,7 @@ extern const char *const herald_counter_names[CNT__COUNT];
 extern const char *const herald_counter_help[CNT__COUNT];
 extern const char *const herald_nonhwp_names[NONHWP__COUNT];
 extern const char *const herald_frame_names[FRAME__COUNT];
+extern const char *const herald_invalid_names[HWP_ERR__COUNT];
 
 /* a += b, field by field. */
 void herald_counters_add(struct herald_counters *a,

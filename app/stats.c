@@ -86,12 +86,9 @@ print_nonzero(FILE *f, const char *group, const char *const *names,
 void
 herald_stats_show(FILE *f)
 {
-	static const char *hwp_names[HWP_ERR__COUNT];
 	struct herald_counters t;
 	unsigned int i;
 
-	for (i = 0; i < HWP_ERR__COUNT; i++)
-		hwp_names[i] = hwp_err_str((enum hwp_err)i);
 	herald_stats_totals(&t);
 	herald_counters_sub(&t, &baseline);
 	fprintf(f, "  ######## Herald stats (epoch %08x) ########\n",
@@ -106,7 +103,8 @@ herald_stats_show(FILE *f)
 	print_nonzero(f, "frame", herald_frame_names, t.frame, FRAME__COUNT, 0);
 	print_nonzero(f, "non-hwp", herald_nonhwp_names, t.nonhwp,
 		      NONHWP__COUNT, 0);
-	print_nonzero(f, "invalid", hwp_names, t.invalid, HWP_ERR__COUNT, 1);
+	print_nonzero(f, "invalid", herald_invalid_names, t.invalid,
+		      HWP_ERR__COUNT, 1);
 }
 
 void
@@ -263,11 +261,6 @@ json_array(FILE *f, const char *name, const char *const *names,
 static void
 json_counters(FILE *f, const struct herald_counters *t)
 {
-	static const char *hwp_names[HWP_ERR__COUNT];
-	unsigned int i;
-
-	for (i = 0; i < HWP_ERR__COUNT; i++)
-		hwp_names[i] = hwp_err_str((enum hwp_err)i);
 	json_array(f, "counters", herald_counter_names, t->c, CNT__COUNT,
 		   false);
 	json_array(f, "frames", herald_frame_names, t->frame, FRAME__COUNT,
@@ -275,7 +268,7 @@ json_counters(FILE *f, const struct herald_counters *t)
 	json_array(f, "nonhwp", herald_nonhwp_names, t->nonhwp, NONHWP__COUNT,
 		   false);
 	/* Skip "ok": it is not a drop reason. */
-	json_array(f, "invalid", hwp_names + 1, t->invalid + 1,
+	json_array(f, "invalid", herald_invalid_names + 1, t->invalid + 1,
 		   HWP_ERR__COUNT - 1, false);
 }
 

@@ -32,19 +32,16 @@ static int
 handle_stats(const char *cmd __rte_unused, const char *params __rte_unused,
 	     struct rte_tel_data *d)
 {
-	static const char *hwp_names[HWP_ERR__COUNT];
 	struct herald_counters t;
-	unsigned int i;
 
-	for (i = 0; i < HWP_ERR__COUNT; i++)
-		hwp_names[i] = hwp_err_str((enum hwp_err)i);
 	herald_stats_totals(&t);
 	rte_tel_data_start_dict(d);
 	add_group(d, NULL, herald_counter_names, t.c, 0, CNT__COUNT);
 	add_group(d, "frames", herald_frame_names, t.frame, 0, FRAME__COUNT);
 	add_group(d, "nonhwp", herald_nonhwp_names, t.nonhwp, 0, NONHWP__COUNT);
 	/* Index 0 is "ok", not a drop reason. */
-	add_group(d, "invalid", hwp_names, t.invalid, 1, HWP_ERR__COUNT);
+	add_group(d, "invalid", herald_invalid_names, t.invalid, 1,
+		  HWP_ERR__COUNT);
 	return 0;
 }
 
