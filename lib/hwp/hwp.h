@@ -23,30 +23,30 @@ extern "C" {
  * Validation faults, declared once. X(name, "string"): the string is the
  * stable counter name used in stats, JSON and the CLI.
  */
-#define HWP_ERRORS(X)                                                      \
-	X(OK, "ok")                                                        \
-	X(EMPTY, "empty_datagram")                                         \
-	X(TRUNCATED, "truncated_header")                                   \
-	X(BAD_MAGIC, "bad_magic")                                          \
-	X(BAD_VERSION, "bad_version")                                      \
-	X(BAD_TYPE, "bad_type")                                            \
-	X(WRONG_DIRECTION, "wrong_direction")                              \
-	X(BAD_FLAGS, "bad_flags")                                          \
-	X(RESERVED_NONZERO, "reserved_nonzero")                            \
-	X(BAD_LENGTH, "bad_length")                                        \
-	X(LENGTH_OVERRUN, "length_overrun")                                \
-	X(ZERO_CHANNEL, "zero_channel")                                    \
-	X(ZERO_PUBLISHER, "zero_publisher")                                \
-	X(ZERO_SUBSCRIBER, "zero_subscriber")                              \
-	X(ZERO_PUB_SEQ, "zero_pub_seq")                                    \
-	X(BAD_NACK_COUNT, "bad_nack_count")                                \
+#define HWP_ERRORS(X)                                                          \
+	X(OK, "ok")                                                            \
+	X(EMPTY, "empty_datagram")                                             \
+	X(TRUNCATED, "truncated_header")                                       \
+	X(BAD_MAGIC, "bad_magic")                                              \
+	X(BAD_VERSION, "bad_version")                                          \
+	X(BAD_TYPE, "bad_type")                                                \
+	X(WRONG_DIRECTION, "wrong_direction")                                  \
+	X(BAD_FLAGS, "bad_flags")                                              \
+	X(RESERVED_NONZERO, "reserved_nonzero")                                \
+	X(BAD_LENGTH, "bad_length")                                            \
+	X(LENGTH_OVERRUN, "length_overrun")                                    \
+	X(ZERO_CHANNEL, "zero_channel")                                        \
+	X(ZERO_PUBLISHER, "zero_publisher")                                    \
+	X(ZERO_SUBSCRIBER, "zero_subscriber")                                  \
+	X(ZERO_PUB_SEQ, "zero_pub_seq")                                        \
+	X(BAD_NACK_COUNT, "bad_nack_count")                                    \
 	X(TOO_MANY_FRAMES, "too_many_frames")
 
 enum hwp_err {
 #define HWP_ERR_ENUM(name, str) HWP_ERR_##name,
 	HWP_ERRORS(HWP_ERR_ENUM)
 #undef HWP_ERR_ENUM
-	HWP_ERR__COUNT
+		HWP_ERR__COUNT
 };
 
 /* Stable name of a fault ("bad_magic", ...); "unknown" if out of range. */
@@ -54,9 +54,10 @@ const char *hwp_err_str(enum hwp_err err);
 
 /* Which frame types a parse accepts (section 4's direction rule). */
 enum hwp_dir {
-	HWP_DIR_TO_HERALD,   /* PUBLISH, SUBSCRIBE, UNSUBSCRIBE, HEARTBEAT, NACK */
+	HWP_DIR_TO_HERALD,   /* PUBLISH, SUBSCRIBE, UNSUBSCRIBE, HEARTBEAT, NACK
+			      */
 	HWP_DIR_FROM_HERALD, /* DELIVER, PUBACK, SUBACK, HEARTBEAT, GAP */
-	HWP_DIR_ANY,         /* every type (tools, dissectors) */
+	HWP_DIR_ANY,	     /* every type (tools, dissectors) */
 };
 
 /* Decoded fields, host byte order. */
@@ -123,8 +124,8 @@ struct hwp_gap {
 struct hwp_frame {
 	uint8_t type;
 	uint8_t flags;
-	uint16_t length;     /* whole frame, header included */
-	uint32_t offset;     /* of the frame in the datagram */
+	uint16_t length;	/* whole frame, header included */
+	uint32_t offset;	/* of the frame in the datagram */
 	const uint8_t *payload; /* PUBLISH/DELIVER: into the caller's buffer */
 	uint16_t payload_len;
 	union {

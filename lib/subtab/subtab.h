@@ -32,13 +32,13 @@ extern "C" {
  * as given and never interprets them.
  */
 struct subtab_member {
-	uint32_t subscriber;    /* session id, != 0 */
-	uint32_t ip;            /* host byte order */
-	uint16_t udp_port;      /* host byte order */
-	uint16_t egress_port;   /* ethdev port id the DELIVERs leave on */
+	uint32_t subscriber;  /* session id, != 0 */
+	uint32_t ip;	      /* host byte order */
+	uint16_t udp_port;    /* host byte order */
+	uint16_t egress_port; /* ethdev port id the DELIVERs leave on */
 	struct rte_ether_addr mac;
-	uint16_t flags;         /* application-defined */
-	uint32_t csum_ip;       /* application-defined partial sums */
+	uint16_t flags;	  /* application-defined */
+	uint32_t csum_ip; /* application-defined partial sums */
 	uint32_t csum_udp;
 	uint8_t hdr[SUBTAB_HDR_LEN]; /* application-defined template */
 } __rte_cache_aligned;
@@ -47,16 +47,16 @@ struct subtab_member {
 struct subtab_channel {
 	uint64_t channel;
 	uint32_t n_members;
-	uint32_t version;       /* bumped on every change of the channel */
+	uint32_t version; /* bumped on every change of the channel */
 	struct subtab_member members[];
 };
 
 struct subtab;
 
 struct subtab_params {
-	const char *name;       /* unique (used for the rte_hash) */
-	uint32_t max_channels;  /* channels with at least one subscriber */
-	uint32_t max_members;   /* subscribers per channel */
+	const char *name;      /* unique (used for the rte_hash) */
+	uint32_t max_channels; /* channels with at least one subscriber */
+	uint32_t max_members;  /* subscribers per channel */
 	int socket_id;
 	struct rte_rcu_qsbr *qsv; /* readers report here; not owned */
 };
@@ -117,8 +117,7 @@ void subtab_get_stats(const struct subtab *t, struct subtab_stats *s);
  * NULL removes the hook.
  */
 typedef void (*subtab_free_hook_t)(struct subtab_channel *c, void *arg);
-void subtab_set_free_hook(struct subtab *t, subtab_free_hook_t fn,
-			  void *arg);
+void subtab_set_free_hook(struct subtab *t, subtab_free_hook_t fn, void *arg);
 
 #ifdef __cplusplus
 }
