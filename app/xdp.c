@@ -7,7 +7,6 @@
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <rte_ethdev.h>
 
@@ -27,25 +26,6 @@ struct xdp_port {
 
 static struct xdp_port xports[HERALD_MAX_PORTS];
 static unsigned int n_xports;
-
-static void
-unpin_dir(const char *dir)
-{
-	char cmd_path[512];
-	const char *names[] = {
-		HERALD_XDP_PIN_PROG,	    HERALD_XDP_MAP_XSKS,
-		HERALD_XDP_MAP_CONFIG,	    HERALD_XDP_MAP_ALLOW,
-		HERALD_XDP_MAP_SLOT_TARGET, HERALD_XDP_MAP_SLOT_STATS,
-		HERALD_XDP_MAP_COUNTERS,
-	};
-	unsigned int i;
-
-	for (i = 0; i < RTE_DIM(names); i++) {
-		snprintf(cmd_path, sizeof(cmd_path), "%s/%s", dir, names[i]);
-		unlink(cmd_path);
-	}
-	rmdir(dir);
-}
 
 /* Address, port, allow-list and every slot LOCAL (one node). */
 static int
@@ -96,7 +76,7 @@ adopt_port(uint16_t port)
 		     herald.cfg.xdp_pin_root,
 		     ifname) >= (int)sizeof(xp->pin_dir))
 		return -ENAMETOOLONG;
-	unpin_dir(xp->pin_dir); /* stale pins of an earlier run */
+	herald_xdp_unpin(xp->pin_dir); /* stale pins of an earlier run */
 	rc = herald_xdp_adopt(&xp->h, xp->ifname, xp->pin_dir);
 	if (rc == 0)
 		rc = configure(xp);
@@ -133,7 +113,7 @@ herald_xdp_ports_close(void)
 
 	for (i = 0; i < n_xports; i++) {
 		herald_xdp_close(xports[i].h);
-		unpin_dir(xports[i].pin_dir);
+		herald_xdp_unpin(xports[i].pin_dir);
 	}
 	n_xports = 0;
 }

@@ -177,8 +177,8 @@ prepare_pin_dir(const char *dir)
 	return 0;
 }
 
-static void
-unpin_all(const char *dir)
+void
+herald_xdp_unpin(const char *dir)
 {
 	char path[PATH_MAX];
 	unsigned int i;
@@ -220,7 +220,21 @@ pin_all(struct herald_xdp *h, const char *dir)
 		goto fail;
 	return 0;
 fail:
-	unpin_all(dir);
+	herald_xdp_unpin(dir);
+	return ret;
+}
+
+/* Pin the instance under dir (made, bpffs mounted if needed) and
+ * remember where, so detach removes the pins. */
+static int
+pin_to(struct herald_xdp *h, const char *dir)
+{
+	int ret = prepare_pin_dir(dir);
+
+	if (ret == 0)
+		ret = pin_all(h, dir);
+	if (ret == 0)
+		snprintf(h->pin_dir, sizeof(h->pin_dir), "%s", dir);
 	return ret;
 }
 
@@ -271,12 +285,9 @@ herald_xdp_load(struct herald_xdp **hp, const char *ifname, const char *pin_dir)
 		h->fd[i] = bpf_map__fd(m);
 	}
 	if (pin_dir != NULL) {
-		ret = prepare_pin_dir(pin_dir);
-		if (ret == 0)
-			ret = pin_all(h, pin_dir);
+		ret = pin_to(h, pin_dir);
 		if (ret != 0)
 			goto fail;
-		snprintf(h->pin_dir, sizeof(h->pin_dir), "%s", pin_dir);
 	}
 	*hp = h;
 	return 0;
@@ -421,13 +432,8 @@ herald_xdp_adopt(struct herald_xdp **hp, const char *ifname,
 		goto fail;
 	}
 	ret = adopt_maps(h, ids, info.nr_map_ids);
-	if (ret == 0 && pin_dir != NULL) {
-		ret = prepare_pin_dir(pin_dir);
-		if (ret == 0)
-			ret = pin_all(h, pin_dir);
-		if (ret == 0)
-			snprintf(h->pin_dir, sizeof(h->pin_dir), "%s", pin_dir);
-	}
+	if (ret == 0 && pin_dir != NULL)
+		ret = pin_to(h, pin_dir);
 	if (ret != 0)
 		goto fail;
 	*hp = h;
@@ -538,7 +544,7 @@ herald_xdp_detach(struct herald_xdp *h)
 		ret = 0;
 	}
 	if (h->pin_dir[0] != '\0') {
-		unpin_all(h->pin_dir);
+		herald_xdp_unpin(h->pin_dir);
 		h->pin_dir[0] = '\0';
 	}
 	return ret;

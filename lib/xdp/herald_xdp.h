@@ -106,6 +106,10 @@ int herald_xdp_attach(struct herald_xdp *h, enum herald_xdp_mode mode,
  */
 int herald_xdp_detach(struct herald_xdp *h);
 
+/* Remove the pins under dir, if any, and dir itself (e.g. stale pins of
+ * an instance that is gone). */
+void herald_xdp_unpin(const char *dir);
+
 /* Release the handle; an attached, pinned instance stays in place. */
 void herald_xdp_close(struct herald_xdp *h);
 
