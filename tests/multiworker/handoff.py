@@ -19,9 +19,11 @@ import subprocess
 import sys
 import tempfile
 
-# The replay runner's pcap reader and slot hash, not a second copy.
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                "..", "replay"))
+# The replay runner's pcap reader and slot hash, the shared books checker.
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "replay"))
+sys.path.insert(0, os.path.join(HERE, "..", "common"))
+from herald_books import book_errors  # noqa: E402
 from run_case import fmix64, read_pcap  # noqa: E402
 
 CHANNELS = range(1, 9)
@@ -82,19 +84,9 @@ def main():
         return 1
     d = json.load(open(p("s.json")))
     c = d["counters"]
-    if c["rx_packets"] != sum(d["nonhwp"].values()) + sum(d["invalid"].values()) + c["rx_datagrams_valid"]:
-        errors.append("conservation: rx_packets")
-    if c["rx_frames"] != sum(d["frames"].values()):
-        errors.append("conservation: frames")
-    if d["frames"]["publish_accepted"] != c["messages_sequenced"] + c["channel_table_full"]:
-        errors.append("conservation: accepted != sequenced")
-    if c["deliveries"] + c["pubacks"] != c["tx_packets"] + c["tx_dropped"]:
-        errors.append("conservation: tx")
-    if not c["handoffs_out"] == c["handoffs_in"] > 0:
-        errors.append("hand-offs %d out, %d in" % (c["handoffs_out"], c["handoffs_in"]))
-    for mp in d["mempools"]:
-        if mp["in_use_end"] != mp["in_use_start"]:
-            errors.append("mempool leak: %s" % mp["name"])
+    errors += book_errors(d)
+    if not c["handoffs_out"] > 0:
+        errors.append("no hand-offs between the workers")
 
     pubs = publishes(p("a.pcap"))
     pubs.update(publishes(p("b.pcap")))

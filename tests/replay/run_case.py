@@ -40,6 +40,10 @@ import struct
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common"))
+from herald_books import book_errors  # noqa: E402
+
 HWP_MAGIC = 0x4852
 T_PUBLISH, T_DELIVER, T_PUBACK = 1, 2, 3
 CONTROL_TYPES = (4, 5, 7, 8)  # SUBSCRIBE UNSUBSCRIBE HEARTBEAT NACK
@@ -605,30 +609,9 @@ def flatten(stats):
 
 
 def check_conservation(stats):
-    c, fr = stats["counters"], stats["frames"]
-    nonhwp, invalid = sum(stats["nonhwp"].values()), sum(
-        stats["invalid"].values())
-    rules = [
-        ("rx_packets == sum(nonhwp) + sum(invalid) + rx_datagrams_valid",
-         c["rx_packets"], nonhwp + invalid + c["rx_datagrams_valid"]),
-        ("rx_frames == sum(frames)", c["rx_frames"], sum(fr.values())),
-        ("publish_accepted == messages_sequenced + channel_table_full",
-         fr["publish_accepted"],
-         c["messages_sequenced"] + c["channel_table_full"]),
-        ("handoffs_out == handoffs_in", c["handoffs_out"],
-         c["handoffs_in"]),
-        ("deliveries + pubacks == tx_packets + tx_dropped",
-         c["deliveries"] + c["pubacks"], c["tx_packets"] + c["tx_dropped"]),
-    ]
-    for text, a, b in rules:
-        if a != b:
-            fail(f"conservation violated: {text}: {a} != {b}")
-    for mp in stats["mempools"]:
-        if mp["in_use_end"] != mp["in_use_start"]:
-            fail(f"mempool {mp['name']} leaked: in_use "
-                 f"{mp['in_use_start']} at start, {mp['in_use_end']} at end")
-    if not stats["mempools"]:
-        fail("stats JSON lists no mempool")
+    errors = book_errors(stats)
+    if errors:
+        fail(errors[0])
 
 
 def check_ports(stats):

@@ -14,6 +14,10 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common"))
+from herald_books import book_errors  # noqa: E402
+
 EPOCH = 0x7e1e0001
 
 
@@ -85,16 +89,8 @@ def main():
     if proc.returncode != 0:
         errors.append("herald exit %d:\n%s" % (proc.returncode, out))
     else:
-        d = json.load(open(os.path.join(tmp, "s.json")))
-        c = d["counters"]
-        if c["rx_packets"] != sum(d["nonhwp"].values()) + \
-                sum(d["invalid"].values()) + c["rx_datagrams_valid"]:
-            errors.append("conservation: rx_packets")
-        if c["deliveries"] + c["pubacks"] != c["tx_packets"] + c["tx_dropped"]:
-            errors.append("conservation: tx")
-        for mp in d["mempools"]:
-            if mp["in_use_end"] != mp["in_use_start"]:
-                errors.append("mempool leak: %s" % mp["name"])
+        with open(os.path.join(tmp, "s.json")) as f:
+            errors += book_errors(json.load(f))
     for e in errors:
         print("FAIL:", e)
     print("telemetry: %s" % ("FAIL" if errors else "OK"))
