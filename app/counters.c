@@ -3,35 +3,25 @@
  */
 #include "counters.h"
 
-const char *const herald_counter_names[CNT__COUNT] = {
+/* Counter lists are X(name, help): the name is the counter's key. */
 #define X_NAME(name, help) #name,
-	HERALD_WORKER_COUNTERS(X_NAME)
-#undef X_NAME
-};
 
-const char *const herald_counter_help[CNT__COUNT] = {
-#define X_HELP(name, help) help,
-	HERALD_WORKER_COUNTERS(X_HELP)
-#undef X_HELP
-};
+const char *const herald_counter_names[CNT__COUNT] = {
+	HERALD_WORKER_COUNTERS(X_NAME)};
 
 const char *const herald_nonhwp_names[NONHWP__COUNT] = {
-#define X_NAME(name, help) #name,
-	HERALD_NONHWP_REASONS(X_NAME)
+	HERALD_NONHWP_REASONS(X_NAME)};
+
+const char *const herald_frame_names[FRAME__COUNT] = {
+	HERALD_FRAME_OUTCOMES(X_NAME)};
+
 #undef X_NAME
-};
 
 /* The codec's fault names, index = enum hwp_err ("ok" first). */
 const char *const herald_invalid_names[HWP_ERR__COUNT] = {
-#define X_NAME(name, str) str,
-	HWP_ERRORS(X_NAME)
-#undef X_NAME
-};
-
-const char *const herald_frame_names[FRAME__COUNT] = {
-#define X_NAME(name, help) #name,
-	HERALD_FRAME_OUTCOMES(X_NAME)
-#undef X_NAME
+#define X_STR(name, str) str,
+	HWP_ERRORS(X_STR)
+#undef X_STR
 };
 
 static void

@@ -99,7 +99,6 @@ struct herald_counters {
 } __rte_cache_aligned;
 
 extern const char *const herald_counter_names[CNT__COUNT];
-extern const char *const herald_counter_help[CNT__COUNT];
 extern const char *const herald_nonhwp_names[NONHWP__COUNT];
 extern const char *const herald_frame_names[FRAME__COUNT];
 extern const char *const herald_invalid_names[HWP_ERR__COUNT];
