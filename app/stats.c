@@ -286,12 +286,9 @@ herald_stats_snapshot_ports(void)
 }
 
 static void
-json_ports(FILE *f)
+json_ports(FILE *f, const struct herald_counters *t)
 {
-	struct herald_counters t;
 	unsigned int i;
-
-	herald_stats_totals(&t);
 	fprintf(f, "  \"ports\": [");
 	for (i = 0; i < herald.n_ports; i++) {
 		const struct rte_eth_stats *s = &port_snapshot[i];
@@ -304,8 +301,8 @@ json_ports(FILE *f)
 			", \"tx_packets\": %" PRIu64
 			", \"tx_dropped\": %" PRIu64 "}",
 			i ? ", " : "", i, herald.ports[i].name, s->ipackets,
-			s->opackets, s->imissed, s->oerrors, t.port_rx[i],
-			t.port_tx[i], t.port_tx_dropped[i]);
+			s->opackets, s->imissed, s->oerrors, t->port_rx[i],
+			t->port_tx[i], t->port_tx_dropped[i]);
 	}
 	fprintf(f, "],\n");
 }
@@ -367,7 +364,7 @@ herald_stats_write_json(const char *path)
 		(double)(herald.run_end_tsc - herald.run_start_tsc) /
 			(double)rte_get_tsc_hz(),
 		rte_get_tsc_hz());
-	json_ports(f);
+	json_ports(f, &t);
 	json_workers(f);
 	json_mempools(f);
 	json_counters(f, &t);
