@@ -68,6 +68,8 @@ enum herald_frame_outcome {
 	X(channel_table_full, "messages dropped: channel state table full")    \
 	X(messages_no_subscriber, "sequenced messages with no subscriber")     \
 	X(deliveries, "DELIVER packets built")                                 \
+	X(deliveries_in_place,                                                 \
+	  "DELIVERs written over the PUBLISH (sole subscriber, no chain)")     \
 	X(deliveries_nombuf, "DELIVERs not built: header mempool empty")       \
 	X(deliveries_linearized,                                               \
 	  "DELIVERs copied for a port without multi-seg TX")                   \

@@ -135,30 +135,45 @@ linearize(struct herald_worker *w, struct rte_mbuf *h)
 	return l;
 }
 
-static inline void
-build_one(struct herald_worker *w, struct rte_mbuf *h,
-	  const struct subtab_member *mb, const uint8_t *deliver_hdr,
-	  struct rte_mbuf *payload, uint16_t payload_len, uint32_t body_sum)
+/* What every replica of one message shares: its DELIVER header and the
+ * folded sum of that header and the payload. */
+struct deliver_msg {
+	struct hwp_deliver_words hdr;
+	uint32_t body_sum;
+	uint16_t payload_len;
+};
+
+/* Ethernet/IPv4/UDP from the subscriber's template, then the DELIVER
+ * header, then lengths and checksums (or the offload request). */
+static __rte_always_inline void
+write_headers(struct rte_mbuf *m, uint8_t *p, const struct subtab_member *mb,
+	      const struct deliver_msg *dm)
 {
-	const struct herald_port *port = &herald.ports[mb->egress_port];
-	uint8_t *p = rte_pktmbuf_mtod(h, uint8_t *);
+	uint16_t udp_payload_len =
+		(uint16_t)(HWP_DELIVER_LEN + dm->payload_len);
 
 	rte_memcpy(p, mb->hdr, HERALD_L2L4_LEN);
-	rte_memcpy(p + HERALD_L2L4_LEN, deliver_hdr, HWP_DELIVER_LEN);
-	if (unlikely(port->csum_offload))
-		herald_udp_finish_offload(
-			h, p, (uint16_t)(HWP_DELIVER_LEN + payload_len));
+	hwp_deliver_words_store(p + HERALD_L2L4_LEN, &dm->hdr);
+	if (unlikely(herald.ports[mb->egress_port].csum_offload))
+		herald_udp_finish_offload(m, p, udp_payload_len);
 	else
-		herald_udp_finish(p, mb->csum_ip, mb->csum_udp,
-				  (uint16_t)(HWP_DELIVER_LEN + payload_len),
-				  body_sum);
+		herald_udp_finish(p, mb->csum_ip, mb->csum_udp, udp_payload_len,
+				  dm->body_sum);
+}
+
+static __rte_always_inline void
+build_one(struct herald_worker *w, struct rte_mbuf *h,
+	  const struct subtab_member *mb, const struct deliver_msg *dm,
+	  struct rte_mbuf *payload)
+{
+	write_headers(h, rte_pktmbuf_mtod(h, uint8_t *), mb, dm);
 	h->data_len = DELIVER_HDRS_LEN;
-	h->pkt_len = DELIVER_HDRS_LEN + payload_len;
-	if (payload_len != 0) {
+	h->pkt_len = DELIVER_HDRS_LEN + dm->payload_len;
+	if (dm->payload_len != 0) {
 		h->next = payload;
 		h->nb_segs = 2;
 	}
-	if (unlikely(!port->multi_seg_tx)) {
+	if (unlikely(!herald.ports[mb->egress_port].multi_seg_tx)) {
 		h = linearize(w, h);
 		if (h == NULL) {
 			w->cnt.c[CNT_deliveries_nombuf]++;
@@ -170,6 +185,34 @@ build_one(struct herald_worker *w, struct rte_mbuf *h,
 }
 
 /*
+ * The sole subscriber of a message nobody else references: write its
+ * headers into the headroom in front of the payload, in the received
+ * mbuf itself. No header mbuf, no chain, one free on TX; the payload is
+ * still neither copied nor moved. Returns false (m untouched) when m is
+ * shared, indirect, segmented or short of headroom.
+ */
+static inline bool
+deliver_in_place(struct herald_worker *w, struct rte_mbuf *m,
+		 const struct subtab_member *mb, const struct deliver_msg *dm)
+{
+	uint8_t *p;
+
+	if (unlikely(!RTE_MBUF_DIRECT(m) || rte_mbuf_refcnt_read(m) != 1 ||
+		     m->nb_segs != 1 ||
+		     rte_pktmbuf_headroom(m) < DELIVER_HDRS_LEN))
+		return false;
+	p = (uint8_t *)rte_pktmbuf_prepend(m, DELIVER_HDRS_LEN);
+	/* Drop the RX flags: only what write_headers asks for goes out. */
+	m->ol_flags = 0;
+	m->tx_offload = 0;
+	write_headers(m, p, mb, dm);
+	w->cnt.c[CNT_deliveries]++;
+	w->cnt.c[CNT_deliveries_in_place]++;
+	herald_tx_enqueue(w, mb->egress_port, m);
+	return true;
+}
+
+/*
  * Returns whether the caller still holds its own reference to payload:
  * the last chunk's first replica takes it over (no atomic decrement and
  * no extra free per message), earlier chunks add one per replica because
@@ -177,8 +220,7 @@ build_one(struct herald_worker *w, struct rte_mbuf *h,
  */
 static bool
 replicate(struct herald_worker *w, const struct subtab_channel *subs,
-	  struct rte_mbuf *payload, uint16_t payload_len,
-	  const uint8_t *deliver_hdr, uint32_t body_sum)
+	  struct rte_mbuf *payload, const struct deliver_msg *dm)
 {
 	struct rte_mbuf *hdrs[FANOUT_CHUNK];
 	uint32_t n = subs->n_members, i, j, k;
@@ -191,7 +233,7 @@ replicate(struct herald_worker *w, const struct subtab_channel *subs,
 			w->cnt.c[CNT_deliveries_nombuf] += k;
 			continue;
 		}
-		if (payload_len != 0) {
+		if (dm->payload_len != 0) {
 			int16_t add = (int16_t)k;
 
 			if (i + k == n) {
@@ -207,8 +249,8 @@ replicate(struct herald_worker *w, const struct subtab_channel *subs,
 				rte_prefetch0(
 					rte_pktmbuf_mtod(hdrs[j + 1], void *));
 			}
-			build_one(w, hdrs[j], &subs->members[i + j],
-				  deliver_hdr, payload, payload_len, body_sum);
+			build_one(w, hdrs[j], &subs->members[i + j], dm,
+				  payload);
 		}
 	}
 	return ours;
@@ -226,15 +268,26 @@ subscribers(struct herald_worker *w, uint64_t channel)
 	return w->subs_cache;
 }
 
+/* Sum of the header words as rte_raw_cksum would sum their bytes. */
+static inline uint64_t
+deliver_words_sum(const struct hwp_deliver_words *dw)
+{
+	uint64_t sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < HWP_DELIVER_WORDS; i++)
+		sum += (dw->w[i] & 0xffffffffULL) + (dw->w[i] >> 32);
+	return sum;
+}
+
 void
 herald_fanout(struct herald_worker *w, struct rte_mbuf *m)
 {
 	const struct herald_msg_meta *meta = herald_meta(m);
 	const struct subtab_channel *subs;
 	struct herald_chan_state *c;
-	uint8_t deliver_hdr[HWP_DELIVER_LEN];
+	struct deliver_msg dm;
 	struct hwp_deliver d;
-	uint32_t body_sum;
 
 	c = chan_get(w, meta->channel);
 	if (unlikely(c == NULL)) {
@@ -256,19 +309,22 @@ herald_fanout(struct herald_worker *w, struct rte_mbuf *m)
 		rte_pktmbuf_free(m);
 		return;
 	}
-	hwp_encode_deliver_hdr(deliver_hdr, sizeof(deliver_hdr), 0, &d,
-			       meta->payload_len);
+	dm.payload_len = meta->payload_len;
+	hwp_deliver_words(&dm.hdr, 0, &d, dm.payload_len);
 	/* The payload starts at an even offset of the UDP payload (40), so
 	 * its sum can be added to the header's. */
-	body_sum = herald_csum_fold64(
-		herald_csum_partial(deliver_hdr, HWP_DELIVER_LEN) +
+	dm.body_sum = herald_csum_fold64(
+		deliver_words_sum(&dm.hdr) +
 		(meta->has_payload_sum
 			 ? meta->payload_sum
 			 : herald_csum_partial(
 				   rte_pktmbuf_mtod(m, const void *),
-				   meta->payload_len)));
-	/* meta lives in m: not to be read once replicate() gave m away. */
+				   dm.payload_len)));
 	c->last_deliver_ns = w->now_ns;
-	if (replicate(w, subs, m, meta->payload_len, deliver_hdr, body_sum))
+	/* meta lives in m: not to be read once m is given away. */
+	if (subs->n_members == 1 &&
+	    deliver_in_place(w, m, &subs->members[0], &dm))
+		return;
+	if (replicate(w, subs, m, &dm))
 		rte_pktmbuf_free(m);
 }

@@ -242,6 +242,53 @@ hwp_put64(uint8_t *p, uint64_t v)
 	hwp_put32(p + 4, (uint32_t)v);
 }
 
+/* Host value -> the 64-bit value whose memory image is v big-endian. */
+static inline uint64_t
+hwp_be64(uint64_t v)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return __builtin_bswap64(v);
+#else
+	return v;
+#endif
+}
+
+/*
+ * The DELIVER header (40 bytes) as five 64-bit words whose memory images
+ * are the wire bytes, the same bytes hwp_encode_deliver_hdr writes. The
+ * fan-out path builds them once per message in registers, stores them per
+ * replica with 8-byte stores and sums them for the UDP checksum without
+ * reading the stored bytes back (which would stall on store forwarding).
+ */
+#define HWP_DELIVER_WORDS (HWP_DELIVER_LEN / 8)
+
+struct hwp_deliver_words {
+	uint64_t w[HWP_DELIVER_WORDS];
+};
+
+static inline void
+hwp_deliver_words(struct hwp_deliver_words *dw, uint8_t flags,
+		  const struct hwp_deliver *f, uint16_t payload_len)
+{
+	dw->w[0] = hwp_be64(
+		(uint64_t)HWP_MAGIC << 48 | (uint64_t)HWP_VERSION << 40 |
+		(uint64_t)HWP_T_DELIVER << 32 | (uint64_t)flags << 24 |
+		(uint16_t)(HWP_DELIVER_LEN + payload_len));
+	dw->w[1] = hwp_be64(f->channel);
+	dw->w[2] = hwp_be64(f->seq);
+	dw->w[3] = hwp_be64((uint64_t)f->epoch << 32 | f->publisher);
+	dw->w[4] = hwp_be64(f->timestamp);
+}
+
+static inline void
+hwp_deliver_words_store(uint8_t *p, const struct hwp_deliver_words *dw)
+{
+	unsigned int i;
+
+	for (i = 0; i < HWP_DELIVER_WORDS; i++)
+		__builtin_memcpy(p + 8 * i, &dw->w[i], 8);
+}
+
 #ifdef __cplusplus
 }
 #endif

@@ -432,7 +432,7 @@ class Model:
         return nets is None or any(ipaddress.IPv4Address(ip) in n
                                    for n in nets)
 
-    def sequence(self, channel, publisher, pub_seq, payload, ts_ns):
+    def sequence(self, channel, publisher, pub_seq, payload, ts_ns, whole):
         if (channel not in self.chan_seq and
                 len(self.chan_seq) >= self.cfg["max_channels"]):
             # Accepted (and acknowledged) but no room for the channel.
@@ -449,6 +449,10 @@ class Model:
         if not members:
             self.count("counters.messages_no_subscriber")
         self.count("counters.deliveries", len(members))
+        # The only subscriber of a one-frame datagram's message gets the
+        # received mbuf itself, headers rewritten in front of the payload.
+        if whole and len(members) == 1:
+            self.count("counters.deliveries_in_place")
 
     def publish(self, d, frame, ts_ns, touched, state):
         channel, publisher, pub_seq, payload = publish_fields(frame[2])
@@ -479,13 +483,15 @@ class Model:
             self.sessions[key] = last
             return "publish_ahead"
         self.sessions[key] = pub_seq
-        self.sequence(channel, publisher, pub_seq, payload, ts_ns)
+        self.sequence(channel, publisher, pub_seq, payload, ts_ns,
+                      state["whole"])
         return "publish_accepted"
 
     def datagram(self, d, frames, ts_ns, touched):
         self.count("counters.rx_datagrams_valid")
         self.count("counters.rx_frames", len(frames))
-        state = {"allowed": None, "unknown_acked": False}
+        state = {"allowed": None, "unknown_acked": False,
+                 "whole": len(frames) == 1}
         for fr in frames:
             if fr[0] == T_PUBLISH:
                 outcome = self.publish(d, fr, ts_ns, touched, state)
@@ -924,7 +930,8 @@ def check_model_counters(model, flat):
                      "counters.pubacks_nombuf", "counters.handoffs_out",
                      "counters.handoffs_in", "counters.channel_table_full")}
     want.update(model.cnt)
-    for k in ("counters.deliveries", "counters.pubacks",
+    for k in ("counters.deliveries", "counters.deliveries_in_place",
+              "counters.pubacks",
               "counters.messages_sequenced",
               "counters.messages_no_subscriber"):
         want.setdefault(k, 0)
