@@ -70,9 +70,9 @@ herald_fanout_worker_free(struct herald_worker *w)
 }
 
 static struct herald_chan_state *
-chan_get(struct herald_worker *w, uint64_t channel)
+chan_get(struct herald_worker *w, uint64_t channel, uint16_t channel_slot)
 {
-	struct herald_chan_state **slot = &w->chan_cache[hwp_slot(channel)];
+	struct herald_chan_state **slot = &w->chan_cache[channel_slot];
 	struct herald_chan_state *c = *slot;
 	int32_t pos;
 
@@ -153,7 +153,7 @@ write_headers(struct rte_mbuf *m, uint8_t *p, const struct subtab_member *mb,
 		(uint16_t)(HWP_DELIVER_LEN + dm->payload_len);
 
 	rte_memcpy(p, mb->hdr, HERALD_L2L4_LEN);
-	hwp_deliver_words_store(p + HERALD_L2L4_LEN, &dm->hdr);
+	hwp_words_store(p + HERALD_L2L4_LEN, dm->hdr.w, HWP_DELIVER_WORDS);
 	if (unlikely(herald.ports[mb->egress_port].csum_offload))
 		herald_udp_finish_offload(m, p, udp_payload_len);
 	else
@@ -268,18 +268,6 @@ subscribers(struct herald_worker *w, uint64_t channel)
 	return w->subs_cache;
 }
 
-/* Sum of the header words as rte_raw_cksum would sum their bytes. */
-static inline uint64_t
-deliver_words_sum(const struct hwp_deliver_words *dw)
-{
-	uint64_t sum = 0;
-	unsigned int i;
-
-	for (i = 0; i < HWP_DELIVER_WORDS; i++)
-		sum += (dw->w[i] & 0xffffffffULL) + (dw->w[i] >> 32);
-	return sum;
-}
-
 void
 herald_fanout(struct herald_worker *w, struct rte_mbuf *m)
 {
@@ -289,7 +277,7 @@ herald_fanout(struct herald_worker *w, struct rte_mbuf *m)
 	struct deliver_msg dm;
 	struct hwp_deliver d;
 
-	c = chan_get(w, meta->channel);
+	c = chan_get(w, meta->channel, meta->slot);
 	if (unlikely(c == NULL)) {
 		w->cnt.c[CNT_channel_table_full]++;
 		rte_pktmbuf_free(m);
@@ -314,7 +302,7 @@ herald_fanout(struct herald_worker *w, struct rte_mbuf *m)
 	/* The payload starts at an even offset of the UDP payload (40), so
 	 * its sum can be added to the header's. */
 	dm.body_sum = herald_csum_fold64(
-		deliver_words_sum(&dm.hdr) +
+		herald_csum_words(dm.hdr.w, HWP_DELIVER_WORDS) +
 		(meta->has_payload_sum
 			 ? meta->payload_sum
 			 : herald_csum_partial(

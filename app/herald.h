@@ -37,6 +37,7 @@ struct herald_msg_meta {
 	uint64_t channel;
 	uint64_t timestamp; /* ns, receive time of the PUBLISH */
 	uint32_t publisher;
+	uint16_t slot; /* hwp_slot(channel), computed once on receive */
 	uint16_t payload_len;
 	uint16_t payload_sum;	 /* folded, valid if has_payload_sum */
 	uint8_t has_payload_sum; /* summed once while verifying the UDP sum */
@@ -156,11 +157,17 @@ struct herald {
 
 extern struct herald herald;
 
-/* Owner of a channel's slot. */
+/* Owner of a slot, and of a channel's slot. */
+static inline struct herald_worker *
+herald_slot_worker(uint32_t slot)
+{
+	return herald.workers[herald.cfg.slot_owner[slot]];
+}
+
 static inline struct herald_worker *
 herald_slot_owner(uint64_t channel)
 {
-	return herald.workers[herald.cfg.slot_owner[hwp_slot(channel)]];
+	return herald_slot_worker(hwp_slot(channel));
 }
 
 #endif /* HERALD_H */

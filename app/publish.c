@@ -9,6 +9,7 @@
 #include <rte_hash_crc.h>
 #include <rte_lpm.h>
 #include <rte_malloc.h>
+#include <rte_memcpy.h>
 
 #include "csum.h"
 #include "publish.h"
@@ -98,6 +99,7 @@ send_puback_tmpl(struct herald_worker *w, uint16_t port,
 		.acked_seq = acked_seq,
 		.credit = herald.cfg.publisher_credit,
 	};
+	struct hwp_puback_words pw;
 	struct rte_mbuf *m;
 	uint8_t *p;
 
@@ -106,12 +108,15 @@ send_puback_tmpl(struct herald_worker *w, uint16_t port,
 		w->cnt.c[CNT_pubacks_nombuf]++;
 		return;
 	}
-	p = (uint8_t *)rte_pktmbuf_append(m, HERALD_L2L4_LEN + HWP_PUBACK_LEN);
-	memcpy(p, t->hdr, HERALD_L2L4_LEN);
-	hwp_encode_puback(p + HERALD_L2L4_LEN, HWP_PUBACK_LEN, &ack);
-	herald_udp_finish(p, t->csum_ip, t->csum_udp, HWP_PUBACK_LEN,
-			  herald_csum_fold64(herald_csum_partial(
-				  p + HERALD_L2L4_LEN, HWP_PUBACK_LEN)));
+	p = rte_pktmbuf_mtod(m, uint8_t *);
+	m->data_len = HERALD_L2L4_LEN + HWP_PUBACK_LEN;
+	m->pkt_len = HERALD_L2L4_LEN + HWP_PUBACK_LEN;
+	hwp_puback_words(&pw, &ack);
+	rte_memcpy(p, t->hdr, HERALD_L2L4_LEN);
+	hwp_words_store(p + HERALD_L2L4_LEN, pw.w, HWP_PUBACK_WORDS);
+	herald_udp_finish(
+		p, t->csum_ip, t->csum_udp, HWP_PUBACK_LEN,
+		herald_csum_fold64(herald_csum_words(pw.w, HWP_PUBACK_WORDS)));
 	w->cnt.c[CNT_pubacks]++;
 	herald_tx_enqueue(w, port, m);
 }

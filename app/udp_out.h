@@ -17,6 +17,8 @@
 #include <rte_mbuf.h>
 #include <rte_udp.h>
 
+#include "csum.h"
+
 #define HERALD_L2L4_LEN                                                        \
 	(sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr) +          \
 	 sizeof(struct rte_udp_hdr))
@@ -37,14 +39,6 @@ void herald_udp_tmpl_build(struct herald_udp_tmpl *t,
 			   uint32_t src_ip, uint16_t src_port, uint32_t dst_ip,
 			   uint16_t dst_port);
 
-static inline uint16_t
-herald_csum_fold(uint32_t sum)
-{
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
 /*
  * Finish headers already copied to pkt (Ethernet first): lengths and both
  * checksums. body_sum is rte_raw_cksum-style sum of the UDP payload.
@@ -63,9 +57,10 @@ herald_udp_finish(uint8_t *pkt, uint32_t csum_ip, uint32_t csum_udp,
 	uint16_t ck;
 
 	ip->total_length = ip_len_be;
-	ip->hdr_checksum = (uint16_t)~herald_csum_fold(csum_ip + ip_len_be);
+	ip->hdr_checksum = (uint16_t)~herald_csum_fold32(csum_ip + ip_len_be);
 	udp->dgram_len = udp_len_be;
-	ck = (uint16_t)~herald_csum_fold(csum_udp + 2u * udp_len_be + body_sum);
+	ck = (uint16_t)~herald_csum_fold32(csum_udp + 2u * udp_len_be +
+					   body_sum);
 	udp->dgram_cksum = ck == 0 ? 0xffff : ck;
 }
 

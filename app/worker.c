@@ -100,6 +100,7 @@ message_mbuf(struct rte_mbuf *m, const struct hwp_frame *f, bool whole)
 	rte_pktmbuf_trim(msg, (uint16_t)(msg->data_len - f->payload_len));
 	meta = herald_meta(msg);
 	meta->channel = f->u.publish.channel;
+	meta->slot = (uint16_t)hwp_slot(meta->channel);
 	meta->publisher = f->u.publish.publisher;
 	meta->payload_len = f->payload_len;
 	return msg;
@@ -109,10 +110,11 @@ message_mbuf(struct rte_mbuf *m, const struct hwp_frame *f, bool whole)
 static enum herald_frame_outcome
 steer(struct herald_worker *w, struct rte_mbuf *msg)
 {
-	struct herald_worker *owner =
-		herald_slot_owner(herald_meta(msg)->channel);
+	struct herald_worker *owner;
 
-	if (owner == w) {
+	/* One worker owns every slot: do not wait for the slot hash. */
+	if (likely(herald.n_workers == 1) ||
+	    (owner = herald_slot_worker(herald_meta(msg)->slot)) == w) {
 		herald_fanout(w, msg);
 		return FRAME_publish_accepted;
 	}

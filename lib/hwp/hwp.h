@@ -254,26 +254,39 @@ hwp_be64(uint64_t v)
 }
 
 /*
- * The DELIVER header (40 bytes) as five 64-bit words whose memory images
- * are the wire bytes, the same bytes hwp_encode_deliver_hdr writes. The
- * fan-out path builds them once per message in registers, stores them per
- * replica with 8-byte stores and sums them for the UDP checksum without
- * reading the stored bytes back (which would stall on store forwarding).
+ * Frames as 64-bit words whose memory images are the wire bytes (the same
+ * bytes the hwp_encode_* functions write). The hot path builds them in
+ * registers, stores them with 8-byte stores and sums them for the UDP
+ * checksum without reading the stored bytes back (which would stall on
+ * store forwarding).
  */
 #define HWP_DELIVER_WORDS (HWP_DELIVER_LEN / 8)
+#define HWP_PUBACK_WORDS  (HWP_PUBACK_LEN / 8)
 
 struct hwp_deliver_words {
 	uint64_t w[HWP_DELIVER_WORDS];
 };
 
+struct hwp_puback_words {
+	uint64_t w[HWP_PUBACK_WORDS];
+};
+
+/* The common header (section 2) as the first word of a frame. */
+static inline uint64_t
+hwp_header_word(uint8_t type, uint8_t flags, uint16_t length)
+{
+	return hwp_be64((uint64_t)HWP_MAGIC << 48 |
+			(uint64_t)HWP_VERSION << 40 | (uint64_t)type << 32 |
+			(uint64_t)flags << 24 | length);
+}
+
+/* DELIVER header (40 bytes) announcing payload_len bytes to follow. */
 static inline void
 hwp_deliver_words(struct hwp_deliver_words *dw, uint8_t flags,
 		  const struct hwp_deliver *f, uint16_t payload_len)
 {
-	dw->w[0] = hwp_be64(
-		(uint64_t)HWP_MAGIC << 48 | (uint64_t)HWP_VERSION << 40 |
-		(uint64_t)HWP_T_DELIVER << 32 | (uint64_t)flags << 24 |
-		(uint16_t)(HWP_DELIVER_LEN + payload_len));
+	dw->w[0] = hwp_header_word(HWP_T_DELIVER, flags,
+				   (uint16_t)(HWP_DELIVER_LEN + payload_len));
 	dw->w[1] = hwp_be64(f->channel);
 	dw->w[2] = hwp_be64(f->seq);
 	dw->w[3] = hwp_be64((uint64_t)f->epoch << 32 | f->publisher);
@@ -281,12 +294,22 @@ hwp_deliver_words(struct hwp_deliver_words *dw, uint8_t flags,
 }
 
 static inline void
-hwp_deliver_words_store(uint8_t *p, const struct hwp_deliver_words *dw)
+hwp_puback_words(struct hwp_puback_words *pw, const struct hwp_puback *f)
+{
+	pw->w[0] = hwp_header_word(HWP_T_PUBACK, 0, HWP_PUBACK_LEN);
+	pw->w[1] = hwp_be64((uint64_t)f->publisher << 32 | f->epoch);
+	pw->w[2] = hwp_be64(f->acked_seq);
+	pw->w[3] = hwp_be64((uint64_t)f->credit << 32); /* reserved 0 */
+}
+
+/* Store n words at p (any alignment). */
+static inline void
+hwp_words_store(uint8_t *p, const uint64_t *w, unsigned int n)
 {
 	unsigned int i;
 
-	for (i = 0; i < HWP_DELIVER_WORDS; i++)
-		__builtin_memcpy(p + 8 * i, &dw->w[i], 8);
+	for (i = 0; i < n; i++)
+		__builtin_memcpy(p + 8 * i, &w[i], 8);
 }
 
 #ifdef __cplusplus

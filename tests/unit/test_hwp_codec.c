@@ -478,11 +478,29 @@ Test(codec, deliver_words_match_encoder)
 				     HWP_DELIVER_LEN);
 			memset(got, 0xa5, sizeof(got));
 			hwp_deliver_words(&dw, flags, &del, lens[i]);
-			hwp_deliver_words_store(got, &dw);
+			hwp_words_store(got, dw.w, HWP_DELIVER_WORDS);
 			cr_assert_arr_eq(ref, got, sizeof(ref),
 					 "flags %u, payload %u", flags,
 					 lens[i]);
 		}
+}
+
+Test(codec, puback_words_match_encoder)
+{
+	struct hwp_puback ack = {
+		.publisher = 0x01020304,
+		.epoch = 0x11121314,
+		.acked_seq = 0x2122232425262728ULL,
+		.credit = 0x31323334,
+	};
+	uint8_t ref[HWP_PUBACK_LEN], got[HWP_PUBACK_LEN];
+	struct hwp_puback_words pw;
+
+	cr_assert_eq(hwp_encode_puback(ref, sizeof(ref), &ack), HWP_PUBACK_LEN);
+	memset(got, 0xa5, sizeof(got));
+	hwp_puback_words(&pw, &ack);
+	hwp_words_store(got, pw.w, HWP_PUBACK_WORDS);
+	cr_assert_arr_eq(ref, got, sizeof(ref));
 }
 
 Test(codec, encode_frame_rejects_unknown_type)
