@@ -39,13 +39,15 @@ herald_udp_cksum_ok(const struct rte_ipv4_hdr *ip,
 		    const struct rte_udp_hdr *udp, uint32_t udp_len,
 		    struct herald_rx_info *ri)
 {
-	uint32_t head =
-		RTE_MIN(udp_len, (uint32_t)(sizeof(*udp) + HWP_PUBLISH_LEN));
+	const uint32_t head_max = sizeof(*udp) + HWP_PUBLISH_LEN;
+	uint32_t head = RTE_MIN(udp_len, head_max);
 	uint64_t sum;
 
 	sum = herald_csum_partial(&ip->src_addr, 8) +
 	      rte_cpu_to_be_16(IPPROTO_UDP) + udp->dgram_len;
-	sum += herald_csum_partial(udp, head);
+	/* A constant length lets the compiler unroll the usual case. */
+	sum += likely(head == head_max) ? herald_csum_partial(udp, head_max)
+					: herald_csum_partial(udp, head);
 	ri->tail_sum = herald_csum_partial((const uint8_t *)udp + head,
 					   udp_len - head);
 	ri->has_tail_sum = true;
@@ -77,8 +79,10 @@ herald_classify(const struct rte_mbuf *m, uint32_t my_ip_be,
 	ihl = (uint32_t)(ip->version_ihl & 0xf) * 4;
 	if (unlikely(ihl < sizeof(*ip) || len < sizeof(*eth) + ihl))
 		return NONHWP_bad_ip_length;
-	if (unlikely(herald_csum_fold64(herald_csum_partial(ip, ihl)) !=
-		     0xffff))
+	if (unlikely(herald_csum_fold64(
+			     likely(ihl == sizeof(*ip))
+				     ? herald_csum_partial(ip, sizeof(*ip))
+				     : herald_csum_partial(ip, ihl)) != 0xffff))
 		return NONHWP_bad_ip_checksum;
 	ip_len = rte_be_to_cpu_16(ip->total_length);
 	if (unlikely(ip_len < ihl || ip_len > len - sizeof(*eth)))

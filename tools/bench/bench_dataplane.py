@@ -596,6 +596,52 @@ def goal(what, value, met):
                                "met" if met else "NOT met"))
 
 
+RXPATH_RE = re.compile(r"^(classify \+ hwp_parse|classify \(UDP checksum "
+                       r"verified\)|hwp_parse)\s+([0-9.]+)\s", re.M)
+
+
+def fanout1_floor(build, summary, args):
+    """The receive checks alone (bench_rxpath, no PMD) against the time per
+    message the fan-out 1 goal leaves beyond testpmd io."""
+    exe = os.path.join(build, "tools", "bench", "bench_rxpath")
+    io = summary["io"]["mpps_per_cpu"]
+    if 1 not in args.fanouts or io is None or not os.access(exe, os.X_OK):
+        return None
+    out = subprocess.run(["taskset", "-c", "1", exe, "9", "100",
+                          str(args.payload_size)], check=True,
+                         capture_output=True, text=True).stdout
+    ns = {m.group(1): float(m.group(2)) for m in RXPATH_RE.finditer(out)}
+    if "classify + hwp_parse" not in ns:
+        raise BenchError("bench_rxpath: unexpected output:\n" + out)
+    io_ns = 1e3 / io
+    goal_ns = io_ns / GOAL_FANOUT1_IO_RATIO
+    floor = {"io_ns": io_ns, "goal_ns": goal_ns,
+             "budget_ns": goal_ns - io_ns,
+             "receive_checks_ns": ns["classify + hwp_parse"],
+             "classify_ns": ns.get("classify (UDP checksum verified)"),
+             "parse_ns": ns.get("hwp_parse")}
+    if summary[1]["mdps_per_cpu"]:
+        floor["herald_ns"] = 1e3 / summary[1]["mdps_per_cpu"]
+    print("\nFan-out 1 floor (bench_rxpath: the receive checks alone, no "
+          "PMD, %d-byte payload):" % args.payload_size)
+    print("  testpmd io spends %.1f ns per packet; %.1fx of its rate "
+          "allows %.1f ns per message," % (io_ns, GOAL_FANOUT1_IO_RATIO,
+                                           goal_ns))
+    print("  i.e. %.1f ns beyond forwarding for everything Herald does."
+          % floor["budget_ns"])
+    print("  classify (both checksums) %.1f ns + hwp_parse %.1f ns: %.1f ns "
+          "= %.1fx that budget," % (floor["classify_ns"] or 0,
+                                    floor["parse_ns"] or 0,
+                                    floor["receive_checks_ns"],
+                                    floor["receive_checks_ns"] /
+                                    floor["budget_ns"]))
+    print("  before sessions, sequencing, DELIVER headers and PUBACKs.")
+    if "herald_ns" in floor:
+        print("  Herald now: %.1f ns per message (testpmd io + %.1f ns)."
+              % (floor["herald_ns"], floor["herald_ns"] - io_ns))
+    return floor
+
+
 # ------------------------------------------------------------------ main
 
 def parse_args(argv):
@@ -702,7 +748,7 @@ def run_all(tools, setup, args):
     return results
 
 
-def write_json(path, args, setup, results, summary):
+def write_json(path, args, setup, results, summary, floor):
     doc = {
         "machine": setup["machine"],
         "duration": args.duration, "runs": args.runs,
@@ -711,6 +757,7 @@ def write_json(path, args, setup, results, summary):
         "runs_herald": {str(k): v for k, v in results["herald"].items()},
         "runs_txonly": results["txonly"], "runs_io": results["io"],
         "medians": {str(k): v for k, v in summary.items()},
+        "fanout1_floor": floor,
     }
     with open(path, "w") as f:
         json.dump(doc, f, indent=1)
@@ -737,8 +784,9 @@ def main(argv):
         results = run_all(tools, setup, args)
         summary = summarize(results, args.fanouts)
         print_table(summary, args.fanouts, args.runs, args.duration)
+        floor = fanout1_floor(args.build, summary, args)
         if args.json:
-            write_json(args.json, args, setup, results, summary)
+            write_json(args.json, args, setup, results, summary, floor)
         if args.perf:
             perf = {"data": os.path.join(work, "perf.data"),
                     "fanout": args.perf,

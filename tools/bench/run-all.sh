@@ -5,7 +5,8 @@
 #   bench_dataplane.py (Herald deliveries/s vs dpdk-testpmd).
 # Usage: tools/bench/run-all.sh [BUILD_DIR] [bench_dataplane options]
 #   e.g. tools/bench/run-all.sh build --quick
-# BENCH_PARSE_ARGS / BENCH_XDP_ARGS pass arguments to the C benchmarks.
+# BENCH_PARSE_ARGS / BENCH_RXPATH_ARGS / BENCH_XDP_ARGS pass arguments to
+# the C benchmarks.
 # Exit status: 0 if every benchmark succeeded, else 1.
 
 BUILD=${1:-build}
@@ -34,6 +35,15 @@ if [ -x "$BUILD/tools/bench/bench_parse" ]; then
 	run bench_parse "$BUILD/tools/bench/bench_parse" $BENCH_PARSE_ARGS
 else
 	echo "===== bench_parse: not built ($BUILD/tools/bench/bench_parse)" >&2
+	status=1
+fi
+
+if [ -x "$BUILD/tools/bench/bench_rxpath" ]; then
+	# shellcheck disable=SC2086
+	run bench_rxpath taskset -c 1 "$BUILD/tools/bench/bench_rxpath" \
+		$BENCH_RXPATH_ARGS
+else
+	echo "===== bench_rxpath: not built ($BUILD/tools/bench/bench_rxpath)" >&2
 	status=1
 fi
 
