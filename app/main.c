@@ -176,8 +176,13 @@ print_banner(void)
 	       herald_clock.pcap ? "pcap" : "system");
 	for (i = 0; i < herald.n_ports; i++) {
 		rte_ether_format_addr(mac, sizeof(mac), &herald.ports[i].mac);
-		printf("  port %u: %s %s%s\n", i, herald.ports[i].name, mac,
-		       i == herald.cfg.egress_port ? " (egress)" : "");
+		printf("  port %u: %s %s%s, tx checksums %s, %s\n", i,
+		       herald.ports[i].name, mac,
+		       i == herald.cfg.egress_port ? " (egress)" : "",
+		       herald.ports[i].csum_offload ? "offloaded"
+						    : "in software",
+		       herald.ports[i].multi_seg_tx ? "chained DELIVERs"
+						    : "DELIVERs copied flat");
 	}
 	fflush(stdout);
 }

@@ -299,10 +299,13 @@ json_ports(FILE *f, const struct herald_counters *t)
 			", \"imissed\": %" PRIu64 ", \"oerrors\": %" PRIu64
 			", \"rx_packets\": %" PRIu64
 			", \"tx_packets\": %" PRIu64
-			", \"tx_dropped\": %" PRIu64 "}",
+			", \"tx_dropped\": %" PRIu64
+			", \"tx_csum_offload\": %s, \"tx_multi_seg\": %s}",
 			i ? ", " : "", i, herald.ports[i].name, s->ipackets,
 			s->opackets, s->imissed, s->oerrors, t->port_rx[i],
-			t->port_tx[i], t->port_tx_dropped[i]);
+			t->port_tx[i], t->port_tx_dropped[i],
+			herald.ports[i].csum_offload ? "true" : "false",
+			herald.ports[i].multi_seg_tx ? "true" : "false");
 	}
 	fprintf(f, "],\n");
 }
