@@ -3,8 +3,10 @@
 # (loaded by the PMD from xdp_prog=, adopted and configured by herald).
 # The peer lives in a network namespace this test creates (198.18.0.0/30)
 # and removes on exit. Checks:
-#   * HWP PUBLISHes reach herald and DELIVERs reach a subscriber socket
-#     in the namespace (the kernel accepting them proves the checksums);
+#   * HWP PUBLISHes reach herald and DELIVERs reach two subscriber
+#     sockets in the namespace (the kernel accepting them proves the
+#     checksums); af_xdp cannot send chained mbufs, so this is also the
+#     test of the flat-copy output path (deliveries_linearized);
 #   * ping and other UDP still reach the host kernel while herald runs;
 #   * junk to Herald's port is dropped by XDP (counted there, seen by
 #     herald-xdp) and never reaches herald (its drop counters stay 0);
@@ -75,8 +77,8 @@ indirect_mbufs = 1023
 INI
 # Channel 2 lives in slot 999 (fmix64(2) mod 4096): the CLI hands that
 # slot to the kernel, so its PUBLISHes must never reach herald.
-printf 'sub add 1 7 198.18.0.2 40000 %s\nsub add 2 7 198.18.0.2 40000 %s\nxdp slot 999 pass\n' \
-	"$PMAC" "$PMAC" > "$TMP/cmds"
+printf 'sub add 1 7 198.18.0.2 40000 %s\nsub add 1 8 198.18.0.2 40001 %s\nsub add 2 7 198.18.0.2 40000 %s\nxdp slot 999 pass\n' \
+	"$PMAC" "$PMAC" "$PMAC" > "$TMP/cmds"
 
 "$HERALD" -l 0-1 --no-huge -m 1024 --file-prefix "hxe2e$$" --log-level=warning \
 	--vdev "net_af_xdp0,iface=$HV,xdp_prog=$OBJ" -- \
@@ -96,10 +98,13 @@ sleep 0.5
 # 1. HWP traffic reaches herald; DELIVERs reach the subscriber.
 ip netns exec "$NS" $PY "$PEER" listen 198.18.0.2 40000 20 5 > "$TMP/listen.out" 2>&1 &
 LPID=$!
+ip netns exec "$NS" $PY "$PEER" listen 198.18.0.2 40001 20 5 > "$TMP/listen2.out" 2>&1 &
+LPID2=$!
 sleep 0.3
 ip netns exec "$NS" $PY "$PEER" publish 198.18.0.1 7700 1 20 || fail "publish"
-wait $LPID || fail "subscriber: $(cat "$TMP/listen.out")"
-cat "$TMP/listen.out"
+wait $LPID || fail "subscriber 7: $(cat "$TMP/listen.out")"
+wait $LPID2 || fail "subscriber 8: $(cat "$TMP/listen2.out")"
+cat "$TMP/listen.out" "$TMP/listen2.out"
 
 # 2. The kernel still answers: ping and another UDP port.
 ip netns exec "$NS" ping -c 2 -W 2 198.18.0.1 > /dev/null || fail "ping to the host failed while herald runs"
@@ -136,9 +141,11 @@ c, fr = d["counters"], d["frames"]
 errs = []
 if sum(d["invalid"].values()) or sum(d["nonhwp"].values()):
     errs.append("junk reached herald: %s %s" % (d["invalid"], d["nonhwp"]))
-if fr["publish_accepted"] != 20 or c["deliveries"] != 20:
-    errs.append("expected 20 accepted and delivered, got %d/%d" % (fr["publish_accepted"], c["deliveries"]))
-print("\n".join(errs) if errs else "stats ok: %d delivered, no junk, books balanced" % c["deliveries"])
+if fr["publish_accepted"] != 20 or c["deliveries"] != 40:
+    errs.append("expected 20 accepted and 40 delivered, got %d/%d" % (fr["publish_accepted"], c["deliveries"]))
+if not d["ports"][0]["tx_multi_seg"] and c["deliveries_linearized"] != 40:
+    errs.append("af_xdp port without chaining: expected 40 flat copies, got %d" % c["deliveries_linearized"])
+print("\n".join(errs) if errs else "stats ok: %d delivered (%d flat), no junk, books balanced" % (c["deliveries"], c["deliveries_linearized"]))
 sys.exit(1 if errs else 0)
 PYEOF
 echo "PASS"
