@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-3-Clause
 # Run every benchmark of tools/bench against a build directory:
-#   bench_parse (HWP parser), bench_xdp (XDP filter, if built) and
+#   bench_parse (HWP parser), bench_rxpath (receive checks), bench_xdp
+#   (XDP filter, if built) and
 #   bench_dataplane.py (Herald deliveries/s vs dpdk-testpmd).
 # Usage: tools/bench/run-all.sh [BUILD_DIR] [bench_dataplane options]
 #   e.g. tools/bench/run-all.sh build --quick
