@@ -3,6 +3,8 @@
  * (Ethernet/IPv4/UDP/DELIVER) chained to the shared payload mbuf, whose
  * refcount is raised once per chunk of subscribers. The payload is never
  * copied and never written once shared (DPDK's ipv4_multicast pattern).
+ * A message with one subscriber and no other holder skips the header mbuf:
+ * its headers go into the received mbuf's headroom (deliver_in_place).
  */
 #include <stdio.h>
 #include <string.h>
@@ -189,7 +191,9 @@ build_one(struct herald_worker *w, struct rte_mbuf *h,
  * headers into the headroom in front of the payload, in the received
  * mbuf itself. No header mbuf, no chain, one free on TX; the payload is
  * still neither copied nor moved. Returns false (m untouched) when m is
- * shared, indirect, segmented or short of headroom.
+ * shared, indirect, segmented or short of headroom: anything that keeps
+ * the message beyond this call (a history for NACK repair, say) must take
+ * its reference first, which sends the message down the chained path.
  */
 static inline bool
 deliver_in_place(struct herald_worker *w, struct rte_mbuf *m,
