@@ -24,7 +24,8 @@ run: build
 	./tools/run-demo.sh $(BUILD)
 
 # Every suite, then every suite that runs herald (and the unit tests) again
-# with herald built under AddressSanitizer and UBSan.
+# with herald built under AddressSanitizer and UBSan (e2e there is the
+# net_tap test: the ASan build has no BPF, so no xdp_herald).
 test: build
 	meson test -C $(BUILD) --print-errorlogs --num-processes 1
 	$(MAKE) test-asan
@@ -42,7 +43,7 @@ test-asan: deps $(ASAN_BUILD)/build.ninja
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C $(ASAN_BUILD) --print-errorlogs --num-processes 1 \
 		--suite unit --suite replay --suite multiworker --suite telemetry \
-		--suite config
+		--suite config --suite e2e
 
 # Long fuzzing session of the HWP parser (make test runs a short one).
 fuzz: build
