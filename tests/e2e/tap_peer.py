@@ -21,10 +21,15 @@ PLAN: {"peer_mac", "peer_ip", "peer_port", "count", "payload_size",
 Exit code 0 when every check holds; otherwise each failure is printed.
 """
 import json
+import os
 import socket
 import struct
 import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common"))
+from inet_csum import csum_fold  # noqa: E402
 
 ETH_P_ALL = 0x0003
 ETH_P_IP = 0x0800
@@ -34,15 +39,6 @@ T_PUBLISH, T_DELIVER, T_PUBACK = 1, 2, 3
 F_START = 0x02
 HWP_PORT = 7700
 CAPTURE_TIMEOUT_S = 10.0
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return s
 
 
 def mac_bytes(mac):
@@ -57,12 +53,12 @@ def udp_frame(src_mac, dst_mac, src_ip, dst_ip, sport, dport, payload):
     udp_len = 8 + len(payload)
     ip_hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + udp_len, 0, 0x4000,
                          64, 17, 0, ip_bytes(src_ip), ip_bytes(dst_ip))
-    ip_hdr = ip_hdr[:10] + struct.pack("!H", 0xffff - csum(ip_hdr)) + \
+    ip_hdr = ip_hdr[:10] + struct.pack("!H", 0xffff - csum_fold(ip_hdr)) + \
         ip_hdr[12:]
     pseudo = ip_bytes(src_ip) + ip_bytes(dst_ip) + struct.pack(
         "!BBH", 0, 17, udp_len)
     udp_hdr = struct.pack("!HHHH", sport, dport, udp_len, 0)
-    ck = 0xffff - csum(pseudo + udp_hdr + payload)
+    ck = 0xffff - csum_fold(pseudo + udp_hdr + payload)
     udp_hdr = udp_hdr[:6] + struct.pack("!H", ck or 0xffff)
     return (mac_bytes(dst_mac) + mac_bytes(src_mac) +
             struct.pack("!H", ETH_P_IP) + ip_hdr + udp_hdr + payload)
@@ -86,7 +82,7 @@ def check_l3l4(frame, errs, what):
     if ip[0] != 0x45 or ip[8] != 64 or ip[9] != 17:
         errs.append("%s: IPv4 header %s" % (what, ip.hex()))
         return None
-    if csum(ip) != 0xffff:
+    if csum_fold(ip) != 0xffff:
         errs.append("%s: bad IPv4 header checksum" % what)
     total = struct.unpack("!H", ip[2:4])[0]
     udp = frame[34:14 + total]
@@ -96,7 +92,7 @@ def check_l3l4(frame, errs, what):
     pseudo = ip[12:20] + struct.pack("!BBH", 0, 17, ulen)
     if uck == 0:
         errs.append("%s: UDP checksum 0" % what)
-    elif csum(pseudo + udp) != 0xffff:
+    elif csum_fold(pseudo + udp) != 0xffff:
         errs.append("%s: bad UDP checksum %#06x" % (what, uck))
     return socket.inet_ntoa(ip[16:20]), dport, udp[8:]
 
@@ -125,10 +121,10 @@ def main(argv):
 
     want = sum(count * len(ch["subscribers"]) for ch in plan["channels"])
     got, acks, errs = {}, 0, []
+    seen = delivered = 0  # frames from herald, DELIVERs among them
     by_channel = {ch["channel"]: ch for ch in plan["channels"]}
     deadline = time.monotonic() + CAPTURE_TIMEOUT_S
-    while sum(len(v) for v in got.values()) < want and \
-            time.monotonic() < deadline:
+    while delivered < want and time.monotonic() < deadline:
         try:
             frame, addr = s.recvfrom(4096)
         except socket.timeout:
@@ -138,7 +134,8 @@ def main(argv):
             continue
         if frame[6:12] != mac_bytes(herald_mac):
             continue
-        res = check_l3l4(frame, errs, "frame %d" % (len(got) + acks))
+        res = check_l3l4(frame, errs, "frame %d" % seen)
+        seen += 1
         if res is None:
             continue
         dst_ip, dport, body = res
@@ -171,6 +168,7 @@ def main(argv):
             errs.append("DELIVER ch %d seq %d: wrong publisher or payload"
                         % (channel, seq))
         got.setdefault((channel, sub[0][0]), []).append(seq)
+        delivered += 1
 
     for ch in plan["channels"]:
         for m in ch["subscribers"]:

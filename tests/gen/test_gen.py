@@ -18,6 +18,10 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common"))
+from inet_csum import csum_fold  # noqa: E402
+
 M64 = (1 << 64) - 1
 DEFAULT_KEY = bytes(range(32)).hex()
 HERALD_MAC = "02:70:63:61:70:00"
@@ -105,15 +109,6 @@ def read_pcap(path):
     return pkts
 
 
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return s
-
-
 def mac_str(b):
     return ":".join("%02x" % x for x in b)
 
@@ -135,14 +130,14 @@ def parse_udp4(frame, herald_mac=HERALD_MAC, port=7700):
     check(frag == 0x4000, "flags/fragment 0x%04x, want DF only" % frag)
     check(ttl == 64, "TTL %d" % ttl)
     check(proto == 17, "protocol %d" % proto)
-    check(csum(ip[:20]) == 0xffff, "bad IPv4 header checksum")
+    check(csum_fold(ip[:20]) == 0xffff, "bad IPv4 header checksum")
     udp = ip[20:]
     sport, dport, ulen, ucs = struct.unpack("!HHHH", udp[:8])
     check(ulen == len(udp), "UDP length %d vs %d" % (ulen, len(udp)))
     check(dport == port, "UDP dst port %d" % dport)
     check(ucs != 0, "UDP checksum is 0")
     pseudo = ip[12:20] + struct.pack("!BBH", 0, 17, ulen)
-    check(csum(pseudo + udp) == 0xffff, "bad UDP checksum")
+    check(csum_fold(pseudo + udp) == 0xffff, "bad UDP checksum")
     return frame[6:12], ip[12:16], sport, ip[16:20], udp[8:]
 
 
@@ -544,7 +539,7 @@ def check_faults(env, res, listed, pkts):
                       "IPv6/UDP header")
                 udp = frame[54:]
                 pseudo = frame[22:54] + struct.pack("!IxxxB", len(udp), 17)
-                check(csum(pseudo + udp) == 0xffff, "IPv6 UDP checksum")
+                check(csum_fold(pseudo + udp) == 0xffff, "IPv6 UDP checksum")
                 check(struct.unpack("!H", udp[2:4])[0] == 7700, "v6 port")
             if reason == "ip_fragment":
                 frag = struct.unpack("!H", frame[20:22])[0]
@@ -556,11 +551,11 @@ def check_faults(env, res, listed, pkts):
                 check(frame[23] in (1, 6), "protocol %d" % frame[23])
                 l4 = frame[34:]
                 if frame[23] == 1:
-                    check(csum(l4) == 0xffff, "ICMP checksum")
+                    check(csum_fold(l4) == 0xffff, "ICMP checksum")
                 else:
                     pseudo = frame[26:34] + struct.pack("!BBH", 0, 6,
                                                         len(l4))
-                    check(csum(pseudo + l4) == 0xffff, "TCP checksum")
+                    check(csum_fold(pseudo + l4) == 0xffff, "TCP checksum")
                     check(struct.unpack("!H", l4[2:4])[0] == 7700,
                           "TCP to Herald's port")
 

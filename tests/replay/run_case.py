@@ -43,6 +43,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "common"))
 from herald_books import book_errors  # noqa: E402
+from inet_csum import csum_fold  # noqa: E402
 
 HWP_MAGIC = 0x4852
 T_PUBLISH, T_DELIVER, T_PUBACK = 1, 2, 3
@@ -123,15 +124,6 @@ def read_pcap(path):
 
 
 # ------------------------------------------------------------ checksums
-
-def csum_fold(data, start=0):
-    if len(data) % 2:
-        data += b"\0"
-    s = start + sum(struct.unpack(f"!{len(data) // 2}H", data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return s
-
 
 def fmix64(k):
     m = (1 << 64) - 1
