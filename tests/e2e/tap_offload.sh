@@ -17,7 +17,7 @@ set -u
 HERALD=$1
 PEER=$2
 PY=/usr/bin/python3
-BOOKS=$(dirname "$0")/../common/herald_books.py
+. "$(dirname "$0")/herald_proc.sh"
 COUNT=50
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -32,18 +32,11 @@ PMAC=02:00:00:00:10:02
 TMP=$(mktemp -d)
 HPID=
 cleanup() {
-	[ -n "$HPID" ] && kill -INT "$HPID" 2>/dev/null && sleep 1
-	[ -n "$HPID" ] && kill -KILL "$HPID" 2>/dev/null
+	herald_kill
 	ip netns del "$NS" 2>/dev/null
 	rm -rf "$TMP"
 }
 trap cleanup EXIT INT TERM
-fail() {
-	echo "FAIL: $*"
-	echo "---- herald log ----"
-	cat "$TMP/herald.log" 2>/dev/null
-	exit 1
-}
 
 ip netns add "$NS" || fail "ip netns add"
 # No IPv6 in the namespace: the kernel would send router solicitations
@@ -87,13 +80,7 @@ ip netns exec "$NS" "$HERALD" -l 0-1 --no-huge -m 1024 --no-pci \
 	--config "$TMP/h.ini" --cmdline-file "$TMP/cmds" \
 	--stats-json "$TMP/s.json" > "$TMP/herald.log" 2>&1 &
 HPID=$!
-i=0
-until grep -q "sub add: channel 3 subscriber 23" "$TMP/herald.log"; do
-	i=$((i + 1))
-	[ $i -gt 100 ] && fail "herald did not start"
-	kill -0 "$HPID" 2>/dev/null || fail "herald exited early"
-	sleep 0.1
-done
+herald_wait_log "sub add: channel 3 subscriber 23"
 grep -q "tx checksums offloaded" "$TMP/herald.log" ||
 	fail "net_tap port without TX checksum offload: nothing to test"
 ip -n "$NS" link set "$IF" up
@@ -101,12 +88,7 @@ ip -n "$NS" link set "$IF" up
 ip netns exec "$NS" $PY "$PEER" "$IF" "$HMAC" 198.18.1.1 "$TMP/plan.json" ||
 	fail "peer checks"
 
-kill -INT "$HPID"
-wait "$HPID"
-RC=$?
-HPID=
-[ $RC -eq 0 ] || fail "herald exit code $RC"
-$PY "$BOOKS" "$TMP/s.json" || fail "books do not balance"
+herald_stop
 $PY - "$TMP/s.json" "$COUNT" <<'PYEOF' || fail "stats check"
 import json, sys
 d = json.load(open(sys.argv[1]))

@@ -19,7 +19,7 @@ OBJ=$2
 TOOL=$3
 PEER=$4
 PY=/usr/bin/python3
-BOOKS=$(dirname "$0")/../common/herald_books.py
+. "$(dirname "$0")/herald_proc.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "FAIL: needs root (network namespaces, XDP, AF_XDP); CI runs as root"
@@ -33,20 +33,13 @@ PV=hxp$$
 TMP=$(mktemp -d)
 HPID=
 cleanup() {
-	[ -n "$HPID" ] && kill -INT "$HPID" 2>/dev/null && sleep 1
-	[ -n "$HPID" ] && kill -KILL "$HPID" 2>/dev/null
+	herald_kill
 	ip link del "$HV" 2>/dev/null
 	ip netns del "$NS" 2>/dev/null
 	rm -rf "$TMP"
 	rmdir "$PINS" 2>/dev/null
 }
 trap cleanup EXIT INT TERM
-fail() {
-	echo "FAIL: $*"
-	echo "---- herald log ----"
-	cat "$TMP/herald.log" 2>/dev/null
-	exit 1
-}
 
 ip netns add "$NS" || fail "ip netns add"
 ip link add "$HV" type veth peer name "$PV" || fail "veth"
@@ -85,13 +78,7 @@ printf 'sub add 1 7 198.18.0.2 40000 %s\nsub add 1 8 198.18.0.2 40001 %s\nsub ad
 	--config "$TMP/h.ini" --cmdline-file "$TMP/cmds" \
 	--stats-json "$TMP/s.json" > "$TMP/herald.log" 2>&1 &
 HPID=$!
-i=0
-until grep -q "xdp slot 999: pass" "$TMP/herald.log"; do
-	i=$((i + 1))
-	[ $i -gt 100 ] && fail "herald did not start"
-	kill -0 "$HPID" 2>/dev/null || fail "herald exited early"
-	sleep 0.1
-done
+herald_wait_log "xdp slot 999: pass"
 grep -q "XDP filter on $HV, maps pinned in $PINS/$HV" "$TMP/herald.log" || fail "XDP program not adopted (or pinned elsewhere)"
 sleep 0.5
 
@@ -128,12 +115,7 @@ sleep 0.3
 grep -E "slot_pass[^0-9]+5( |$)" "$TMP/xdp.out" > /dev/null || fail "XDP did not pass slot 999 to the kernel: $(cat "$TMP/xdp.out")"
 
 # 5. Clean stop, books balanced.
-kill -INT "$HPID"
-wait "$HPID"
-RC=$?
-HPID=
-[ $RC -eq 0 ] || fail "herald exit code $RC"
-$PY "$BOOKS" "$TMP/s.json" || fail "books do not balance"
+herald_stop
 $PY - "$TMP/s.json" <<'PYEOF' || fail "stats check"
 import json, sys
 d = json.load(open(sys.argv[1]))
