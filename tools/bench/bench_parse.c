@@ -10,12 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "bench_timing.h"
 #include "hwp.h"
 
 #define MAX_DGRAM   2048
-#define MAX_RUNS    101
 #define FRAME_ARRAY 32 /* a realistic per-datagram array for a worker */
 
 struct bench_case {
@@ -29,15 +28,6 @@ struct bench_case {
 static struct hwp_frame frames[FRAME_ARRAY];
 /* Results feed this so no call can be optimised away. */
 static volatile uint64_t sink;
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 static size_t
 add_publish(uint8_t *buf, size_t cap, uint64_t seq, size_t payload_len)
@@ -90,16 +80,24 @@ make_subscribe(struct bench_case *c)
 	c->nframes = 1;
 }
 
-/* Times iters parses (or validations) of c; returns elapsed ns. */
+struct loop_arg {
+	const struct bench_case *c;
+	int validate;
+};
+
+/* Times iters parses (or validations) of a case; returns elapsed ns. */
 static uint64_t
-time_loop(const struct bench_case *c, int validate, uint64_t iters)
+time_loop(const void *arg, uint64_t iters)
 {
+	const struct loop_arg *la = arg;
+	const struct bench_case *c = la->c;
+	int validate = la->validate;
 	uint64_t acc = 0;
 	uint64_t t0;
 	uint64_t i;
 	unsigned int n = 0;
 
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	for (i = 0; i < iters; i++) {
 		enum hwp_err err;
 
@@ -110,28 +108,18 @@ time_loop(const struct bench_case *c, int validate, uint64_t iters)
 					FRAME_ARRAY, &n, NULL);
 		acc += (uint64_t)err + n;
 	}
-	t0 = now_ns() - t0;
+	t0 = bench_now_ns() - t0;
 	sink += acc + frames[0].length;
 	return t0;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a;
-	double y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 static void
 bench(const struct bench_case *c, int validate, unsigned int runs,
       unsigned int run_ms)
 {
-	double ns[MAX_RUNS];
-	uint64_t iters = 1000;
+	struct loop_arg la = {.c = c, .validate = validate};
+	double ns[BENCH_MAX_RUNS];
 	unsigned int n = 0;
-	unsigned int r;
 	double med;
 
 	if (hwp_validate(c->buf, c->len, c->dir, &n, NULL) != HWP_ERR_OK ||
@@ -140,14 +128,7 @@ bench(const struct bench_case *c, int validate, unsigned int runs,
 			c->name);
 		exit(1);
 	}
-	/* Calibrate: grow iters until one loop lasts about run_ms / 4, then
-	 * scale up; also serves as warm-up of caches and branch predictors. */
-	while (time_loop(c, validate, iters) < run_ms * 250000ULL)
-		iters *= 2;
-	iters *= 4;
-	for (r = 0; r < runs; r++)
-		ns[r] = (double)time_loop(c, validate, iters) / (double)iters;
-	qsort(ns, runs, sizeof(ns[0]), cmp_double);
+	bench_time(time_loop, &la, runs, run_ms, ns);
 	med = ns[runs / 2];
 	printf("%-22s %-8s %6zu %6u %10.1f %10.2f %8.1f %8.1f %9.2f\n", c->name,
 	       validate ? "validate" : "parse", c->len, c->nframes, med,
@@ -162,9 +143,9 @@ main(int argc, char **argv)
 	unsigned int run_ms = argc > 2 ? (unsigned int)atoi(argv[2]) : 100;
 	unsigned int i;
 
-	if (runs < 1 || runs > MAX_RUNS || run_ms < 1) {
+	if (runs < 1 || runs > BENCH_MAX_RUNS || run_ms < 1) {
 		fprintf(stderr, "usage: %s [RUNS(1-%d) [RUN_MS]]\n", argv[0],
-			MAX_RUNS);
+			BENCH_MAX_RUNS);
 		return 2;
 	}
 	make_publish(&cases[0], "PUBLISH 64 B", 64, 1);
@@ -181,7 +162,7 @@ main(int argc, char **argv)
 	       "Mdgram/s");
 	/* Warm-up: let the CPU reach its steady clock before the first case. */
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		time_loop(&cases[i], 0, 2000000);
+		time_loop(&(struct loop_arg){.c = &cases[i]}, 2000000);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		bench(&cases[i], 0, runs, run_ms);
 		bench(&cases[i], 1, runs, run_ms);

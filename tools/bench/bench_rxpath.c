@@ -16,17 +16,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <rte_mbuf.h>
 
+#include "bench_timing.h"
 #include "classify.h"
 #include "hwp.h"
 #include "udp_out.h"
 
-#define MAX_RUNS 101
-#define MY_IP	 0xc6120001u /* 198.18.0.1 */
-#define PUB_IP	 0xc6120002u /* 198.18.0.2 */
+#define MY_IP  0xc6120001u /* 198.18.0.1 */
+#define PUB_IP 0xc6120002u /* 198.18.0.2 */
 
 static uint8_t pkt_buf[RTE_PKTMBUF_HEADROOM + 2048];
 static struct rte_mbuf mbuf;
@@ -41,15 +40,6 @@ static const char *const case_names[] = {
 	[CASE_PARSE] = "hwp_parse",
 	[CASE_BOTH] = "classify + hwp_parse",
 };
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 /* A valid PUBLISH datagram with both checksums, in a fake mbuf (the
  * classifier reads only the data pointer, lengths, segments and flags). */
@@ -106,24 +96,17 @@ one(enum rx_case c)
 }
 
 static uint64_t
-time_loop(enum rx_case c, uint64_t iters)
+time_loop(const void *arg, uint64_t iters)
 {
+	enum rx_case c = *(const enum rx_case *)arg;
 	uint64_t acc = 0, t0, i;
 
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	for (i = 0; i < iters; i++)
 		acc += one(c);
-	t0 = now_ns() - t0;
+	t0 = bench_now_ns() - t0;
 	sink += acc;
 	return t0;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 int
@@ -132,12 +115,12 @@ main(int argc, char **argv)
 	unsigned int runs = argc > 1 ? (unsigned int)atoi(argv[1]) : 9;
 	unsigned int run_ms = argc > 2 ? (unsigned int)atoi(argv[2]) : 100;
 	int payload = argc > 3 ? atoi(argv[3]) : 64;
-	unsigned int c, r;
+	enum rx_case c;
 
-	if (runs < 1 || runs > MAX_RUNS || run_ms < 1 || payload < 0 ||
+	if (runs < 1 || runs > BENCH_MAX_RUNS || run_ms < 1 || payload < 0 ||
 	    payload > HWP_MAX_PAYLOAD) {
 		fprintf(stderr, "usage: %s [RUNS(1-%d) [RUN_MS [PAYLOAD]]]\n",
-			argv[0], MAX_RUNS);
+			argv[0], BENCH_MAX_RUNS);
 		return 2;
 	}
 	make_datagram((uint16_t)payload);
@@ -151,15 +134,9 @@ main(int argc, char **argv)
 	       mbuf.data_len, runs, run_ms);
 	printf("%-36s %8s %8s %8s\n", "case", "ns", "min", "max");
 	for (c = CASE_CLASSIFY; c <= CASE_BOTH; c++) {
-		double ns[MAX_RUNS];
-		uint64_t iters = 1000;
+		double ns[BENCH_MAX_RUNS];
 
-		while (time_loop(c, iters) < run_ms * 250000ULL)
-			iters *= 2;
-		iters *= 4;
-		for (r = 0; r < runs; r++)
-			ns[r] = (double)time_loop(c, iters) / (double)iters;
-		qsort(ns, runs, sizeof(ns[0]), cmp_double);
+		bench_time(time_loop, &c, runs, run_ms, ns);
 		printf("%-36s %8.2f %8.2f %8.2f\n", case_names[c], ns[runs / 2],
 		       ns[0], ns[runs - 1]);
 	}
