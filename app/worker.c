@@ -110,11 +110,12 @@ message_mbuf(struct rte_mbuf *m, const struct hwp_frame *f, bool whole)
 static enum herald_frame_outcome
 steer(struct herald_worker *w, struct rte_mbuf *msg)
 {
-	struct herald_worker *owner;
+	struct herald_worker *owner = w;
 
-	/* One worker owns every slot: do not wait for the slot hash. */
-	if (likely(herald.n_workers == 1) ||
-	    (owner = herald_slot_worker(herald_meta(msg)->slot)) == w) {
+	/* With one worker it owns every slot: no need to wait for the hash. */
+	if (unlikely(herald.n_workers > 1))
+		owner = herald_slot_worker(herald_meta(msg)->slot);
+	if (owner == w) {
 		herald_fanout(w, msg);
 		return FRAME_publish_accepted;
 	}

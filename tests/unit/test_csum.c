@@ -121,9 +121,8 @@ Test(csum, finished_headers_verify)
 		herald_udp_finish(
 			pkt, t.csum_ip, t.csum_udp, (uint16_t)len,
 			herald_csum_fold64(herald_csum_partial(body, len)));
-		cr_assert_eq(rte_ipv4_cksum(ip) == 0 ||
-				     rte_raw_cksum(ip, sizeof(*ip)) == 0xffff,
-			     1, "IPv4 header checksum, round %u", i);
+		cr_assert_eq(rte_raw_cksum(ip, sizeof(*ip)), 0xffff,
+			     "IPv4 header checksum, round %u", i);
 		ck = ((struct rte_udp_hdr *)(pkt + HERALD_UDP_OFF))
 			     ->dgram_cksum;
 		cr_assert_neq(ck, 0, "UDP checksum 0 is never sent");
