@@ -20,18 +20,18 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 
-#include "cli.h"
-#include "clock.h"
-#include "config.h"
-#include "control.h"
+#include "cli/cli.h"
+#include "config/config.h"
+#include "control/control.h"
+#include "control/subscriptions.h"
+#include "dataplane/publish/publish.h"
 #include "herald.h"
-#include "port.h"
-#include "publish.h"
-#include "stats.h"
-#include "subscriptions.h"
-#include "telemetry.h"
-#include "worker.h"
-#include "xdp.h"
+#include "inet_parse.h"
+#include "obs/stats.h"
+#include "obs/telemetry.h"
+#include "runtime/clock.h"
+#include "runtime/runtime.h"
+#include "xdp/xdp.h"
 
 struct herald herald;
 
@@ -85,8 +85,8 @@ parse_args(int argc, char **argv, struct app_opts *o)
 		case 'i': o->interactive = true; break;
 		case 's': o->stats_json = optarg; break;
 		case 'e':
-			if (herald_parse_u64(optarg, 1, 86400000,
-					     &o->exit_when_idle_ms) < 0) {
+			if (inet_parse_u64(optarg, 1, 86400000,
+					   &o->exit_when_idle_ms) < 0) {
 				fprintf(stderr,
 					"herald: --exit-when-idle: '%s' is not "
 					"1..86400000 ms\n",
@@ -199,32 +199,13 @@ setup(const struct app_opts *o)
 		return 2;
 	}
 	if (herald_mempools_init() < 0 || herald_subscriptions_init() < 0 ||
-	    herald_allow_init() < 0 || herald_workers_init() < 0 ||
-	    herald_ports_init() < 0 || herald_xdp_ports_init() < 0)
+	    herald_allow_init() < 0 || herald_lcores_init() < 0 ||
+	    herald_ports_init() < 0 || herald_xdp_ports_init() < 0 ||
+	    herald_cli_init() < 0)
 		return 1;
-	herald_stats_mempools_mark(false);
+	herald_mempools_mark(false);
 	herald_telemetry_init();
 	return 0;
-}
-
-/* Workers start paused at packet 0 so a command file applies first. */
-static void
-hold_workers(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < herald.n_workers; i++)
-		herald.workers[i]->pause_at = 0;
-}
-
-static void
-launch_workers(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < herald.n_workers; i++)
-		rte_eal_remote_launch(herald_worker_main, herald.workers[i],
-				      herald.workers[i]->lcore_id);
 }
 
 /* Stop, drain, check the books, free everything. Returns the exit code. */
@@ -234,21 +215,21 @@ teardown(const struct app_opts *o, int rc)
 	struct herald_counters t;
 	bool ok;
 
-	herald.force_quit = true;
 	herald.run_end_tsc = rte_get_tsc_cycles();
-	rte_eal_mp_wait_lcore();
+	herald_lcores_stop();
 	herald_stats_totals(&t);
 	herald_stats_summary();
 	ok = herald_stats_conserved(&t, true, stderr);
 	herald_ports_drain_tx();
 	herald_stats_snapshot_ports();
-	herald_stats_mempools_mark(true);
-	ok &= herald_stats_mempools_ok(stderr);
+	herald_mempools_mark(true);
+	ok &= herald_mempools_ok(stderr);
 	herald_ports_close();
 	herald_xdp_ports_close();
 	if (o->stats_json != NULL && herald_stats_write_json(o->stats_json) < 0)
 		rc = rc ? rc : 1;
-	herald_workers_free();
+	herald_lcores_free();
+	herald_cli_free();
 	herald_subscriptions_free();
 	herald_allow_free();
 	herald_mempools_free();
@@ -289,7 +270,8 @@ main(int argc, char **argv)
 	if (rc != 0) {
 		herald_ports_close();
 		herald_xdp_ports_close();
-		herald_workers_free();
+		herald_lcores_free();
+		herald_cli_free();
 		herald_subscriptions_free();
 		herald_allow_free();
 		herald_mempools_free();
@@ -298,8 +280,8 @@ main(int argc, char **argv)
 	}
 	print_banner();
 	if (o.cmdline_file != NULL)
-		hold_workers();
-	launch_workers();
+		herald_pause_hold();
+	herald_lcores_launch();
 	if (o.cmdline_file != NULL) {
 		/* A failed line: stop before any traffic flows on a state
 		 * the operator did not ask for. */
@@ -307,7 +289,7 @@ main(int argc, char **argv)
 			rc = 2;
 			herald.force_quit = true;
 		}
-		herald_cli_resume_workers();
+		herald_pause_release();
 	}
 	herald.run_start_tsc = rte_get_tsc_cycles();
 	if (rc == 0) {

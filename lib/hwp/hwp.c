@@ -3,17 +3,23 @@
  *
  * Rule order (PROTOCOL.md section 4, applied per frame in header order):
  *   remaining < 8 -> TRUNCATED (len 0 -> EMPTY), magic, version, type
- *   unknown, type not allowed for dir, flags, header reserved, length vs
- *   the type's size, length past the datagram, then the type's fields in
- *   offset order (reserved, channel, publisher, subscriber, pub_seq, NACK
+ *   unknown, type not allowed for dir, flags (PASSIVE on SUBSCRIBE only),
+ *   header reserved, length vs the type's size, length past the datagram,
+ *   then the type's fields in offset order (reserved and sender-zero
+ *   fields, channel, publisher, subscriber, pub_seq, NACK from_seq and
  *   count), so the first fault found is the first one on the wire.
+ *
+ * Sender-zero fields (revision 2): UNSUBSCRIBE's from_seq, and a
+ * subscriber's HEARTBEAT seq and epoch. A HEARTBEAT is a subscriber's
+ * only when parsed towards Herald (HWP_DIR_TO_HERALD); Herald's own carry
+ * both, and HWP_DIR_ANY cannot tell the two apart, so it checks neither.
  */
 #include <string.h>
 
 #include "hwp.h"
 
 static const char *const err_names[] = {
-#define HWP_ERR_NAME(name, str) [HWP_ERR_##name] = str,
+#define HWP_ERR_NAME(name, str, help) [HWP_ERR_##name] = str,
 	HWP_ERRORS(HWP_ERR_NAME)
 #undef HWP_ERR_NAME
 };
@@ -131,7 +137,7 @@ decode_puback(const uint8_t *p, struct hwp_puback *f)
 }
 
 static inline __attribute__((always_inline)) enum hwp_err
-decode_subscribe(const uint8_t *p, struct hwp_subscribe *f)
+decode_subscribe(const uint8_t *p, uint8_t type, struct hwp_subscribe *f)
 {
 	f->channel = hwp_get64(p + HWP_SUBSCRIBE_OFF_CHANNEL);
 	if (f->channel == 0)
@@ -142,6 +148,8 @@ decode_subscribe(const uint8_t *p, struct hwp_subscribe *f)
 	if (hwp_get32(p + HWP_SUBSCRIBE_OFF_RESERVED) != 0)
 		return HWP_ERR_RESERVED_NONZERO;
 	f->from_seq = hwp_get64(p + HWP_SUBSCRIBE_OFF_FROM_SEQ);
+	if (type == HWP_T_UNSUBSCRIBE && f->from_seq != 0)
+		return HWP_ERR_RESERVED_NONZERO;
 	f->expires = hwp_get64(p + HWP_SUBSCRIBE_OFF_EXPIRES);
 	/* The token is 32 opaque bytes the caller verifies later. */
 	memcpy(f->token, p + HWP_SUBSCRIBE_OFF_TOKEN, HWP_TOKEN_LEN);
@@ -170,15 +178,20 @@ decode_suback(const uint8_t *p, struct hwp_suback *f)
 }
 
 static inline __attribute__((always_inline)) enum hwp_err
-decode_heartbeat(const uint8_t *p, struct hwp_heartbeat *f)
+decode_heartbeat(const uint8_t *p, bool from_subscriber,
+		 struct hwp_heartbeat *f)
 {
 	/* Channel 0 is the subscriber keep-alive (section 3): not a fault. */
 	f->channel = hwp_get64(p + HWP_HEARTBEAT_OFF_CHANNEL);
 	f->seq = hwp_get64(p + HWP_HEARTBEAT_OFF_SEQ);
+	if (from_subscriber && f->seq != 0)
+		return HWP_ERR_RESERVED_NONZERO;
 	f->subscriber = hwp_get32(p + HWP_HEARTBEAT_OFF_SUBSCRIBER);
 	if (f->subscriber == 0)
 		return HWP_ERR_ZERO_SUBSCRIBER;
 	f->epoch = hwp_get32(p + HWP_HEARTBEAT_OFF_EPOCH);
+	if (from_subscriber && f->epoch != 0)
+		return HWP_ERR_RESERVED_NONZERO;
 	return HWP_ERR_OK;
 }
 
@@ -189,6 +202,8 @@ decode_nack(const uint8_t *p, struct hwp_nack *f)
 	if (f->channel == 0)
 		return HWP_ERR_ZERO_CHANNEL;
 	f->from_seq = hwp_get64(p + HWP_NACK_OFF_FROM_SEQ);
+	if (f->from_seq == 0)
+		return HWP_ERR_ZERO_FROM_SEQ;
 	f->count = hwp_get32(p + HWP_NACK_OFF_COUNT);
 	if (f->count == 0 || f->count > HWP_NACK_MAX_COUNT)
 		return HWP_ERR_BAD_NACK_COUNT;
@@ -211,16 +226,20 @@ decode_gap(const uint8_t *p, struct hwp_gap *f)
 }
 
 static inline __attribute__((always_inline)) enum hwp_err
-decode_fields(const uint8_t *p, uint8_t type, struct hwp_frame *f)
+decode_fields(const uint8_t *p, uint8_t type, enum hwp_dir dir,
+	      struct hwp_frame *f)
 {
 	switch (type) {
 	case HWP_T_PUBLISH: return decode_publish(p, &f->u.publish);
 	case HWP_T_DELIVER: return decode_deliver(p, &f->u.deliver);
 	case HWP_T_PUBACK: return decode_puback(p, &f->u.puback);
 	case HWP_T_SUBSCRIBE:
-	case HWP_T_UNSUBSCRIBE: return decode_subscribe(p, &f->u.subscribe);
+	case HWP_T_UNSUBSCRIBE:
+		return decode_subscribe(p, type, &f->u.subscribe);
 	case HWP_T_SUBACK: return decode_suback(p, &f->u.suback);
-	case HWP_T_HEARTBEAT: return decode_heartbeat(p, &f->u.heartbeat);
+	case HWP_T_HEARTBEAT:
+		return decode_heartbeat(p, dir == HWP_DIR_TO_HERALD,
+					&f->u.heartbeat);
 	case HWP_T_NACK: return decode_nack(p, &f->u.nack);
 	case HWP_T_GAP: return decode_gap(p, &f->u.gap);
 	default: return HWP_ERR_BAD_TYPE; /* unreachable: type checked */
@@ -249,7 +268,7 @@ check_header(const uint8_t *p, size_t rem, uint32_t mask, uint16_t *flen)
 		return HWP_ERR_BAD_TYPE;
 	if ((mask & TBIT(type)) == 0)
 		return HWP_ERR_WRONG_DIRECTION;
-	if ((p[HWP_OFF_FLAGS] & ~HWP_F_MASK) != 0)
+	if ((p[HWP_OFF_FLAGS] & ~hwp_type_flags_mask(type)) != 0)
 		return HWP_ERR_BAD_FLAGS;
 	if (p[HWP_OFF_RESERVED] != 0)
 		return HWP_ERR_RESERVED_NONZERO;
@@ -302,7 +321,7 @@ parse_datagram(const uint8_t *buf, size_t len, enum hwp_dir dir,
 		if (err != HWP_ERR_OK)
 			goto fail;
 		type = p[HWP_OFF_TYPE];
-		err = decode_fields(p, type, f);
+		err = decode_fields(p, type, dir, f);
 		if (err != HWP_ERR_OK)
 			goto fail;
 		f->type = type;

@@ -20,30 +20,38 @@ extern "C" {
 #endif
 
 /*
- * Validation faults, declared once. X(name, "string"): the string is the
- * stable counter name used in stats, JSON and the CLI.
+ * Validation faults, declared once, in the order the parser finds them.
+ * X(name, "string", "help"): the string is the stable counter name used
+ * in stats, JSON, the CLI and the XDP program; the help says what broke.
  */
 #define HWP_ERRORS(X)                                                          \
-	X(OK, "ok")                                                            \
-	X(EMPTY, "empty_datagram")                                             \
-	X(TRUNCATED, "truncated_header")                                       \
-	X(BAD_MAGIC, "bad_magic")                                              \
-	X(BAD_VERSION, "bad_version")                                          \
-	X(BAD_TYPE, "bad_type")                                                \
-	X(WRONG_DIRECTION, "wrong_direction")                                  \
-	X(BAD_FLAGS, "bad_flags")                                              \
-	X(RESERVED_NONZERO, "reserved_nonzero")                                \
-	X(BAD_LENGTH, "bad_length")                                            \
-	X(LENGTH_OVERRUN, "length_overrun")                                    \
-	X(ZERO_CHANNEL, "zero_channel")                                        \
-	X(ZERO_PUBLISHER, "zero_publisher")                                    \
-	X(ZERO_SUBSCRIBER, "zero_subscriber")                                  \
-	X(ZERO_PUB_SEQ, "zero_pub_seq")                                        \
-	X(BAD_NACK_COUNT, "bad_nack_count")                                    \
-	X(TOO_MANY_FRAMES, "too_many_frames")
+	X(OK, "ok", "valid")                                                   \
+	X(EMPTY, "empty_datagram", "UDP payload of 0 bytes")                   \
+	X(TRUNCATED, "truncated_header",                                       \
+	  "fewer than 8 bytes left for a frame header")                        \
+	X(BAD_MAGIC, "bad_magic", "magic is not 0x4852")                       \
+	X(BAD_VERSION, "bad_version", "version is not 1")                      \
+	X(BAD_TYPE, "bad_type", "unknown frame type")                          \
+	X(WRONG_DIRECTION, "wrong_direction",                                  \
+	  "frame type Herald only sends (DELIVER, PUBACK, SUBACK, GAP)")       \
+	X(BAD_FLAGS, "bad_flags",                                              \
+	  "flag bit outside 0-2, or PASSIVE on a frame other than SUBSCRIBE")  \
+	X(RESERVED_NONZERO, "reserved_nonzero",                                \
+	  "reserved field, or a field the sender sets to 0, is not 0")         \
+	X(BAD_LENGTH, "bad_length", "length is not the frame type's size")     \
+	X(LENGTH_OVERRUN, "length_overrun", "length runs past the datagram")   \
+	X(ZERO_CHANNEL, "zero_channel",                                        \
+	  "channel 0 where a channel is carried")                              \
+	X(ZERO_PUBLISHER, "zero_publisher", "publisher id 0")                  \
+	X(ZERO_SUBSCRIBER, "zero_subscriber", "subscriber id 0")               \
+	X(ZERO_PUB_SEQ, "zero_pub_seq", "PUBLISH pub_seq 0")                   \
+	X(BAD_NACK_COUNT, "bad_nack_count", "NACK count 0 or over 1024")       \
+	X(TOO_MANY_FRAMES, "too_many_frames",                                  \
+	  "more frames than the parser's array holds")                         \
+	X(ZERO_FROM_SEQ, "zero_from_seq", "NACK from_seq 0")
 
 enum hwp_err {
-#define HWP_ERR_ENUM(name, str) HWP_ERR_##name,
+#define HWP_ERR_ENUM(name, str, help) HWP_ERR_##name,
 	HWP_ERRORS(HWP_ERR_ENUM)
 #undef HWP_ERR_ENUM
 		HWP_ERR__COUNT

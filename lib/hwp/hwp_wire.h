@@ -49,7 +49,8 @@ typedef uint64_t hwp_u64;
 /* Header flags (section 2). */
 #define HWP_F_RETRANSMIT 0x01
 #define HWP_F_START	 0x02
-#define HWP_F_MASK	 0x03
+#define HWP_F_PASSIVE	 0x04 /* SUBSCRIBE only (revision 2) */
+#define HWP_F_MASK	 0x07
 
 /* Fixed frame sizes, header included (section 3). */
 #define HWP_PUBLISH_LEN	    32
@@ -186,6 +187,15 @@ hwp_type_to_herald(hwp_u8 type)
 	return type == HWP_T_PUBLISH || type == HWP_T_SUBSCRIBE ||
 	       type == HWP_T_UNSUBSCRIBE || type == HWP_T_HEARTBEAT ||
 	       type == HWP_T_NACK;
+}
+
+/* Flags a frame of this type may carry (section 2): PASSIVE is valid on
+ * SUBSCRIBE only. */
+static inline hwp_u8
+hwp_type_flags_mask(hwp_u8 type)
+{
+	return type == HWP_T_SUBSCRIBE ? HWP_F_MASK
+				       : (hwp_u8)(HWP_F_MASK & ~HWP_F_PASSIVE);
 }
 
 /* Frame types Herald sends. */

@@ -60,6 +60,15 @@ check_frames(const uint8_t *buf, size_t len, enum hwp_dir dir, unsigned int n)
 		CHECK(f->type == buf[off + HWP_OFF_TYPE]);
 		CHECK(f->flags == buf[off + HWP_OFF_FLAGS]);
 		CHECK((f->flags & ~HWP_F_MASK) == 0);
+		/* Revision 2: PASSIVE on SUBSCRIBE only; sender-zero fields;
+		 * NACK from_seq >= 1. */
+		CHECK(!(f->flags & HWP_F_PASSIVE) ||
+		      f->type == HWP_T_SUBSCRIBE);
+		CHECK(f->type != HWP_T_NACK || f->u.nack.from_seq != 0);
+		CHECK(f->type != HWP_T_UNSUBSCRIBE ||
+		      f->u.subscribe.from_seq == 0);
+		CHECK(f->type != HWP_T_HEARTBEAT || dir != HWP_DIR_TO_HERALD ||
+		      (f->u.heartbeat.seq == 0 && f->u.heartbeat.epoch == 0));
 		CHECK(f->length == hwp_get16(buf + off + HWP_OFF_LENGTH));
 		if (hwp_type_has_payload(f->type)) {
 			CHECK(f->payload == buf + off + fixed);

@@ -91,6 +91,18 @@ td_heartbeat(void)
 	};
 }
 
+/* A subscriber's HEARTBEAT: seq and epoch 0 (revision 2), so it is valid
+ * in every direction. */
+static inline struct hwp_heartbeat
+td_heartbeat_sub(void)
+{
+	struct hwp_heartbeat hb = td_heartbeat();
+
+	hb.seq = 0;
+	hb.epoch = 0;
+	return hb;
+}
+
 static inline struct hwp_nack
 td_nack(void)
 {
@@ -135,11 +147,13 @@ td_frame(uint8_t *buf, size_t cap, uint8_t type, uint8_t flags,
 	struct hwp_puback pa = td_puback();
 	struct hwp_subscribe sub = td_subscribe();
 	struct hwp_suback sa = td_suback();
-	struct hwp_heartbeat hb = td_heartbeat();
+	struct hwp_subscribe unsub = td_subscribe();
+	struct hwp_heartbeat hb = td_heartbeat_sub();
 	struct hwp_nack nack = td_nack();
 	struct hwp_gap gap = td_gap();
 	size_t i;
 
+	unsub.from_seq = 0; /* a sender-zero field (revision 2) */
 	if (payload_len > sizeof(payload))
 		return -1;
 	for (i = 0; i < payload_len; i++)
@@ -153,7 +167,7 @@ td_frame(uint8_t *buf, size_t cap, uint8_t type, uint8_t flags,
 					  payload_len);
 	case HWP_T_PUBACK: return hwp_encode_puback(buf, cap, &pa);
 	case HWP_T_SUBSCRIBE: return hwp_encode_subscribe(buf, cap, &sub);
-	case HWP_T_UNSUBSCRIBE: return hwp_encode_unsubscribe(buf, cap, &sub);
+	case HWP_T_UNSUBSCRIBE: return hwp_encode_unsubscribe(buf, cap, &unsub);
 	case HWP_T_SUBACK: return hwp_encode_suback(buf, cap, &sa);
 	case HWP_T_HEARTBEAT: return hwp_encode_heartbeat(buf, cap, &hb);
 	case HWP_T_NACK: return hwp_encode_nack(buf, cap, &nack);
@@ -238,6 +252,19 @@ td_cases(size_t *count)
 			 HWP_SUBACK_OFF_STATUS, 1, 0xff),
 		TD_PATCH("ok_gap_count_0", TD_FROM, OK, HWP_T_GAP, 0, 0,
 			 HWP_GAP_OFF_COUNT, 4, 0),
+		/* Revision 2: Herald's HEARTBEAT carries seq and epoch;
+		 * PASSIVE is a SUBSCRIBE flag. */
+		TD_PATCH("ok_heartbeat_from_seq", TD_FROM, OK, HWP_T_HEARTBEAT,
+			 1, 1, HWP_HEARTBEAT_OFF_SEQ, 8, 0x3132333435363738ULL),
+		TD_PATCH("ok_heartbeat_from_epoch", TD_FROM, OK,
+			 HWP_T_HEARTBEAT, 0, 0, HWP_HEARTBEAT_OFF_EPOCH, 4,
+			 0x41424344),
+		TD_PATCH("ok_heartbeat_any_seq", TD_ANY, OK, HWP_T_HEARTBEAT, 0,
+			 0, HWP_HEARTBEAT_OFF_SEQ, 8, 7),
+		TD_PATCH("ok_subscribe_passive", TD_TO, OK, HWP_T_SUBSCRIBE, 0,
+			 0, HWP_OFF_FLAGS, 1, HWP_F_PASSIVE),
+		TD_PATCH("ok_subscribe_passive_start", TD_TO, OK,
+			 HWP_T_SUBSCRIBE, 1, 1, HWP_OFF_FLAGS, 1, 0x07),
 		/* Empty and truncated. */
 		{.name = "empty", .dir = TD_TO, .err = HWP_ERR_EMPTY},
 		{.name = "truncated_1",
@@ -286,6 +313,16 @@ td_cases(size_t *count)
 			 HWP_T_NACK, 0, 0, 0, 0, 0),
 		TD_PATCH("bad_flags_bit2", TD_TO, BAD_FLAGS, HWP_T_PUBLISH, 0,
 			 0, HWP_OFF_FLAGS, 1, 0x04),
+		TD_PATCH("bad_flags_bit3", TD_TO, BAD_FLAGS, HWP_T_SUBSCRIBE, 0,
+			 0, HWP_OFF_FLAGS, 1, 0x08),
+		TD_PATCH("bad_flags_passive_unsubscribe", TD_TO, BAD_FLAGS,
+			 HWP_T_UNSUBSCRIBE, 1, 1, HWP_OFF_FLAGS, 1, 0x04),
+		TD_PATCH("bad_flags_passive_heartbeat", TD_TO, BAD_FLAGS,
+			 HWP_T_HEARTBEAT, 0, 0, HWP_OFF_FLAGS, 1, 0x04),
+		TD_PATCH("bad_flags_passive_nack", TD_TO, BAD_FLAGS, HWP_T_NACK,
+			 1, 0, HWP_OFF_FLAGS, 1, 0x06),
+		TD_PATCH("bad_flags_passive_deliver", TD_FROM, BAD_FLAGS,
+			 HWP_T_DELIVER, 0, 0, HWP_OFF_FLAGS, 1, 0x05),
 		TD_PATCH("bad_flags_bit7", TD_FROM, BAD_FLAGS, HWP_T_DELIVER, 1,
 			 1, HWP_OFF_FLAGS, 1, 0x81),
 		TD_PATCH("reserved_header", TD_TO, RESERVED_NONZERO,
@@ -357,6 +394,15 @@ td_cases(size_t *count)
 		TD_PATCH("reserved_unsubscribe", TD_TO, RESERVED_NONZERO,
 			 HWP_T_UNSUBSCRIBE, 1, 1,
 			 HWP_SUBSCRIBE_OFF_RESERVED + 3, 1, 0x01),
+		/* Revision 2: fields a sender sets to 0. */
+		TD_PATCH("sender_zero_unsubscribe_from_seq", TD_TO,
+			 RESERVED_NONZERO, HWP_T_UNSUBSCRIBE, 1, 1,
+			 HWP_SUBSCRIBE_OFF_FROM_SEQ + 7, 1, 0x01),
+		TD_PATCH("sender_zero_heartbeat_seq", TD_TO, RESERVED_NONZERO,
+			 HWP_T_HEARTBEAT, 0, 0, HWP_HEARTBEAT_OFF_SEQ, 8,
+			 0x8000000000000000ULL),
+		TD_PATCH("sender_zero_heartbeat_epoch", TD_TO, RESERVED_NONZERO,
+			 HWP_T_HEARTBEAT, 2, 1, HWP_HEARTBEAT_OFF_EPOCH, 4, 1),
 		TD_PATCH("reserved_suback_21", TD_FROM, RESERVED_NONZERO,
 			 HWP_T_SUBACK, 0, 0, HWP_SUBACK_OFF_RESERVED1, 1, 1),
 		TD_PATCH("reserved_suback_23", TD_FROM, RESERVED_NONZERO,
@@ -405,6 +451,10 @@ td_cases(size_t *count)
 			 0, HWP_PUBLISH_OFF_PUB_SEQ, 8, 0),
 		TD_PATCH("zero_pub_seq_mid", TD_TO, ZERO_PUB_SEQ, HWP_T_PUBLISH,
 			 2, 2, HWP_PUBLISH_OFF_PUB_SEQ, 8, 0),
+		TD_PATCH("zero_from_seq_nack", TD_TO, ZERO_FROM_SEQ, HWP_T_NACK,
+			 0, 0, HWP_NACK_OFF_FROM_SEQ, 8, 0),
+		TD_PATCH("zero_from_seq_nack_mid", TD_ANY, ZERO_FROM_SEQ,
+			 HWP_T_NACK, 2, 1, HWP_NACK_OFF_FROM_SEQ, 8, 0),
 		TD_PATCH("bad_nack_count_0", TD_TO, BAD_NACK_COUNT, HWP_T_NACK,
 			 0, 0, HWP_NACK_OFF_COUNT, 4, 0),
 		TD_PATCH("bad_nack_count_1025", TD_TO, BAD_NACK_COUNT,

@@ -9,8 +9,8 @@
 #include <criterion/criterion.h>
 #include <rte_ip.h>
 
-#include "csum.h"
-#include "udp_out.h"
+#include "inet_csum.h"
+#include "dataplane/udp_out.h"
 
 /* RFC 1071 fold, one carry at a time: slow and obviously right. */
 static uint16_t
@@ -52,10 +52,10 @@ Test(csum, fold_matches_reference_at_edges)
 	unsigned int i;
 
 	for (i = 0; i < sizeof(edges) / sizeof(edges[0]); i++) {
-		cr_assert_eq(herald_csum_fold64(edges[i]), ref_fold(edges[i]),
+		cr_assert_eq(inet_csum_fold64(edges[i]), ref_fold(edges[i]),
 			     "fold64(%#llx)", (unsigned long long)edges[i]);
 		if (edges[i] <= UINT32_MAX)
-			cr_assert_eq(herald_csum_fold32((uint32_t)edges[i]),
+			cr_assert_eq(inet_csum_fold32((uint32_t)edges[i]),
 				     ref_fold(edges[i]), "fold32(%#llx)",
 				     (unsigned long long)edges[i]);
 	}
@@ -69,9 +69,9 @@ Test(csum, fold_matches_reference_random)
 	for (i = 0; i < 1000000; i++) {
 		uint64_t v = rand64();
 
-		cr_assert_eq(herald_csum_fold64(v), ref_fold(v), "%#llx",
+		cr_assert_eq(inet_csum_fold64(v), ref_fold(v), "%#llx",
 			     (unsigned long long)v);
-		cr_assert_eq(herald_csum_fold32((uint32_t)v),
+		cr_assert_eq(inet_csum_fold32((uint32_t)v),
 			     ref_fold((uint32_t)v), "%#x", (uint32_t)v);
 	}
 }
@@ -86,14 +86,14 @@ Test(csum, partial_matches_rte_raw_cksum)
 		buf[i] = (uint8_t)rand();
 	for (off = 0; off < 8; off++)
 		for (len = 0; len <= 1600; len++)
-			cr_assert_eq(herald_csum_fold64(herald_csum_partial(
-					     buf + off, len)),
+			cr_assert_eq(inet_csum_fold64(
+					     inet_csum_partial(buf + off, len)),
 				     rte_raw_cksum(buf + off, len),
 				     "offset %u length %u", off, len);
 	/* All ones: the largest sums, where a lost carry shows. */
 	memset(buf, 0xff, sizeof(buf));
 	for (len = 0; len <= 1600; len++)
-		cr_assert_eq(herald_csum_fold64(herald_csum_partial(buf, len)),
+		cr_assert_eq(inet_csum_fold64(inet_csum_partial(buf, len)),
 			     rte_raw_cksum(buf, len), "0xff length %u", len);
 }
 
@@ -120,7 +120,7 @@ Test(csum, finished_headers_verify)
 			body[j] = (uint8_t)(i % 3 == 0 ? 0xff : rand());
 		herald_udp_finish(
 			pkt, t.csum_ip, t.csum_udp, (uint16_t)len,
-			herald_csum_fold64(herald_csum_partial(body, len)));
+			inet_csum_fold64(inet_csum_partial(body, len)));
 		cr_assert_eq(rte_raw_cksum(ip, sizeof(*ip)), 0xffff,
 			     "IPv4 header checksum, round %u", i);
 		ck = ((struct rte_udp_hdr *)(pkt + HERALD_UDP_OFF))

@@ -132,6 +132,8 @@ check_subscribe_roundtrip(uint8_t type)
 	struct hwp_frame f;
 	int len;
 
+	if (type == HWP_T_UNSUBSCRIBE)
+		in.from_seq = 0; /* set to 0 by the sender (revision 2) */
 	len = type == HWP_T_SUBSCRIBE
 		      ? hwp_encode_subscribe(buf, sizeof(buf), &in)
 		      : hwp_encode_unsubscribe(buf, sizeof(buf), &in);
@@ -176,16 +178,30 @@ Test(codec, roundtrip_suback)
 	assert_reencodes(&f, buf, (size_t)len);
 }
 
+/* A subscriber's HEARTBEAT (seq and epoch 0) is valid both ways; Herald's
+ * (with both set) only from Herald and in HWP_DIR_ANY. */
 Test(codec, roundtrip_heartbeat_both_directions)
 {
-	struct hwp_heartbeat in = td_heartbeat();
+	struct hwp_heartbeat herald_hb = td_heartbeat();
+	struct hwp_heartbeat in = td_heartbeat_sub();
 	enum hwp_dir dirs[] = {HWP_DIR_TO_HERALD, HWP_DIR_FROM_HERALD,
 			       HWP_DIR_ANY};
 	uint8_t buf[64];
 	struct hwp_frame f;
-	unsigned int i;
+	unsigned int i, n;
 	int len;
 
+	len = hwp_encode_heartbeat(buf, sizeof(buf), &herald_hb);
+	cr_assert_eq(len, HWP_HEARTBEAT_LEN);
+	cr_assert_eq(
+		hwp_validate(buf, (size_t)len, HWP_DIR_TO_HERALD, &n, NULL),
+		HWP_ERR_RESERVED_NONZERO);
+	for (i = 1; i < 3; i++) {
+		f = parse_one(buf, (size_t)len, dirs[i]);
+		cr_assert_eq(f.u.heartbeat.seq, herald_hb.seq);
+		cr_assert_eq(f.u.heartbeat.epoch, herald_hb.epoch);
+		assert_reencodes(&f, buf, (size_t)len);
+	}
 	len = hwp_encode_heartbeat(buf, sizeof(buf), &in);
 	cr_assert_eq(len, HWP_HEARTBEAT_LEN);
 	for (i = 0; i < 3; i++) {

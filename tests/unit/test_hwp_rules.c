@@ -126,7 +126,80 @@ Test(rules, wrong_direction)
 Test(rules, bad_flags)
 {
 	check_named("bad_flags_bit2");
+	check_named("bad_flags_bit3");
 	check_named("bad_flags_bit7");
+}
+
+/* Revision 2: PASSIVE (bit 2) is a SUBSCRIBE flag, invalid elsewhere. */
+Test(rules, passive_on_subscribe_only)
+{
+	check_named("ok_subscribe_passive");
+	check_named("ok_subscribe_passive_start");
+	check_named("bad_flags_passive_unsubscribe");
+	check_named("bad_flags_passive_heartbeat");
+	check_named("bad_flags_passive_nack");
+	check_named("bad_flags_passive_deliver");
+}
+
+/* Revision 2: fields a sender sets to 0 are checked as reserved ones; a
+ * HEARTBEAT is a subscriber's only towards Herald. */
+Test(rules, sender_zero_fields)
+{
+	check_named("sender_zero_unsubscribe_from_seq");
+	check_named("sender_zero_heartbeat_seq");
+	check_named("sender_zero_heartbeat_epoch");
+	check_named("ok_heartbeat_from_seq");
+	check_named("ok_heartbeat_from_epoch");
+	check_named("ok_heartbeat_any_seq");
+}
+
+Test(rules, zero_from_seq)
+{
+	check_named("zero_from_seq_nack");
+	check_named("zero_from_seq_nack_mid");
+}
+
+/* The first fault on the wire wins among the new rules too. */
+Test(rules, revision2_rule_order)
+{
+	uint8_t buf[HWP_SUBSCRIBE_LEN];
+	struct hwp_heartbeat hb = {
+		.channel = 1, .seq = 9, .subscriber = 0, .epoch = 0};
+	struct hwp_nack nk = {
+		.channel = 1, .from_seq = 0, .count = 0, .subscriber = 0};
+	struct hwp_frame f = {.type = HWP_T_UNSUBSCRIBE};
+	unsigned int n;
+	int len;
+
+	/* seq (offset 16) before subscriber (24) ... */
+	len = hwp_encode_heartbeat(buf, sizeof(buf), &hb);
+	cr_assert_eq(
+		hwp_validate(buf, (size_t)len, HWP_DIR_TO_HERALD, &n, NULL),
+		HWP_ERR_RESERVED_NONZERO);
+	/* ... and subscriber (24) before epoch (28). */
+	hb.seq = 0;
+	hb.epoch = 3;
+	len = hwp_encode_heartbeat(buf, sizeof(buf), &hb);
+	cr_assert_eq(
+		hwp_validate(buf, (size_t)len, HWP_DIR_TO_HERALD, &n, NULL),
+		HWP_ERR_ZERO_SUBSCRIBER);
+	/* NACK from_seq (16) before count (24) and subscriber (28). */
+	len = hwp_encode_nack(buf, sizeof(buf), &nk);
+	cr_assert_eq(hwp_validate(buf, (size_t)len, HWP_DIR_ANY, &n, NULL),
+		     HWP_ERR_ZERO_FROM_SEQ);
+	/* UNSUBSCRIBE: subscriber (16) before from_seq (24). */
+	f.u.subscribe.channel = 1;
+	f.u.subscribe.from_seq = 5;
+	len = hwp_encode_frame(buf, sizeof(buf), &f);
+	cr_assert_eq(len, HWP_SUBSCRIBE_LEN);
+	cr_assert_eq(
+		hwp_validate(buf, (size_t)len, HWP_DIR_TO_HERALD, &n, NULL),
+		HWP_ERR_ZERO_SUBSCRIBER);
+	f.u.subscribe.subscriber = 2;
+	len = hwp_encode_frame(buf, sizeof(buf), &f);
+	cr_assert_eq(
+		hwp_validate(buf, (size_t)len, HWP_DIR_TO_HERALD, &n, NULL),
+		HWP_ERR_RESERVED_NONZERO);
 }
 
 Test(rules, header_reserved_nonzero)

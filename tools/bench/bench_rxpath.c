@@ -20,9 +20,9 @@
 #include <rte_mbuf.h>
 
 #include "bench_timing.h"
-#include "classify.h"
+#include "dataplane/classify.h"
 #include "hwp.h"
-#include "udp_out.h"
+#include "dataplane/udp_out.h"
 
 #define MY_IP  0xc6120001u /* 198.18.0.1 */
 #define PUB_IP 0xc6120002u /* 198.18.0.2 */
@@ -65,7 +65,7 @@ make_datagram(uint16_t payload_len)
 		exit(1);
 	}
 	herald_udp_finish(p, t.csum_ip, t.csum_udp, (uint16_t)n,
-			  herald_csum_fold64(herald_csum_partial(
+			  inet_csum_fold64(inet_csum_partial(
 				  p + HERALD_L2L4_LEN, (size_t)n)));
 	mbuf.buf_addr = pkt_buf;
 	mbuf.data_off = RTE_PKTMBUF_HEADROOM;

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * CLI area "subscriptions": show channel, sub add, sub del.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "cli/cli_cmd.h"
+#include "control/subscriptions.h"
+#include "dataplane/dataplane.h"
+#include "herald.h"
+#include "subtab.h"
+
+/* ---- show channel <id> ---- */
+struct cmd_show_channel_result {
+	cmdline_fixed_string_t show, channel;
+	uint64_t id;
+};
+
+static void
+cmd_show_channel_parsed(void *parsed, struct cmdline *cl __rte_unused,
+			void *data __rte_unused)
+{
+	struct cmd_show_channel_result *r = parsed;
+	const struct subtab_channel *c;
+	uint32_t slot = hwp_slot(r->id), i;
+	char mac[RTE_ETHER_ADDR_FMT_SIZE];
+	FILE *out = herald_cli_out();
+
+	if (r->id == 0) {
+		herald_cli_fail("show channel: channel 0 is invalid");
+		return;
+	}
+	fprintf(out,
+		"channel %" PRIu64
+		": slot %u, owner lcore %u, last seq %" PRIu64 "\n",
+		r->id, slot, herald_slot_lcore(slot)->lcore_id,
+		herald_dp_channel_last_seq(r->id));
+	/* Writer-side read: the control thread is the only writer. */
+	c = subtab_lookup(herald.subs, r->id);
+	fprintf(out, "  %u subscriber(s)\n", c == NULL ? 0 : c->n_members);
+	for (i = 0; c != NULL && i < c->n_members; i++) {
+		const struct subtab_member *m = &c->members[i];
+
+		rte_ether_format_addr(mac, sizeof(mac), &m->mac);
+		fprintf(out,
+			"  subscriber %u at %u.%u.%u.%u:%u mac %s port %u\n",
+			m->subscriber, m->ip >> 24, (m->ip >> 16) & 0xff,
+			(m->ip >> 8) & 0xff, m->ip & 0xff, m->udp_port, mac,
+			m->egress_port);
+	}
+}
+
+static cmdline_parse_token_string_t cmd_sc_show =
+	TOKEN_STRING_INITIALIZER(struct cmd_show_channel_result, show, "show");
+static cmdline_parse_token_string_t cmd_sc_channel = TOKEN_STRING_INITIALIZER(
+	struct cmd_show_channel_result, channel, "channel");
+static cmdline_parse_token_num_t cmd_sc_id =
+	TOKEN_NUM_INITIALIZER(struct cmd_show_channel_result, id, RTE_UINT64);
+static cmdline_parse_inst_t cmd_show_channel = {
+	.f = cmd_show_channel_parsed,
+	.help_str = "show channel <id>: slot, owner, seq and subscribers",
+	.tokens = {(void *)&cmd_sc_show, (void *)&cmd_sc_channel,
+		   (void *)&cmd_sc_id, NULL},
+};
+
+/* ---- sub add / sub del ---- */
+struct cmd_sub_result {
+	cmdline_fixed_string_t sub, op;
+	uint64_t channel;
+	uint32_t subscriber;
+	cmdline_ipaddr_t ip;
+	uint16_t port;
+	struct rte_ether_addr mac;
+};
+
+static void
+sub_apply(struct cmd_sub_result *r, const struct rte_ether_addr *mac)
+{
+	const char *why = "";
+	int rc;
+
+	if (r->ip.family != AF_INET) {
+		herald_cli_fail("sub %s: only IPv4 subscribers", r->op);
+		return;
+	}
+	if (r->port == 0) {
+		herald_cli_fail("sub %s: UDP port 0 is invalid", r->op);
+		return;
+	}
+	if (strcmp(r->op, "add") == 0)
+		rc = herald_sub_add(r->channel, r->subscriber,
+				    herald_cli_ip(&r->ip), r->port, mac, &why);
+	else
+		rc = herald_sub_del(r->channel, r->subscriber,
+				    herald_cli_ip(&r->ip), r->port, &why);
+	if (rc < 0)
+		herald_cli_fail("sub %s: %s", r->op, why);
+	else
+		fprintf(herald_cli_out(),
+			"sub %s: channel %" PRIu64 " subscriber %u %s\n", r->op,
+			r->channel, r->subscriber,
+			rc == 1 ? "updated" : "done");
+	fflush(herald_cli_out());
+}
+
+static void
+cmd_sub_parsed(void *parsed, struct cmdline *cl __rte_unused,
+	       void *data __rte_unused)
+{
+	sub_apply(parsed, NULL);
+}
+
+static void
+cmd_sub_mac_parsed(void *parsed, struct cmdline *cl __rte_unused,
+		   void *data __rte_unused)
+{
+	struct cmd_sub_result *r = parsed;
+
+	sub_apply(r, &r->mac);
+}
+
+static cmdline_parse_token_string_t cmd_sub_sub =
+	TOKEN_STRING_INITIALIZER(struct cmd_sub_result, sub, "sub");
+static cmdline_parse_token_string_t cmd_sub_add_op =
+	TOKEN_STRING_INITIALIZER(struct cmd_sub_result, op, "add");
+static cmdline_parse_token_string_t cmd_sub_del_op =
+	TOKEN_STRING_INITIALIZER(struct cmd_sub_result, op, "del");
+static cmdline_parse_token_num_t cmd_sub_channel =
+	TOKEN_NUM_INITIALIZER(struct cmd_sub_result, channel, RTE_UINT64);
+static cmdline_parse_token_num_t cmd_sub_subscriber =
+	TOKEN_NUM_INITIALIZER(struct cmd_sub_result, subscriber, RTE_UINT32);
+static cmdline_parse_token_ipaddr_t cmd_sub_ip =
+	TOKEN_IPV4_INITIALIZER(struct cmd_sub_result, ip);
+static cmdline_parse_token_num_t cmd_sub_port =
+	TOKEN_NUM_INITIALIZER(struct cmd_sub_result, port, RTE_UINT16);
+static cmdline_parse_token_etheraddr_t cmd_sub_mac =
+	TOKEN_ETHERADDR_INITIALIZER(struct cmd_sub_result, mac);
+
+static cmdline_parse_inst_t cmd_sub_add = {
+	.f = cmd_sub_parsed,
+	.help_str = "sub add <channel> <subscriber> <ip> <port>: "
+		    "subscribe (next_hop_mac as destination MAC)",
+	.tokens = {(void *)&cmd_sub_sub, (void *)&cmd_sub_add_op,
+		   (void *)&cmd_sub_channel, (void *)&cmd_sub_subscriber,
+		   (void *)&cmd_sub_ip, (void *)&cmd_sub_port, NULL},
+};
+static cmdline_parse_inst_t cmd_sub_add_mac = {
+	.f = cmd_sub_mac_parsed,
+	.help_str =
+		"sub add <channel> <subscriber> <ip> <port> <mac>: subscribe",
+	.tokens = {(void *)&cmd_sub_sub, (void *)&cmd_sub_add_op,
+		   (void *)&cmd_sub_channel, (void *)&cmd_sub_subscriber,
+		   (void *)&cmd_sub_ip, (void *)&cmd_sub_port,
+		   (void *)&cmd_sub_mac, NULL},
+};
+static cmdline_parse_inst_t cmd_sub_del = {
+	.f = cmd_sub_parsed,
+	.help_str = "sub del <channel> <subscriber> <ip> <port>: unsubscribe",
+	.tokens = {(void *)&cmd_sub_sub, (void *)&cmd_sub_del_op,
+		   (void *)&cmd_sub_channel, (void *)&cmd_sub_subscriber,
+		   (void *)&cmd_sub_ip, (void *)&cmd_sub_port, NULL},
+};
+
+cmdline_parse_inst_t *herald_cli_cmds_sub[] = {
+	&cmd_show_channel, &cmd_sub_add, &cmd_sub_add_mac, &cmd_sub_del, NULL,
+};

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Control loop on the main lcore.
+ */
+#include <rte_cycles.h>
+#include <rte_ring.h>
+
+#include "cli/cli.h"
+#include "control/control.h"
+#include "herald.h"
+#include "obs/stats.h"
+#include "subtab.h"
+
+static uint64_t
+total_rx(void)
+{
+	uint64_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < herald.n_workers; i++)
+		n += herald.lcores[i]->cnt.c[CNT_rx_packets];
+	return n;
+}
+
+static bool
+rings_empty(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < herald.n_workers; i++)
+		if (!rte_ring_empty(herald.lcores[i]->handoff))
+			return false;
+	return true;
+}
+
+void
+herald_control_run(const struct herald_control_opts *o)
+{
+	uint64_t hz = rte_get_tsc_hz();
+	uint64_t now = rte_get_tsc_cycles();
+	uint64_t next_tick = now + hz, last_rx = total_rx(), last_change = now;
+	struct cmdline *cl = o->interactive ? herald_cli_stdin() : NULL;
+
+	while (!herald.force_quit) {
+		uint64_t rx;
+
+		if (cl != NULL && !herald_cli_poll(cl))
+			herald.force_quit = true;
+		now = rte_get_tsc_cycles();
+		if (now >= next_tick) {
+			herald_stats_tick();
+			subtab_reclaim(herald.subs);
+			next_tick = now + hz;
+		}
+		rx = total_rx();
+		if (rx != last_rx || !rings_empty()) {
+			last_rx = rx;
+			last_change = now;
+		} else if (o->exit_when_idle_ms != 0 &&
+			   now - last_change >
+				   o->exit_when_idle_ms * hz / 1000) {
+			herald.force_quit = true;
+		}
+		rte_delay_us_sleep(HERALD_CONTROL_PERIOD_US);
+	}
+	if (cl != NULL)
+		herald_cli_stdin_close(cl);
+}

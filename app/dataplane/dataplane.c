@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * A worker's data-plane tables, and the end of its bursts.
+ */
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "dataplane/dataplane.h"
+#include "dataplane/publish/publish.h"
+#include "dataplane/sequencer.h"
+#include "runtime/tx.h"
+
+int
+herald_dp_lcore_init(struct herald_lcore *lc)
+{
+	lc->frames = rte_zmalloc_socket(
+		"herald_frames",
+		sizeof(*lc->frames) * HWP_MAX_FRAMES_PER_DATAGRAM,
+		RTE_CACHE_LINE_SIZE, (int)rte_lcore_to_socket_id(lc->lcore_id));
+	if (lc->frames == NULL || herald_publish_lcore_init(lc) < 0 ||
+	    herald_seq_lcore_init(lc) < 0)
+		return -1;
+	return 0;
+}
+
+void
+herald_dp_lcore_free(struct herald_lcore *lc)
+{
+	herald_publish_lcore_free(lc);
+	herald_seq_lcore_free(lc);
+	rte_free(lc->frames);
+	lc->frames = NULL;
+}
+
+void
+herald_dp_end_burst(struct herald_lcore *lc)
+{
+	herald_publish_flush_acks(lc);
+	herald_tx_flush_all(lc);
+	/* Forget every RCU-protected pointer before the quiescent state. */
+	lc->subs_cache_channel = 0;
+	lc->subs_cache = NULL;
+}

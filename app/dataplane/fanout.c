@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Sequencing and replication: one small header mbuf per subscriber
+ * (Ethernet/IPv4/UDP/DELIVER) chained to the shared payload mbuf, whose
+ * refcount is raised once per chunk of subscribers. The payload is never
+ * copied and never written once shared (DPDK's ipv4_multicast pattern).
+ * A message with one subscriber and no other holder skips the header mbuf:
+ * its headers go into the received mbuf's headroom (deliver_in_place).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_memcpy.h>
+#include <rte_prefetch.h>
+
+#include "dataplane/fanout.h"
+#include "dataplane/sequencer.h"
+#include "dataplane/udp_out.h"
+#include "inet_csum.h"
+#include "runtime/tx.h"
+#include "subtab.h"
+
+#define FANOUT_CHUNK	 HERALD_FANOUT_CHUNK
+#define DELIVER_HDRS_LEN (HERALD_L2L4_LEN + HWP_DELIVER_LEN)
+
+/* For a port that cannot send chained segments: one flat copy. */
+static struct rte_mbuf *
+linearize(struct herald_lcore *lc, struct rte_mbuf *h)
+{
+	struct rte_mbuf *l = rte_pktmbuf_alloc(lc->conf.flat_pool);
+
+	if (l != NULL) {
+		uint8_t *dst = (uint8_t *)rte_pktmbuf_append(l, h->pkt_len);
+		const void *src =
+			dst == NULL ? NULL
+				    : rte_pktmbuf_read(h, 0, h->pkt_len, dst);
+
+		if (src != NULL) {
+			if (src != dst)
+				memcpy(dst, src, h->pkt_len);
+			l->ol_flags |= h->ol_flags & RTE_MBUF_F_TX_OFFLOAD_MASK;
+			l->tx_offload = h->tx_offload;
+			lc->cnt.c[CNT_deliveries_linearized]++;
+		} else {
+			rte_pktmbuf_free(l);
+			l = NULL;
+		}
+	}
+	rte_pktmbuf_free(h);
+	return l;
+}
+
+/* What every replica of one message shares: its DELIVER header and the
+ * folded sum of that header and the payload. */
+struct deliver_msg {
+	struct hwp_deliver_words hdr;
+	uint32_t body_sum;
+	uint16_t payload_len;
+};
+
+/* Ethernet/IPv4/UDP from the subscriber's template, then the DELIVER
+ * header, then lengths and checksums (or the offload request). */
+static __rte_always_inline void
+write_headers(const struct herald_lcore *lc, struct rte_mbuf *m, uint8_t *p,
+	      const struct subtab_member *mb, const struct deliver_msg *dm)
+{
+	uint16_t udp_payload_len =
+		(uint16_t)(HWP_DELIVER_LEN + dm->payload_len);
+
+	rte_memcpy(p, mb->hdr, HERALD_L2L4_LEN);
+	hwp_words_store(p + HERALD_L2L4_LEN, dm->hdr.w, HWP_DELIVER_WORDS);
+	if (unlikely(lc->conf.ports[mb->egress_port].csum_offload))
+		herald_udp_finish_offload(m, p, udp_payload_len);
+	else
+		herald_udp_finish(p, mb->csum_ip, mb->csum_udp, udp_payload_len,
+				  dm->body_sum);
+}
+
+static __rte_always_inline void
+build_one(struct herald_lcore *lc, struct rte_mbuf *h,
+	  const struct subtab_member *mb, const struct deliver_msg *dm,
+	  struct rte_mbuf *payload)
+{
+	write_headers(lc, h, rte_pktmbuf_mtod(h, uint8_t *), mb, dm);
+	h->data_len = DELIVER_HDRS_LEN;
+	h->pkt_len = DELIVER_HDRS_LEN + dm->payload_len;
+	if (dm->payload_len != 0) {
+		h->next = payload;
+		h->nb_segs = 2;
+	}
+	if (unlikely(!lc->conf.ports[mb->egress_port].multi_seg_tx)) {
+		h = linearize(lc, h);
+		if (h == NULL) {
+			lc->cnt.c[CNT_deliveries_nombuf]++;
+			return;
+		}
+	}
+	lc->cnt.c[CNT_deliveries]++;
+	herald_tx_enqueue(lc, mb->egress_port, h);
+}
+
+/*
+ * The sole subscriber of a message nobody else references: write its
+ * headers into the headroom in front of the payload, in the received
+ * mbuf itself. No header mbuf, no chain, one free on TX; the payload is
+ * still neither copied nor moved. Returns false (m untouched) when m is
+ * shared, indirect, segmented or short of headroom: anything that keeps
+ * the message beyond this call (a history for NACK repair, say) must take
+ * its reference first, which sends the message down the chained path.
+ */
+static inline bool
+deliver_in_place(struct herald_lcore *lc, struct rte_mbuf *m,
+		 const struct subtab_member *mb, const struct deliver_msg *dm)
+{
+	uint8_t *p;
+
+	if (unlikely(!RTE_MBUF_DIRECT(m) || rte_mbuf_refcnt_read(m) != 1 ||
+		     m->nb_segs != 1 ||
+		     rte_pktmbuf_headroom(m) < DELIVER_HDRS_LEN))
+		return false;
+	p = (uint8_t *)rte_pktmbuf_prepend(m, DELIVER_HDRS_LEN);
+	/* Drop the RX flags: only what write_headers asks for goes out. */
+	m->ol_flags = 0;
+	m->tx_offload = 0;
+	write_headers(lc, m, p, mb, dm);
+	lc->cnt.c[CNT_deliveries]++;
+	lc->cnt.c[CNT_deliveries_in_place]++;
+	herald_tx_enqueue(lc, mb->egress_port, m);
+	return true;
+}
+
+/*
+ * Returns whether the caller still holds its own reference to payload:
+ * the last chunk's first replica takes it over (no atomic decrement and
+ * no extra free per message), earlier chunks add one per replica because
+ * their packets may already be sent and freed while later ones are built.
+ */
+static bool
+replicate(struct herald_lcore *lc, const struct subtab_channel *subs,
+	  struct rte_mbuf *payload, const struct deliver_msg *dm)
+{
+	struct rte_mbuf *hdrs[FANOUT_CHUNK];
+	uint32_t n = subs->n_members, i, j, k;
+	bool ours = true;
+
+	for (i = 0; i < n; i += k) {
+		k = RTE_MIN((uint32_t)FANOUT_CHUNK, n - i);
+		if (unlikely(rte_pktmbuf_alloc_bulk(lc->conf.hdr_pool, hdrs,
+						    k) != 0)) {
+			lc->cnt.c[CNT_deliveries_nombuf] += k;
+			continue;
+		}
+		if (dm->payload_len != 0) {
+			int16_t add = (int16_t)k;
+
+			if (i + k == n) {
+				add--;
+				ours = false;
+			}
+			if (add != 0)
+				rte_mbuf_refcnt_update(payload, add);
+		}
+		for (j = 0; j < k; j++) {
+			if (j + 1 < k) {
+				rte_prefetch0(&subs->members[i + j + 1]);
+				rte_prefetch0(
+					rte_pktmbuf_mtod(hdrs[j + 1], void *));
+			}
+			build_one(lc, hdrs[j], &subs->members[i + j], dm,
+				  payload);
+		}
+	}
+	return ours;
+}
+
+/* Subscribers of a channel; the snapshot is cached until the worker's
+ * next quiescent state, when end_of_iteration forgets it. */
+static inline const struct subtab_channel *
+subscribers(struct herald_lcore *lc, uint64_t channel)
+{
+	if (lc->subs_cache_channel != channel) {
+		lc->subs_cache = subtab_lookup(lc->conf.subs, channel);
+		lc->subs_cache_channel = channel;
+	}
+	return lc->subs_cache;
+}
+
+void
+herald_fanout(struct herald_lcore *lc, struct rte_mbuf *m)
+{
+	const struct herald_msg_meta *meta = herald_meta(m);
+	const struct subtab_channel *subs;
+	struct herald_chan_state *c;
+	struct deliver_msg dm;
+	struct hwp_deliver d;
+
+	c = herald_seq_channel(lc, meta->channel, meta->slot);
+	if (unlikely(c == NULL)) {
+		lc->cnt.c[CNT_channel_table_full]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	d.channel = meta->channel;
+	d.seq = c->last_seq + 1;
+	d.epoch = lc->conf.epoch;
+	d.publisher = meta->publisher;
+	d.timestamp = meta->timestamp;
+	__atomic_store_n(&c->last_seq, d.seq, __ATOMIC_RELEASE);
+	lc->cnt.c[CNT_messages_sequenced]++;
+
+	subs = subscribers(lc, meta->channel);
+	if (subs == NULL || subs->n_members == 0) {
+		lc->cnt.c[CNT_messages_no_subscriber]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	dm.payload_len = meta->payload_len;
+	hwp_deliver_words(&dm.hdr, 0, &d, dm.payload_len);
+	/* The payload starts at an even offset of the UDP payload (40), so
+	 * its sum can be added to the header's. */
+	dm.body_sum = inet_csum_fold64(
+		inet_csum_words(dm.hdr.w, HWP_DELIVER_WORDS) +
+		(meta->has_payload_sum
+			 ? meta->payload_sum
+			 : inet_csum_partial(rte_pktmbuf_mtod(m, const void *),
+					     dm.payload_len)));
+	/* meta lives in m: not to be read once m is given away. */
+	if (subs->n_members == 1 &&
+	    deliver_in_place(lc, m, &subs->members[0], &dm))
+		return;
+	if (replicate(lc, subs, m, &dm))
+		rte_pktmbuf_free(m);
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Publisher side of PROTOCOL.md section 6: allow-list, publisher sessions
+ * (START, in-order acceptance, duplicates, unknown sessions) and PUBACKs.
+ * Sessions live in a worker-private table: RSS keeps a publisher's
+ * 5-tuple on one RX queue, hence one worker.
+ */
+#ifndef HERALD_PUBLISH_H
+#define HERALD_PUBLISH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_lpm.h>
+
+#include "dataplane/classify.h"
+#include "dataplane/udp_out.h"
+#include "runtime/runtime.h"
+
+/* 16 bytes: rte_hash compares such keys with two vector loads. */
+struct herald_pub_key {
+	uint32_t publisher;
+	uint32_t ip;
+	uint16_t port;
+	uint16_t pad[3];
+};
+
+struct herald_pub_session {
+	struct herald_pub_key key;
+	uint64_t last_accepted;
+	struct rte_ether_addr mac; /* where its PUBACKs go */
+	uint16_t rx_port;
+	bool ack_pending;
+	struct herald_udp_tmpl ack_tmpl; /* PUBACK headers, rebuilt on move */
+};
+
+/* One datagram's PUBLISH frames share these. */
+struct herald_publish_dgram {
+	uint16_t port;
+	struct rte_mbuf *m;
+	const struct herald_rx_info *ri;
+	bool whole;	    /* one frame: its message is the mbuf itself */
+	int allowed;	    /* allow-list verdict, -1 until needed */
+	bool unknown_acked; /* the PUBACK 0 for an unknown session is sent */
+	bool m_taken;	    /* m now belongs to a message */
+};
+
+int herald_publish_lcore_init(struct herald_lcore *lc);
+void herald_publish_lcore_free(struct herald_lcore *lc);
+
+/* Build the allow-list LPM from the config; no list = any. */
+int herald_allow_init(void);
+void herald_allow_free(void);
+
+/* One PUBLISH frame of a valid datagram: its outcome. Accepted frames
+ * are steered to their owner; PUBACKs are queued as PROTOCOL.md says. */
+enum herald_frame_outcome herald_publish_frame(struct herald_lcore *lc,
+					       struct herald_publish_dgram *pd,
+					       const struct hwp_frame *f);
+
+/* Send the PUBACKs owed for this burst. */
+void herald_publish_flush_acks(struct herald_lcore *lc);
+
+/* ---- internal to publish/ ---- */
+/* Fill and queue one PUBACK from a ready header template. */
+void herald_puback_send(struct herald_lcore *lc, uint16_t port,
+			const struct herald_udp_tmpl *t, uint32_t publisher,
+			uint64_t acked_seq);
+/* Headers of the PUBACKs to a publisher endpoint. */
+void herald_puback_tmpl(const struct herald_lcore *lc,
+			struct herald_udp_tmpl *t, uint16_t port,
+			const struct rte_ether_addr *mac, uint32_t ip,
+			uint16_t udp_port);
+/* Owe session s a PUBACK at the end of the burst. */
+void herald_puback_queue(struct herald_lcore *lc, struct herald_pub_session *s);
+
+/* The session of key, or NULL. */
+struct herald_pub_session *
+herald_session_lookup(struct herald_lcore *lc, const struct herald_pub_key *k);
+/* A new session for key, reached through rx_port from mac; NULL if the
+ * table is full. */
+struct herald_pub_session *
+herald_session_open(struct herald_lcore *lc, const struct herald_pub_key *k,
+		    uint16_t rx_port, const struct rte_ether_addr *mac);
+/* The publisher may come back through another port or router. */
+void herald_session_track_path(struct herald_lcore *lc,
+			       struct herald_pub_session *s, uint16_t rx_port,
+			       const struct rte_ether_addr *mac);
+
+#endif /* HERALD_PUBLISH_H */

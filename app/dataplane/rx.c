@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Receive path: RX burst -> classify (not HWP: counted by reason) ->
+ * hwp_parse (invalid: counted by fault) -> each frame by type.
+ */
+#include <rte_ethdev.h>
+#include <rte_prefetch.h>
+
+#include "dataplane/classify.h"
+#include "dataplane/dataplane.h"
+#include "dataplane/publish/publish.h"
+#include "runtime/pause.h"
+
+/* One valid datagram: every frame gets exactly one outcome. */
+static void
+handle_datagram(struct herald_lcore *lc, uint16_t port, struct rte_mbuf *m,
+		const struct herald_rx_info *ri, unsigned int nf)
+{
+	struct herald_publish_dgram pd = {
+		.port = port,
+		.m = m,
+		.ri = ri,
+		.whole = nf == 1,
+		.allowed = -1,
+	};
+	unsigned int i;
+
+	lc->cnt.c[CNT_rx_datagrams_valid]++;
+	lc->cnt.c[CNT_rx_frames] += nf;
+	for (i = 0; i < nf; i++) {
+		const struct hwp_frame *f = &lc->frames[i];
+		enum herald_frame_outcome o;
+
+		if (f->type == HWP_T_PUBLISH)
+			o = herald_publish_frame(lc, &pd, f);
+		else
+			o = FRAME_control_unhandled;
+		lc->cnt.frame[o]++;
+	}
+	if (!pd.m_taken)
+		rte_pktmbuf_free(m);
+}
+
+static inline void
+handle_packet(struct herald_lcore *lc, uint16_t port, struct rte_mbuf *m)
+{
+	const struct herald_lcore_conf *c = &lc->conf;
+	struct herald_rx_info ri;
+	enum herald_nonhwp r;
+	enum hwp_err err;
+	unsigned int nf;
+
+	r = herald_classify(m, c->address_be, c->udp_port_be, c->verify_udp,
+			    &ri);
+	if (unlikely(r != NONHWP__COUNT)) {
+		lc->cnt.nonhwp[r]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	err = hwp_parse(ri.payload, ri.payload_len, HWP_DIR_TO_HERALD,
+			lc->frames, HWP_MAX_FRAMES_PER_DATAGRAM, &nf, NULL);
+	if (unlikely(err != HWP_ERR_OK)) {
+		lc->cnt.invalid[err]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	handle_datagram(lc, port, m, &ri, nf);
+}
+
+unsigned int
+herald_dp_poll_ports(struct herald_lcore *lc)
+{
+	struct rte_mbuf *pkts[HERALD_BURST];
+	unsigned int total = 0;
+	uint16_t port, n, i, budget;
+
+	for (port = 0; port < lc->conf.n_ports; port++) {
+		budget = herald_pause_budget(lc);
+		if (budget == 0)
+			break;
+		n = rte_eth_rx_burst(port, (uint16_t)lc->index, pkts, budget);
+		if (n == 0)
+			continue;
+		lc->cnt.c[CNT_rx_packets] += n;
+		lc->cnt.port_rx[port] += n;
+		total += n;
+		for (i = 0; i < n && i < 4; i++)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+		for (i = 0; i < n; i++) {
+			if (i + 4 < n)
+				rte_prefetch0(
+					rte_pktmbuf_mtod(pkts[i + 4], void *));
+			handle_packet(lc, port, pkts[i]);
+		}
+	}
+	return total;
+}

@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Worker lcores: their contexts and the polling loop, l3fwd style:
+ * while (!force_quit) { poll RX -> drain hand-offs -> end of burst ->
+ * quiescent }, over the lcore's own cache-aligned context.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+
+#include "dataplane/dataplane.h"
+#include "herald.h"
+#include "runtime/clock.h"
+#include "runtime/pause.h"
+#include "runtime/runtime.h"
+
+/* Set once every worker has stopped receiving: rings can drain for good. */
+static volatile unsigned int workers_rx_stopped;
+
+/* The read-only part of a worker's context, from the instance. */
+static void
+lcore_conf_fill(struct herald_lcore_conf *c)
+{
+	const struct herald_config *cfg = &herald.cfg;
+
+	memset(c, 0, sizeof(*c));
+	c->address = cfg->address;
+	c->udp_port = cfg->udp_port;
+	c->address_be = rte_cpu_to_be_32(cfg->address);
+	c->udp_port_be = rte_cpu_to_be_16(cfg->udp_port);
+	c->verify_udp = cfg->verify_udp_checksum;
+	c->has_next_hop_mac = cfg->has_next_hop_mac;
+	c->next_hop_mac = cfg->next_hop_mac;
+	c->n_workers = herald.n_workers;
+	c->epoch = herald.epoch;
+	c->publisher_credit = cfg->publisher_credit;
+	c->max_channels = cfg->max_channels;
+	c->max_publisher_sessions = cfg->max_publisher_sessions;
+	c->slot_owner = cfg->slot_owner;
+	c->peers = herald.lcores;
+	c->hdr_pool = herald.hdr_pool;
+	c->ind_pool = herald.ind_pool;
+	c->flat_pool = herald.flat_pool;
+	c->qsv = herald.qsv;
+	c->subs = herald.subs;
+	c->allow = herald.allow;
+}
+
+/* Ports are known only once they are up: copy what the hot path needs. */
+static void
+lcore_conf_ports(struct herald_lcore_conf *c)
+{
+	c->n_ports = herald.n_ports;
+	memcpy(c->ports, herald.ports, sizeof(c->ports));
+}
+
+int
+herald_lcores_init(void)
+{
+	const struct herald_config *cfg = &herald.cfg;
+	unsigned int i;
+
+	workers_rx_stopped = 0;
+	herald.n_workers = cfg->n_workers;
+	for (i = 0; i < cfg->n_workers; i++) {
+		unsigned int lcore = cfg->worker_lcores[i];
+		int socket = (int)rte_lcore_to_socket_id(lcore);
+		struct herald_lcore *lc;
+		char name[RTE_RING_NAMESIZE];
+
+		lc = rte_zmalloc_socket("herald_lcore", sizeof(*lc),
+					RTE_CACHE_LINE_SIZE, socket);
+		if (lc == NULL)
+			return -1;
+		herald.lcores[i] = lc;
+		lc->index = i;
+		lc->lcore_id = lcore;
+		lc->pause_at = UINT64_MAX;
+		lc->pause_report.gen = UINT64_MAX;
+		lcore_conf_fill(&lc->conf);
+		snprintf(name, sizeof(name), "herald_handoff%u", i);
+		lc->handoff = rte_ring_create(name, cfg->handoff_ring_size,
+					      socket, RING_F_SC_DEQ);
+		if (lc->handoff == NULL || herald_dp_lcore_init(lc) < 0) {
+			fprintf(stderr,
+				"herald: cannot set up worker on lcore %u\n",
+				lcore);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void
+herald_lcores_free(void)
+{
+	unsigned int i, n = herald.n_workers;
+
+	/* Readers (telemetry, CLI) see no worker before any is freed. */
+	__atomic_store_n(&herald.n_workers, 0, __ATOMIC_RELEASE);
+	for (i = 0; i < n; i++) {
+		struct herald_lcore *lc = herald.lcores[i];
+
+		if (lc == NULL)
+			continue;
+		herald.lcores[i] = NULL;
+		herald_dp_lcore_free(lc);
+		rte_ring_free(lc->handoff);
+		rte_free(lc);
+	}
+}
+
+const struct herald_lcore *
+herald_lcore_get(unsigned int i)
+{
+	return i < herald.n_workers ? herald.lcores[i] : NULL;
+}
+
+const struct herald_lcore *
+herald_slot_lcore(uint32_t slot)
+{
+	return herald.lcores[herald.cfg.slot_owner[slot % HWP_NUM_SLOTS]];
+}
+
+static void
+end_of_iteration(struct herald_lcore *lc)
+{
+	herald_dp_end_burst(lc);
+	rte_rcu_qsbr_quiescent(lc->conf.qsv, lc->index);
+}
+
+static int
+worker_main(void *arg)
+{
+	struct herald_lcore *lc = arg;
+
+	rte_rcu_qsbr_thread_register(lc->conf.qsv, lc->index);
+	rte_rcu_qsbr_thread_online(lc->conf.qsv, lc->index);
+
+	while (!herald.force_quit) {
+		uint64_t gen =
+			__atomic_load_n(&lc->pause_gen, __ATOMIC_ACQUIRE);
+		unsigned int rx;
+
+		lc->now_ns = herald_clock_system_ns();
+		rx = herald_dp_poll_ports(lc);
+		herald_dp_drain_handoffs(lc);
+		end_of_iteration(lc);
+		herald_pause_report(lc, gen, rx);
+	}
+
+	/* Stop receiving, then drain hand-offs until no worker can still
+	 * send us any: every accepted message is delivered before exit. */
+	__atomic_add_fetch(&workers_rx_stopped, 1, __ATOMIC_ACQ_REL);
+	while (__atomic_load_n(&workers_rx_stopped, __ATOMIC_ACQUIRE) <
+		       lc->conf.n_workers ||
+	       !rte_ring_empty(lc->handoff)) {
+		herald_dp_drain_handoffs(lc);
+		end_of_iteration(lc);
+	}
+	end_of_iteration(lc);
+
+	rte_rcu_qsbr_thread_offline(lc->conf.qsv, lc->index);
+	rte_rcu_qsbr_thread_unregister(lc->conf.qsv, lc->index);
+	return 0;
+}
+
+void
+herald_lcores_launch(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < herald.n_workers; i++) {
+		lcore_conf_ports(&herald.lcores[i]->conf);
+		rte_eal_remote_launch(worker_main, herald.lcores[i],
+				      herald.lcores[i]->lcore_id);
+	}
+}
+
+void
+herald_lcores_stop(void)
+{
+	herald.force_quit = true;
+	rte_eal_mp_wait_lcore();
+}

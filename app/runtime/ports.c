@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Ports: one RX and one TX queue per worker on every port.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+
+#include "herald.h"
+
+static int
+port_init(uint16_t port)
+{
+	const struct herald_config *cfg = &herald.cfg;
+	struct herald_port *hp = &herald.ports[port];
+	struct rte_eth_conf conf;
+	struct rte_eth_dev_info info;
+	struct rte_eth_txconf txconf;
+	uint16_t nq = (uint16_t)herald.n_workers, q;
+	uint16_t nb_rxd = cfg->rx_desc, nb_txd = cfg->tx_desc;
+	int rc;
+
+	memset(&conf, 0, sizeof(conf));
+	rc = rte_eth_dev_info_get(port, &info);
+	if (rc != 0)
+		return rc;
+	rte_eth_dev_get_name_by_port(port, hp->name);
+	hp->port_id = port;
+	if (nq > info.max_rx_queues || nq > info.max_tx_queues) {
+		fprintf(stderr,
+			"herald: port %u (%s) has %u rx / %u tx queues, %u "
+			"workers need one each\n",
+			port, hp->name, info.max_rx_queues, info.max_tx_queues,
+			nq);
+		return -EINVAL;
+	}
+	/* Payload mbufs are refcounted: never MBUF_FAST_FREE. */
+	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
+		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	/* Virtual devices chain segments in software without saying so. */
+	hp->multi_seg_tx =
+		(info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) ||
+		strncmp(info.driver_name, "net_pcap", 8) == 0 ||
+		strncmp(info.driver_name, "net_null", 8) == 0 ||
+		strncmp(info.driver_name, "net_ring", 8) == 0;
+	/* With offload the NIC sums each replica's payload itself; without,
+	 * the payload is summed once per message and folded per replica. */
+	if ((info.tx_offload_capa &
+	     (RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM)) ==
+	    (RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM)) {
+		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_IPV4_CKSUM |
+					RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
+		hp->csum_offload = true;
+	}
+	if (nq > 1) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_hf =
+			(RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP) &
+			info.flow_type_rss_offloads;
+	}
+	rc = rte_eth_dev_configure(port, nq, nq, &conf);
+	if (rc == 0)
+		rc = rte_eth_dev_adjust_nb_rx_tx_desc(port, &nb_rxd, &nb_txd);
+	for (q = 0; rc == 0 && q < nq; q++) {
+		unsigned int lcore = herald.lcores[q]->lcore_id;
+		int socket = (int)rte_lcore_to_socket_id(lcore);
+
+		rc = rte_eth_rx_queue_setup(port, q, nb_rxd, socket, NULL,
+					    herald.rx_pool);
+		if (rc != 0)
+			break;
+		txconf = info.default_txconf;
+		txconf.offloads = conf.txmode.offloads;
+		rc = rte_eth_tx_queue_setup(port, q, nb_txd, socket, &txconf);
+	}
+	if (rc != 0) {
+		fprintf(stderr, "herald: cannot configure port %u (%s): %s\n",
+			port, hp->name, rte_strerror(-rc));
+		return rc;
+	}
+	if (herald.cfg.has_mac)
+		hp->mac = herald.cfg.mac;
+	else
+		rte_eth_macaddr_get(port, &hp->mac);
+	rte_eth_promiscuous_enable(port); /* not all PMDs support it */
+	rc = rte_eth_dev_start(port);
+	if (rc != 0)
+		fprintf(stderr, "herald: cannot start port %u (%s): %s\n", port,
+			hp->name, rte_strerror(-rc));
+	return rc;
+}
+
+int
+herald_ports_init(void)
+{
+	uint16_t port;
+
+	herald.n_ports = rte_eth_dev_count_avail();
+	if (herald.n_ports == 0) {
+		fprintf(stderr,
+			"herald: no ports (give EAL a --vdev or a NIC)\n");
+		return -1;
+	}
+	if (herald.n_ports > HERALD_MAX_PORTS) {
+		fprintf(stderr, "herald: %u ports, at most %u supported\n",
+			herald.n_ports, HERALD_MAX_PORTS);
+		return -1;
+	}
+	RTE_ETH_FOREACH_DEV(port)
+	{
+		if (port >= HERALD_MAX_PORTS || port_init(port) != 0)
+			return -1;
+	}
+	if (herald.cfg.egress_port >= herald.n_ports) {
+		fprintf(stderr,
+			"herald: config %s: [herald] egress_port: port %u does "
+			"not exist (%u ports)\n",
+			herald.cfg.path, herald.cfg.egress_port,
+			herald.n_ports);
+		return -1;
+	}
+	return 0;
+}
+
+void
+herald_ports_drain_tx(void)
+{
+	struct rte_mbuf *none[1];
+	uint16_t port, q;
+	unsigned int round;
+
+	/* Some PMDs (af_xdp) recycle their TX buffers only when the queue
+	 * is used again: an empty burst reaps the completions, so what is
+	 * still in flight is not mistaken for a leak. */
+	for (round = 0; round < 5; round++) {
+		RTE_ETH_FOREACH_DEV(port)
+		{
+			for (q = 0; q < herald.n_workers; q++) {
+				rte_eth_tx_done_cleanup(port, q, 0);
+				rte_eth_tx_burst(port, q, none, 0);
+			}
+		}
+		rte_delay_us_sleep(1000);
+	}
+}
+
+void
+herald_ports_close(void)
+{
+	uint16_t port;
+
+	RTE_ETH_FOREACH_DEV(port)
+	{
+		rte_eth_dev_stop(port);
+		rte_eth_dev_close(port);
+	}
+}

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * The runtime: ports, mempools and their books, worker lcores with their
+ * cache-aligned contexts, the polling loop skeleton (RCU online /
+ * quiescent), the CLI's pause point, and shutdown.
+ *
+ * A worker's hot path reads only its own struct herald_lcore (l3fwd's
+ * lcore_conf): everything it needs from the configuration is copied into
+ * lc->conf before launch. Other threads never write into a worker's
+ * context; they go through the functions below.
+ */
+#ifndef HERALD_RUNTIME_H
+#define HERALD_RUNTIME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rte_common.h>
+#include <rte_ethdev.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#include "herald_const.h"
+#include "hwp.h"
+#include "obs/counters.h"
+
+/*
+ * Metadata of one message, kept in the private area of the mbuf that
+ * carries its payload (direct or indirect). Written before the mbuf is
+ * shared, read-only after.
+ */
+struct herald_msg_meta {
+	uint64_t channel;
+	uint64_t timestamp; /* ns, receive time of the PUBLISH */
+	uint32_t publisher;
+	uint16_t slot; /* hwp_slot(channel), computed once on receive */
+	uint16_t payload_len;
+	uint16_t payload_sum;	 /* folded, valid if has_payload_sum */
+	uint8_t has_payload_sum; /* summed once while verifying the UDP sum */
+};
+
+#define HERALD_MBUF_PRIV_SIZE                                                  \
+	RTE_ALIGN(sizeof(struct herald_msg_meta), RTE_MBUF_PRIV_ALIGN)
+
+static inline struct herald_msg_meta *
+herald_meta(struct rte_mbuf *m)
+{
+	return (struct herald_msg_meta *)rte_mbuf_to_priv(m);
+}
+
+/* What the hot path needs to know of a port. */
+struct herald_port {
+	uint16_t port_id;
+	bool multi_seg_tx;	   /* PMD chains segments on TX */
+	bool csum_offload;	   /* NIC fills IPv4 and UDP checksums */
+	struct rte_ether_addr mac; /* source MAC of what leaves this port */
+	char name[RTE_ETH_NAME_MAX_LEN];
+};
+
+/* Packets waiting for rte_eth_tx_burst on one port. */
+struct herald_txbuf {
+	uint16_t n;
+	struct rte_mbuf *pkts[HERALD_TX_BUF];
+};
+
+struct herald_lcore;
+struct herald_pub_session;
+struct herald_chan_state;
+struct subtab;
+struct subtab_channel;
+struct rte_hash;
+struct rte_lpm;
+struct rte_mempool;
+struct rte_rcu_qsbr;
+struct rte_ring;
+
+/*
+ * Read-only copy of the configuration and of the instance's shared
+ * objects, set before the worker is launched: the hot path reads these,
+ * never the global struct herald.
+ */
+struct herald_lcore_conf {
+	uint32_t address_be; /* Herald's address and port, network order */
+	uint16_t udp_port_be;
+	bool verify_udp;
+	bool has_next_hop_mac;
+	uint16_t n_ports;
+	unsigned int n_workers;
+	uint32_t address; /* host order, for headers */
+	uint16_t udp_port;
+	uint32_t epoch;
+	uint32_t publisher_credit;
+	uint32_t max_channels;
+	uint32_t max_publisher_sessions;
+	struct rte_ether_addr next_hop_mac;
+	const uint8_t *slot_owner;	   /* worker index per slot */
+	struct herald_lcore *const *peers; /* every worker, by index */
+	struct rte_mempool *hdr_pool;	   /* headers, PUBACKs */
+	struct rte_mempool *ind_pool;	   /* indirect payload mbufs */
+	struct rte_mempool *flat_pool;	   /* flat DELIVER copies */
+	struct rte_rcu_qsbr *qsv;
+	const struct subtab *subs;
+	const struct rte_lpm *allow; /* NULL: any source may publish */
+	struct herald_port ports[HERALD_MAX_PORTS];
+};
+
+/* One worker lcore: everything it touches on the hot path. */
+struct herald_lcore {
+	struct herald_lcore_conf conf;
+	unsigned int index; /* 0..n_workers-1, also RCU thread id */
+	unsigned int lcore_id;
+	struct herald_counters cnt;
+
+	struct rte_ring *handoff; /* messages for slots this worker owns */
+
+	/* Publisher sessions (worker-private). */
+	struct rte_hash *sessions;
+	struct herald_pub_session *sess;
+	uint32_t n_sessions;
+	struct herald_pub_session *sess_cache[HERALD_SESS_CACHE];
+	struct herald_pub_session *ack_list[HERALD_ACKS_PER_BURST];
+	unsigned int n_ack;
+
+	/* Channel sequence state for the slots this worker owns, with a
+	 * direct-mapped cache by slot in front of the hash. */
+	struct rte_hash *channels;
+	struct herald_chan_state *chan;
+	struct herald_chan_state **chan_cache; /* HWP_NUM_SLOTS */
+	uint32_t n_channels;
+
+	/* Last subscriber snapshot looked up: valid until the next RCU
+	 * quiescent state only (reset by the worker loop). */
+	uint64_t subs_cache_channel;
+	const struct subtab_channel *subs_cache;
+
+	struct herald_txbuf tx[HERALD_MAX_PORTS];
+
+	/* "pause at": stop receiving once rx_packets reaches it. Written
+	 * by the runtime's pause functions only (runtime/pause.c). */
+	volatile uint64_t pause_at;
+	/* The controller bumps pause_gen after setting pause_at. */
+	volatile uint64_t pause_gen;
+	/* Published by the worker at the end of every idle iteration at
+	 * its pause point (seqlock: seq is odd while it writes): the
+	 * generation it started with and its hand-off totals then. */
+	struct {
+		volatile uint32_t seq;
+		uint64_t gen;
+		uint64_t handoffs_out;
+		uint64_t handoffs_in;
+	} pause_report;
+	volatile bool paused;
+
+	/* Current time for this burst (ns), from the clock. */
+	uint64_t now_ns;
+
+	struct hwp_frame *frames; /* HWP_MAX_FRAMES_PER_DATAGRAM */
+} __rte_cache_aligned;
+
+struct herald_mempool_watch {
+	struct rte_mempool *mp;
+	/* Measured with the ports started and idle (PMDs such as af_xdp keep
+	 * their fill rings stocked until close), before and after traffic. */
+	unsigned int in_use_start;
+	unsigned int in_use_end;
+};
+
+/* ---- mempools (runtime/mempools.c) ---- */
+int herald_mempools_init(void);
+void herald_mempools_free(void);
+/* Record every mempool's in-use count: at start (ports up, before any
+ * traffic) or at the end (workers stopped, ports not yet closed). */
+void herald_mempools_mark(bool end);
+/* Mempools back to their start in-use counts; violations printed to f. */
+bool herald_mempools_ok(FILE *f);
+
+/* ---- ports (runtime/ports.c) ---- */
+int herald_ports_init(void);
+/* After the workers stopped: let PMDs reap their TX completions. */
+void herald_ports_drain_tx(void);
+void herald_ports_close(void);
+
+/* ---- worker lcores (runtime/lcore.c) ---- */
+int herald_lcores_init(void);
+void herald_lcores_free(void);
+/* Launch every worker on its lcore. */
+void herald_lcores_launch(void);
+/* Stop the workers (they drain the hand-off rings) and wait for them. */
+void herald_lcores_stop(void);
+/* Worker i's context, read-only for other threads; NULL past the end. */
+const struct herald_lcore *herald_lcore_get(unsigned int i);
+/* Owner of a slot, and of a channel's slot. */
+const struct herald_lcore *herald_slot_lcore(uint32_t slot);
+
+/* ---- pause points (runtime/pause.c) ---- */
+/* Workers start paused at packet 0 so a command file applies first. */
+void herald_pause_hold(void);
+/* Every worker stops receiving at packets; waits until each one has and
+ * everything it received has left. Returns 0, or -1 with *why. */
+int herald_pause_at(uint64_t packets, const char **why);
+/* Let every worker receive again. */
+void herald_pause_release(void);
+
+#endif /* HERALD_RUNTIME_H */
