@@ -67,6 +67,7 @@ static const struct cfg_key cfg_keys[] = {
 	OTHER("herald", "token_key"),
 	OTHER("herald", "verify_udp_checksum"),
 	OTHER("herald", "xdp_pin_root"),
+	NUM16("herald", "mtu", 576, 9702, mtu),
 	OTHER("lcores", "workers"),
 	OTHER("lcores", "slots"),
 	NUM32("limits", "max_channels", 1, 1u << 24, max_channels),
@@ -75,10 +76,18 @@ static const struct cfg_key cfg_keys[] = {
 	NUM32("limits", "max_subscribers", 1, 1u << 16, max_subscribers),
 	NUM32("limits", "max_publisher_sessions", 1, 1u << 24,
 	      max_publisher_sessions),
+	NUM32("limits", "max_sessions_per_source", 1, 1u << 24,
+	      max_sessions_per_source),
+	NUM32("limits", "session_timeout_ms", 100, 86400000,
+	      session_timeout_ms),
+	NUM32("limits", "channel_timeout_ms", 100, 86400000,
+	      channel_timeout_ms),
 	NUM32("limits", "handoff_ring_size", 64, 1u << 20, handoff_ring_size),
 	NUM32("mempool", "rx_mbufs", 1024, 1u << 24, rx_mbufs),
 	NUM32("mempool", "header_mbufs", 1024, 1u << 24, header_mbufs),
 	NUM32("mempool", "indirect_mbufs", 256, 1u << 24, indirect_mbufs),
+	NUM32("mempool", "flat_mbufs", 256, 1u << 24, flat_mbufs),
+	NUM32("mempool", "jumbo_mbufs", 64, 1u << 20, jumbo_mbufs),
 	NUM32("mempool", "cache", 0, 512, mempool_cache),
 	NUM16("mempool", "rx_desc", 32, 16384, rx_desc),
 	NUM16("mempool", "tx_desc", 32, 16384, tx_desc),
@@ -107,10 +116,16 @@ herald_config_defaults(struct herald_config *cfg)
 	cfg->max_subscribed_channels = 65536;
 	cfg->max_subscribers = 1024;
 	cfg->max_publisher_sessions = 4096;
+	cfg->max_sessions_per_source = 64;
+	cfg->session_timeout_ms = 15000;
+	cfg->channel_timeout_ms = 60000;
+	cfg->mtu = 1500;
 	cfg->handoff_ring_size = 4096;
 	cfg->rx_mbufs = 16383;
 	cfg->header_mbufs = 65535;
 	cfg->indirect_mbufs = 8191;
+	cfg->flat_mbufs = 4095;
+	cfg->jumbo_mbufs = 511;
 	cfg->mempool_cache = 256;
 	cfg->rx_desc = 1024;
 	cfg->tx_desc = 1024;

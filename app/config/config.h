@@ -37,6 +37,7 @@ struct herald_config {
 	int token_key_len; /* 0: none configured */
 	bool verify_udp_checksum;
 	char xdp_pin_root[200]; /* pins go to <root>/<ifname> */
+	uint16_t mtu; /* IPv4 MTU of every port: datagrams up to it are taken */
 
 	/* [lcores] */
 	unsigned int n_workers;
@@ -48,12 +49,17 @@ struct herald_config {
 	uint32_t max_subscribed_channels;
 	uint32_t max_subscribers;	 /* per channel */
 	uint32_t max_publisher_sessions; /* per worker */
+	uint32_t max_sessions_per_source; /* per worker and source address */
+	uint32_t session_timeout_ms;	  /* silent publisher session: gone */
+	uint32_t channel_timeout_ms;	  /* idle channel without subscriber */
 	uint32_t handoff_ring_size;
 
 	/* [mempool] */
 	uint32_t rx_mbufs;
 	uint32_t header_mbufs;
 	uint32_t indirect_mbufs;
+	uint32_t flat_mbufs;  /* flat DELIVER copies (ports without chains) */
+	uint32_t jumbo_mbufs; /* datagrams received in several segments */
 	uint32_t mempool_cache;
 	uint16_t rx_desc;
 	uint16_t tx_desc;
