@@ -26,7 +26,9 @@ struct herald {
 	struct rte_mempool *hdr_pool;  /* per-subscriber headers, PUBACKs */
 	struct rte_mempool *ind_pool;  /* indirect payload mbufs */
 	struct rte_mempool *flat_pool; /* flat DELIVER copies (no chains) */
-	struct herald_mempool_watch pools[4];
+	struct rte_mempool *jumbo_pool; /* multi-segment datagrams, or NULL */
+	uint32_t jumbo_frame_max;	/* frame bytes a jumbo buffer holds */
+	struct herald_mempool_watch pools[5];
 	unsigned int n_pools;
 
 	struct rte_rcu_qsbr *qsv;

@@ -30,8 +30,21 @@
  * enforced by count, so a small limit still gets a valid table. */
 #define HERALD_HASH_MIN_ENTRIES 16u
 
+/* RCU thread ids on the one QSBR variable: workers use 0..n-1; the
+ * control thread reads worker tables as HERALD_RCU_CONTROL_ID, the
+ * telemetry thread as HERALD_RCU_TELEMETRY_ID. */
+#define HERALD_RCU_CONTROL_ID	(HERALD_MAX_WORKERS)
+#define HERALD_RCU_TELEMETRY_ID (HERALD_MAX_WORKERS + 1)
+#define HERALD_RCU_THREADS	(HERALD_MAX_WORKERS + 2)
+
 /* Subscribers served per refcount update and header-mbuf bulk alloc. */
 #define HERALD_FANOUT_CHUNK 64
+/* Replicas one payload mbuf carries at most: its refcount is 16 bits and
+ * each replica holds a reference until sent; later subscribers of a
+ * larger fan-out get a copy (dataplane/fanout.c). Leaves room below
+ * UINT16_MAX for the other holders (the message's own, an indirect
+ * mbuf's parent reference, a history). */
+#define HERALD_PAYLOAD_REFS_MAX 16384
 
 /* Control thread: loop period (us) and "pause at" timeout (ms). */
 #define HERALD_CONTROL_PERIOD_US 1000

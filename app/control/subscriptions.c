@@ -14,10 +14,26 @@
 #include "herald.h"
 #include "subtab.h"
 
+#ifdef HERALD_DEBUG
+/*
+ * Debug builds: a snapshot is overwritten the moment it is freed, so a
+ * worker still reading it after its grace period (a use-after-free ASan
+ * cannot see in DPDK's memory) delivers to garbage and trips the
+ * channel assert in the fan-out, instead of working by luck.
+ */
+static void
+poison_snapshot(struct subtab_channel *c, void *arg __rte_unused)
+{
+	size_t n = sizeof(*c) + (size_t)c->n_members * sizeof(c->members[0]);
+
+	memset(c, 0xdb, n);
+}
+#endif
+
 int
 herald_subscriptions_init(void)
 {
-	size_t sz = rte_rcu_qsbr_get_memsize(HERALD_MAX_WORKERS);
+	size_t sz = rte_rcu_qsbr_get_memsize(HERALD_RCU_THREADS);
 	struct subtab_params p = {
 		.name = "herald_subs",
 		.max_channels = herald.cfg.max_subscribed_channels,
@@ -27,7 +43,9 @@ herald_subscriptions_init(void)
 
 	herald.qsv = rte_zmalloc("herald_qsv", sz, RTE_CACHE_LINE_SIZE);
 	if (herald.qsv == NULL ||
-	    rte_rcu_qsbr_init(herald.qsv, HERALD_MAX_WORKERS) != 0)
+	    rte_rcu_qsbr_init(herald.qsv, HERALD_RCU_THREADS) != 0 ||
+	    rte_rcu_qsbr_thread_register(herald.qsv, HERALD_RCU_CONTROL_ID) !=
+		    0)
 		return -1;
 	p.qsv = herald.qsv;
 	herald.subs = subtab_create(&p);
@@ -37,6 +55,9 @@ herald_subscriptions_init(void)
 			rte_strerror(rte_errno));
 		return -1;
 	}
+#ifdef HERALD_DEBUG
+	subtab_set_free_hook(herald.subs, poison_snapshot, NULL);
+#endif
 	return 0;
 }
 

@@ -36,6 +36,9 @@ herald_dp_end_burst(struct herald_lcore *lc)
 {
 	herald_publish_flush_acks(lc);
 	herald_tx_flush_all(lc);
+	/* Bounded state: a compare each when nothing is due. */
+	herald_session_expire(lc, 16);
+	herald_seq_expire(lc);
 	/* Forget every RCU-protected pointer before the quiescent state. */
 	lc->subs_cache_channel = 0;
 	lc->subs_cache = NULL;

@@ -22,7 +22,8 @@
 #define FANOUT_CHUNK	 HERALD_FANOUT_CHUNK
 #define DELIVER_HDRS_LEN (HERALD_L2L4_LEN + HWP_DELIVER_LEN)
 
-/* For a port that cannot send chained segments: one flat copy. */
+/* For a port that cannot send chained segments: one flat copy, from a
+ * pool of its own so that copies never starve the receive pool. */
 static struct rte_mbuf *
 linearize(struct herald_lcore *lc, struct rte_mbuf *h)
 {
@@ -90,7 +91,7 @@ build_one(struct herald_lcore *lc, struct rte_mbuf *h,
 	if (unlikely(!lc->conf.ports[mb->egress_port].multi_seg_tx)) {
 		h = linearize(lc, h);
 		if (h == NULL) {
-			lc->cnt.c[CNT_deliveries_nombuf]++;
+			lc->cnt.c[CNT_deliveries_flat_nombuf]++;
 			return;
 		}
 	}
@@ -129,21 +130,23 @@ deliver_in_place(struct herald_lcore *lc, struct rte_mbuf *m,
 }
 
 /*
- * Returns whether the caller still holds its own reference to payload:
- * the last chunk's first replica takes it over (no atomic decrement and
- * no extra free per message), earlier chunks add one per replica because
+ * Subscribers first..end-1 of subs, on payload. Returns whether the
+ * caller still holds its own reference to payload: with handover, the
+ * last chunk's first replica takes it over (no atomic decrement and no
+ * extra free per message); earlier chunks add one per replica because
  * their packets may already be sent and freed while later ones are built.
  */
 static bool
-replicate(struct herald_lcore *lc, const struct subtab_channel *subs,
-	  struct rte_mbuf *payload, const struct deliver_msg *dm)
+replicate_range(struct herald_lcore *lc, const struct subtab_channel *subs,
+		uint32_t first, uint32_t end, struct rte_mbuf *payload,
+		const struct deliver_msg *dm, bool handover)
 {
 	struct rte_mbuf *hdrs[FANOUT_CHUNK];
-	uint32_t n = subs->n_members, i, j, k;
+	uint32_t i, j, k;
 	bool ours = true;
 
-	for (i = 0; i < n; i += k) {
-		k = RTE_MIN((uint32_t)FANOUT_CHUNK, n - i);
+	for (i = first; i < end; i += k) {
+		k = RTE_MIN((uint32_t)FANOUT_CHUNK, end - i);
 		if (unlikely(rte_pktmbuf_alloc_bulk(lc->conf.hdr_pool, hdrs,
 						    k) != 0)) {
 			lc->cnt.c[CNT_deliveries_nombuf] += k;
@@ -152,7 +155,7 @@ replicate(struct herald_lcore *lc, const struct subtab_channel *subs,
 		if (dm->payload_len != 0) {
 			int16_t add = (int16_t)k;
 
-			if (i + k == n) {
+			if (handover && i + k == end) {
 				add--;
 				ours = false;
 			}
@@ -170,6 +173,39 @@ replicate(struct herald_lcore *lc, const struct subtab_channel *subs,
 		}
 	}
 	return ours;
+}
+
+/*
+ * Every subscriber of subs. The refcount of an mbuf is 16 bits and a
+ * replica holds its reference until the PMD has sent it, so one payload
+ * mbuf carries at most HERALD_PAYLOAD_REFS_MAX replicas: a larger
+ * fan-out sends later groups of subscribers a copy of the payload (one
+ * copy per group, counted payload_copies), never a wrapped count.
+ */
+static bool
+replicate(struct herald_lcore *lc, const struct subtab_channel *subs,
+	  struct rte_mbuf *payload, const struct deliver_msg *dm)
+{
+	uint32_t n = subs->n_members, first, end;
+	struct rte_mbuf *copy;
+
+	if (likely(n <= HERALD_PAYLOAD_REFS_MAX || dm->payload_len == 0))
+		return replicate_range(lc, subs, 0, n, payload, dm, true);
+	replicate_range(lc, subs, 0, HERALD_PAYLOAD_REFS_MAX, payload, dm,
+			false);
+	for (first = HERALD_PAYLOAD_REFS_MAX; first < n; first = end) {
+		end = RTE_MIN(n, first + HERALD_PAYLOAD_REFS_MAX);
+		copy = rte_pktmbuf_copy(payload, lc->conf.flat_pool, 0,
+					UINT32_MAX);
+		if (unlikely(copy == NULL)) {
+			lc->cnt.c[CNT_deliveries_nombuf] += end - first;
+			continue;
+		}
+		lc->cnt.c[CNT_payload_copies]++;
+		if (replicate_range(lc, subs, first, end, copy, dm, true))
+			rte_pktmbuf_free(copy);
+	}
+	return true;
 }
 
 /* Subscribers of a channel; the snapshot is cached until the worker's
@@ -192,8 +228,12 @@ herald_fanout(struct herald_lcore *lc, struct rte_mbuf *m)
 	struct herald_chan_state *c;
 	struct deliver_msg dm;
 	struct hwp_deliver d;
+	bool has_subs;
 
-	c = herald_seq_channel(lc, meta->channel, meta->slot);
+	subs = subscribers(lc, meta->channel);
+	has_subs = subs != NULL && subs->n_members != 0;
+	c = herald_seq_channel(lc, meta->channel, meta->slot, meta->timestamp,
+			       has_subs);
 	if (unlikely(c == NULL)) {
 		lc->cnt.c[CNT_channel_table_full]++;
 		rte_pktmbuf_free(m);
@@ -201,18 +241,22 @@ herald_fanout(struct herald_lcore *lc, struct rte_mbuf *m)
 	}
 	d.channel = meta->channel;
 	d.seq = c->last_seq + 1;
-	d.epoch = lc->conf.epoch;
+	d.epoch = c->epoch;
 	d.publisher = meta->publisher;
 	d.timestamp = meta->timestamp;
 	__atomic_store_n(&c->last_seq, d.seq, __ATOMIC_RELEASE);
 	lc->cnt.c[CNT_messages_sequenced]++;
 
-	subs = subscribers(lc, meta->channel);
-	if (subs == NULL || subs->n_members == 0) {
+	if (!has_subs) {
 		lc->cnt.c[CNT_messages_no_subscriber]++;
 		rte_pktmbuf_free(m);
 		return;
 	}
+#ifdef HERALD_DEBUG
+	/* A snapshot of another channel (or a freed, poisoned one) would
+	 * send this message to the wrong endpoints. */
+	RTE_VERIFY(subs->channel == meta->channel);
+#endif
 	dm.payload_len = meta->payload_len;
 	hwp_deliver_words(&dm.hdr, 0, &d, dm.payload_len);
 	/* The payload starts at an even offset of the UDP payload (40), so

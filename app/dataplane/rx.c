@@ -3,11 +3,13 @@
  * hwp_parse (invalid: counted by fault) -> each frame by type.
  */
 #include <rte_ethdev.h>
+#include <rte_mbuf_dyn.h>
 #include <rte_prefetch.h>
 
 #include "dataplane/classify.h"
 #include "dataplane/dataplane.h"
 #include "dataplane/publish/publish.h"
+#include "runtime/clock.h"
 #include "runtime/pause.h"
 
 /* One valid datagram: every frame gets exactly one outcome. */
@@ -21,9 +23,12 @@ handle_datagram(struct herald_lcore *lc, uint16_t port, struct rte_mbuf *m,
 		.ri = ri,
 		.whole = nf == 1,
 		.allowed = -1,
+		.rx_ns = herald_clock_rx_ns(&lc->conf.clock, m, lc->now_ns),
 	};
 	unsigned int i;
 
+	if (pd.rx_ns > lc->clock_ns)
+		lc->clock_ns = pd.rx_ns;
 	lc->cnt.c[CNT_rx_datagrams_valid]++;
 	lc->cnt.c[CNT_rx_frames] += nf;
 	for (i = 0; i < nf; i++) {
@@ -40,6 +45,44 @@ handle_datagram(struct herald_lcore *lc, uint16_t port, struct rte_mbuf *m,
 		rte_pktmbuf_free(m);
 }
 
+/*
+ * A frame that arrived in several segments (scattered RX, or a PMD that
+ * chains what exceeds its buffers) is copied once into one jumbo buffer:
+ * the parser and the payload references need it contiguous. Longer than
+ * the port MTU allows: over_mtu. Returns the whole frame, or NULL with m
+ * freed and counted.
+ */
+static struct rte_mbuf *
+make_whole(struct herald_lcore *lc, struct rte_mbuf *m)
+{
+	struct rte_mbuf *j;
+	uint8_t *dst;
+
+	if (m->pkt_len > lc->conf.jumbo_frame_max ||
+	    lc->conf.jumbo_pool == NULL) {
+		lc->cnt.nonhwp[NONHWP_over_mtu]++;
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	j = rte_pktmbuf_alloc(lc->conf.jumbo_pool);
+	dst = j != NULL ? (uint8_t *)rte_pktmbuf_append(j, (uint16_t)m->pkt_len)
+			: NULL;
+	if (unlikely(dst == NULL)) {
+		lc->cnt.c[CNT_rx_jumbo_nombuf]++;
+		rte_pktmbuf_free(j);
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	rte_pktmbuf_read(m, 0, m->pkt_len, dst);
+	/* What the classifier and the clock read: RX flags, timestamp. */
+	j->ol_flags = m->ol_flags & ~RTE_MBUF_F_EXTERNAL;
+	j->port = m->port;
+	rte_mbuf_dynfield_copy(j, m);
+	rte_pktmbuf_free(m);
+	lc->cnt.c[CNT_rx_linearized]++;
+	return j;
+}
+
 static inline void
 handle_packet(struct herald_lcore *lc, uint16_t port, struct rte_mbuf *m)
 {
@@ -49,6 +92,11 @@ handle_packet(struct herald_lcore *lc, uint16_t port, struct rte_mbuf *m)
 	enum hwp_err err;
 	unsigned int nf;
 
+	if (unlikely(m->nb_segs != 1)) {
+		m = make_whole(lc, m);
+		if (m == NULL)
+			return;
+	}
 	r = herald_classify(m, c->address_be, c->udp_port_be, c->verify_udp,
 			    &ri);
 	if (unlikely(r != NONHWP__COUNT)) {

@@ -1,16 +1,37 @@
 /* SPDX-License-Identifier: BSD-3-Clause
- * Channel sequence state: a worker-private rte_hash (lock-free readers:
- * the control thread reads seqs) with a direct-mapped cache by slot.
+ * Channel sequence state: a worker-private rte_hash with lock-free
+ * readers (other workers admit against it, the control thread reads
+ * seqs), a direct-mapped cache by slot, and a coarse LRU by idleness.
+ *
+ * Forgetting (PROTOCOL.md 6, Bounded state): a channel without
+ * subscriber that had no message for the channel timeout may lose its
+ * state. It is forgotten exactly when its next message arrives (then it
+ * comes back with a new channel epoch), or earlier by the expiry walk to
+ * free its entry. Either way the new epoch depends only on the channel
+ * and the time of that next message, so replays repeat byte for byte.
+ * A deleted key's position is freed only after an RCU grace period:
+ * readers may still be looking at it.
  */
 #include <stdio.h>
 
 #include <rte_hash.h>
 #include <rte_hash_crc.h>
 #include <rte_malloc.h>
+#include <rte_rcu_qsbr.h>
 
 #include "dataplane/dataplane.h"
 #include "dataplane/sequencer.h"
 #include "herald.h"
+#include "subtab.h"
+
+/* Expired channels looked at per iteration (bounds the walk's cost). */
+#define SEQ_EXPIRE_BUDGET 16
+
+/* A deleted position waiting for its grace period. */
+struct seq_pending {
+	uint32_t pos;
+	uint64_t token;
+};
 
 static uint32_t
 chan_hash(const void *key, uint32_t key_len __rte_unused, uint32_t init)
@@ -18,24 +39,50 @@ chan_hash(const void *key, uint32_t key_len __rte_unused, uint32_t init)
 	return rte_hash_crc_8byte(*(const uint64_t *)key, init);
 }
 
+uint32_t
+herald_seq_channel_epoch(uint32_t instance_epoch, uint64_t channel,
+			 uint64_t now_ns, uint64_t timeout_ns)
+{
+	uint64_t h = hwp_fmix64(channel ^ ((uint64_t)instance_epoch << 32 |
+					   instance_epoch));
+	/* Creations of one channel are a timeout apart at least, so their
+	 * generations differ; a residue mod 2^32 - 1, plus 1, is never 0
+	 * and repeats only after 2^32 - 1 generations. */
+	uint64_t gen = now_ns / (timeout_ns != 0 ? timeout_ns : 1);
+
+	return (uint32_t)(((uint32_t)(h ^ (h >> 32)) + gen) % 0xffffffffULL) +
+	       1;
+}
+
+/* Positions the table holds: the limit, plus one per message the rings
+ * can hold (admitted against a count that others read without a lock),
+ * plus what waits for a grace period. */
+static uint32_t
+table_entries(const struct herald_lcore *lc)
+{
+	return RTE_MAX(lc->conf.max_channels + 2 * herald.cfg.handoff_ring_size,
+		       HERALD_HASH_MIN_ENTRIES);
+}
+
 int
 herald_seq_lcore_init(struct herald_lcore *lc)
 {
 	char name[RTE_HASH_NAMESIZE];
 	struct rte_hash_parameters hp = {
-		.entries =
-			RTE_MAX(lc->conf.max_channels, HERALD_HASH_MIN_ENTRIES),
+		.entries = table_entries(lc),
 		.key_len = sizeof(uint64_t),
 		.hash_func = chan_hash,
 		.socket_id = (int)rte_lcore_to_socket_id(lc->lcore_id),
 		.name = name,
-		/* The control thread reads seqs while the worker adds;
-		 * overflow buckets: only max_channels makes it full. */
+		/* Readers on other threads; overflow buckets, so that only
+		 * the count below makes the table full. Lock-free mode
+		 * keeps a deleted key's position until it is freed here. */
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
 			      RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 
 	snprintf(name, sizeof(name), "herald_chan%u", lc->index);
+	herald_lru_init(&lc->chan_lru);
 	lc->channels = rte_hash_create(&hp);
 	if (lc->channels == NULL)
 		return -1;
@@ -45,7 +92,15 @@ herald_seq_lcore_init(struct herald_lcore *lc)
 	lc->chan_cache = rte_zmalloc_socket(
 		"herald_chan_cache", sizeof(*lc->chan_cache) * HWP_NUM_SLOTS,
 		RTE_CACHE_LINE_SIZE, hp.socket_id);
-	return lc->chan == NULL || lc->chan_cache == NULL ? -1 : 0;
+	lc->chan_pending = rte_zmalloc_socket(
+		"herald_chan_pending",
+		sizeof(struct seq_pending) * hp.entries, RTE_CACHE_LINE_SIZE,
+		hp.socket_id);
+	lc->chan_pending_cap = hp.entries;
+	return lc->chan == NULL || lc->chan_cache == NULL ||
+		       lc->chan_pending == NULL
+		       ? -1
+		       : 0;
 }
 
 void
@@ -54,46 +109,188 @@ herald_seq_lcore_free(struct herald_lcore *lc)
 	rte_hash_free(lc->channels);
 	rte_free(lc->chan);
 	rte_free(lc->chan_cache);
+	rte_free(lc->chan_pending);
 	lc->channels = NULL;
 	lc->chan = NULL;
 	lc->chan_cache = NULL;
+	lc->chan_pending = NULL;
+}
+
+bool
+herald_seq_admit(struct herald_lcore *lc, uint64_t channel)
+{
+	const struct herald_lcore *owner = lc;
+
+	if (unlikely(lc->conf.n_workers > 1))
+		owner = lc->conf.peers[lc->conf.slot_owner[hwp_slot(channel)]];
+	if (likely(__atomic_load_n(&owner->n_channels, __ATOMIC_RELAXED) <
+		   lc->conf.max_channels))
+		return true;
+	if (owner == lc)
+		herald_seq_expire(lc);
+	return rte_hash_lookup(owner->channels, &channel) >= 0 ||
+	       __atomic_load_n(&owner->n_channels, __ATOMIC_RELAXED) <
+		       lc->conf.max_channels;
+}
+
+static void
+chan_init(struct herald_lcore *lc, struct herald_chan_state *c,
+	  uint64_t channel, uint64_t now_ns)
+{
+	c->channel = channel;
+	c->last_msg_ns = now_ns;
+	c->epoch = herald_seq_channel_epoch(lc->conf.epoch, channel, now_ns,
+					    lc->conf.channel_timeout_ns);
+	__atomic_store_n(&c->last_seq, 0, __ATOMIC_RELEASE);
+	lc->cnt.c[CNT_channels_created]++;
+}
+
+static inline bool
+idle_too_long(const struct herald_lcore *lc,
+	      const struct herald_chan_state *c, uint64_t now_ns)
+{
+	return now_ns - c->last_msg_ns > lc->conf.channel_timeout_ns &&
+	       now_ns > c->last_msg_ns;
+}
+
+static struct herald_chan_state *
+chan_create(struct herald_lcore *lc, uint64_t channel, uint64_t now_ns)
+{
+	struct herald_chan_state *c;
+	int32_t pos;
+
+	pos = rte_hash_add_key(lc->channels, &channel);
+	if (unlikely(pos < 0))
+		return NULL;
+	c = &lc->chan[pos];
+	chan_init(lc, c, channel, now_ns);
+	herald_lru_append(&lc->chan_lru, lc->chan, (uint32_t)pos, lru,
+			  lc->clock_ns);
+	__atomic_store_n(&lc->n_channels, lc->n_channels + 1,
+			 __ATOMIC_RELAXED);
+	return c;
 }
 
 struct herald_chan_state *
-herald_seq_channel(struct herald_lcore *lc, uint64_t channel, uint16_t slot)
+herald_seq_channel(struct herald_lcore *lc, uint64_t channel, uint16_t slot,
+		   uint64_t now_ns, bool has_subs)
 {
 	struct herald_chan_state **cached = &lc->chan_cache[slot];
 	struct herald_chan_state *c = *cached;
 	int32_t pos;
 
-	/* Entries never move or go away, so a cached pointer stays good. */
-	if (likely(c != NULL && c->channel == channel))
-		return c;
-	pos = rte_hash_lookup(lc->channels, &channel);
-	if (pos >= 0) {
-		c = &lc->chan[pos];
-	} else {
-		if (unlikely(lc->n_channels >= lc->conf.max_channels))
+	if (unlikely(c == NULL || c->channel != channel)) {
+		pos = rte_hash_lookup(lc->channels, &channel);
+		c = pos >= 0 ? &lc->chan[pos]
+			     : chan_create(lc, channel, now_ns);
+		if (unlikely(c == NULL))
 			return NULL;
-		pos = rte_hash_add_key(lc->channels, &channel);
-		if (unlikely(pos < 0))
-			return NULL;
-		lc->n_channels++;
-		c = &lc->chan[pos];
-		c->channel = channel;
-		__atomic_store_n(&c->last_seq, 0, __ATOMIC_RELEASE);
+		*cached = c;
+	} else if (unlikely(!has_subs && idle_too_long(lc, c, now_ns))) {
+		/* Forgotten now, back at once with a new epoch. */
+		lc->cnt.c[CNT_channels_expired]++;
+		chan_init(lc, c, channel, now_ns);
 	}
-	*cached = c;
+	c->last_msg_ns = now_ns;
+	herald_lru_touch(&lc->chan_lru, lc->chan, (uint32_t)(c - lc->chan),
+			 lru, lc->clock_ns, lc->conf.channel_timeout_ns);
 	return c;
+}
+
+/* Delete c's key; its position is freed after a grace period. */
+static void
+chan_forget(struct herald_lcore *lc, struct herald_chan_state *c)
+{
+	struct seq_pending *p = lc->chan_pending;
+	uint32_t i = (uint32_t)(c - lc->chan);
+	uint64_t channel = c->channel;
+
+	herald_lru_unlink(&lc->chan_lru, lc->chan, i, lru);
+	if (lc->chan_cache[hwp_slot(channel)] == c)
+		lc->chan_cache[hwp_slot(channel)] = NULL;
+	rte_hash_del_key(lc->channels, &channel);
+	p[(lc->chan_pending_head + lc->chan_pending_n) %
+	  lc->chan_pending_cap] = (struct seq_pending){
+		.pos = i,
+		.token = rte_rcu_qsbr_start(lc->conf.qsv),
+	};
+	lc->chan_pending_n++;
+	__atomic_store_n(&lc->n_channels, lc->n_channels - 1,
+			 __ATOMIC_RELAXED);
+	lc->cnt.c[CNT_channels_expired]++;
+}
+
+/* Free the positions whose grace period has passed (FIFO: tokens never
+ * decrease). */
+static void
+free_pending(struct herald_lcore *lc)
+{
+	struct seq_pending *p = lc->chan_pending;
+
+	while (lc->chan_pending_n > 0) {
+		struct seq_pending *e = &p[lc->chan_pending_head];
+
+		if (rte_rcu_qsbr_check(lc->conf.qsv, e->token, false) != 1)
+			break;
+		lc->chan[e->pos].channel = 0;
+		rte_hash_free_key_with_position(lc->channels, (int32_t)e->pos);
+		lc->chan_pending_head =
+			(lc->chan_pending_head + 1) % lc->chan_pending_cap;
+		lc->chan_pending_n--;
+	}
+}
+
+/*
+ * Only when the table is full: forgetting a channel earlier would make
+ * its fate depend on when the walk ran (a subscriber may come before its
+ * next message), and a replay would not repeat; at the limit the walk
+ * runs when a message for a new channel needs the room, at a time fixed
+ * by the input.
+ */
+void
+herald_seq_expire(struct herald_lcore *lc)
+{
+	uint64_t timeout = lc->conf.channel_timeout_ns;
+	unsigned int budget = SEQ_EXPIRE_BUDGET;
+
+	if (unlikely(lc->chan_pending_n > 0))
+		free_pending(lc);
+	if (likely(lc->n_channels < lc->conf.max_channels))
+		return;
+	while (budget-- > 0 &&
+	       herald_lru_due(&lc->chan_lru, lc->chan, lru, lc->clock_ns,
+			      timeout)) {
+		uint32_t i = lc->chan_lru.head;
+		struct herald_chan_state *c = &lc->chan[i];
+
+		if (!idle_too_long(lc, c, lc->clock_ns))
+			break; /* touched since it was linked: soon due */
+		if (subtab_lookup(lc->conf.subs, c->channel) != NULL) {
+			/* Kept while subscribed: look again a timeout on. */
+			herald_lru_unlink(&lc->chan_lru, lc->chan, i, lru);
+			herald_lru_append(&lc->chan_lru, lc->chan, i, lru,
+					  lc->clock_ns);
+			continue;
+		}
+		chan_forget(lc, c);
+	}
 }
 
 uint64_t
 herald_dp_channel_last_seq(uint64_t channel)
 {
 	const struct herald_lcore *lc = herald_slot_lcore(hwp_slot(channel));
-	int32_t pos = rte_hash_lookup(lc->channels, &channel);
+	uint64_t seq = 0;
+	int32_t pos;
 
-	if (pos < 0)
-		return 0;
-	return __atomic_load_n(&lc->chan[pos].last_seq, __ATOMIC_ACQUIRE);
+	/* An RCU reader while it looks: a position is not reused under it. */
+	rte_rcu_qsbr_thread_online(herald.qsv, HERALD_RCU_CONTROL_ID);
+	pos = rte_hash_lookup(lc->channels, &channel);
+	if (pos >= 0 &&
+	    __atomic_load_n(&lc->chan[pos].channel, __ATOMIC_RELAXED) ==
+		    channel)
+		seq = __atomic_load_n(&lc->chan[pos].last_seq,
+				      __ATOMIC_ACQUIRE);
+	rte_rcu_qsbr_thread_offline(herald.qsv, HERALD_RCU_CONTROL_ID);
+	return seq;
 }

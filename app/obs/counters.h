@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause
- * Per-worker counters, declared once (X-macros) and counted by name.
+ * Per-worker counters, declared once (X-macros: name and help) and
+ * counted by name. The same tables name them in "show", the JSON, the
+ * telemetry and docs/COUNTERS.md.
  *
  * Conservation, checked by every test that runs herald:
- *   rx_packets = sum(non-HWP reasons) + sum(invalid reasons) +
- * rx_datagrams_valid rx_frames  = sum(frame outcomes) publish_accepted (all
- * workers) = messages_sequenced + channel_table_full
- *                                    + handoffs in flight (0 at exit)
+ *   rx_packets       = sum(non-HWP reasons) + sum(invalid reasons)
+ *                      + rx_datagrams_valid + rx_jumbo_nombuf
+ *   rx_frames        = sum(frame outcomes)
+ *   publish_accepted = messages_sequenced + channel_table_full
+ *                      (all workers, + hand-offs in flight: 0 at exit)
+ *   deliveries + pubacks = tx_packets + tx_dropped
  */
 #ifndef HERALD_COUNTERS_H
 #define HERALD_COUNTERS_H
@@ -29,7 +33,14 @@
 	X(bad_ip_length, "IPv4 lengths inconsistent with the frame")           \
 	X(bad_udp_length, "UDP length inconsistent with IPv4")                 \
 	X(bad_udp_checksum, "UDP checksum wrong")                              \
-	X(segmented, "multi-segment receive buffer")
+	X(segmented, "deprecated, always 0: multi-segment datagrams are "      \
+		     "taken now (rx_linearized) or counted over_mtu")          \
+	X(source_mac_group, "Ethernet source is a group address: unanswerable") \
+	X(source_ip_not_unicast,                                               \
+	  "source IPv4 0/8, 127/8, 224/4 or above: unanswerable")              \
+	X(source_ip_own, "source IPv4 is Herald's own address: unanswerable")  \
+	X(source_port_zero, "source UDP port 0: unanswerable")                 \
+	X(over_mtu, "frame in several segments longer than the mtu")
 
 enum herald_nonhwp {
 #define X_ENUM(name, help) NONHWP_##name,
@@ -49,7 +60,11 @@ enum herald_nonhwp {
 	X(publish_handoff_full, "owner lcore's hand-off ring full")            \
 	X(publish_nombuf, "no indirect mbuf for a batched PUBLISH")            \
 	X(control_unhandled,                                                   \
-	  "SUBSCRIBE/UNSUBSCRIBE/HEARTBEAT/NACK (not yet handled)")
+	  "SUBSCRIBE/UNSUBSCRIBE/HEARTBEAT/NACK (not yet handled)")            \
+	X(publish_source_limit,                                                \
+	  "START but the source address holds max_sessions_per_source")        \
+	X(publish_channel_full,                                                \
+	  "new channel but the owner's channel table is full (unacked)")
 
 enum herald_frame_outcome {
 #define X_ENUM(name, help) FRAME_##name,
@@ -78,7 +93,19 @@ enum herald_frame_outcome {
 	X(pubacks_nombuf, "PUBACKs not built: mempool empty")                  \
 	X(tx_packets, "packets accepted by the PMD")                           \
 	X(tx_dropped, "packets the PMD did not take (queue full)")             \
-	X(pauses, "times the worker paused at a CLI \"pause at\" point")
+	X(pauses, "times the worker paused at a CLI \"pause at\" point")     \
+	X(rx_linearized, "datagrams in several segments copied into one")     \
+	X(rx_jumbo_nombuf, "datagrams in several segments dropped: no jumbo "  \
+			   "buffer")                                           \
+	X(sessions_opened, "publisher sessions opened by START")              \
+	X(sessions_expired, "publisher sessions forgotten after "              \
+			    "session_timeout_ms")                              \
+	X(channels_created, "channel sequence states created (new epoch)")    \
+	X(channels_expired, "idle channels without subscriber forgotten")     \
+	X(deliveries_flat_nombuf,                                              \
+	  "DELIVERs not sent: flat mempool empty (port without chains)")       \
+	X(payload_copies,                                                      \
+	  "payload copies made to bound a payload's references")
 
 enum herald_worker_counter {
 #define X_ENUM(name, help) CNT_##name,

@@ -25,22 +25,25 @@ extern struct herald_clock herald_clock;
 /* Returns 0, or -1 if pcap mode was asked but no PMD stamps packets. */
 int herald_clock_init(int pcap_mode);
 
+/* Workers read their own copy of herald_clock (in their lcore
+ * context); other threads read the global. */
 static inline uint64_t
-herald_clock_system_ns(void)
+herald_clock_system_ns(const struct herald_clock *c)
 {
-	uint64_t d = rte_rdtsc() - herald_clock.base_tsc;
+	uint64_t d = rte_rdtsc() - c->base_tsc;
 
-	return herald_clock.base_ns + d / herald_clock.tsc_hz * 1000000000ULL +
-	       d % herald_clock.tsc_hz * 1000000000ULL / herald_clock.tsc_hz;
+	return c->base_ns + d / c->tsc_hz * 1000000000ULL +
+	       d % c->tsc_hz * 1000000000ULL / c->tsc_hz;
 }
 
 /* Receive time of m: its capture time in pcap mode (net_pcap stamps in
  * microseconds), else the burst's system time. */
 static inline uint64_t
-herald_clock_rx_ns(const struct rte_mbuf *m, uint64_t burst_ns)
+herald_clock_rx_ns(const struct herald_clock *c, const struct rte_mbuf *m,
+		   uint64_t burst_ns)
 {
-	if (herald_clock.pcap && (m->ol_flags & herald_clock.ts_flag) != 0)
-		return *RTE_MBUF_DYNFIELD(m, herald_clock.ts_offset,
+	if (c->pcap && (m->ol_flags & c->ts_flag) != 0)
+		return *RTE_MBUF_DYNFIELD(m, c->ts_offset,
 					  const rte_mbuf_timestamp_t *) *
 		       1000ULL;
 	return burst_ns;

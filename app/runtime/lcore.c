@@ -48,6 +48,12 @@ lcore_conf_fill(struct herald_lcore_conf *c)
 	c->qsv = herald.qsv;
 	c->subs = herald.subs;
 	c->allow = herald.allow;
+	c->clock = herald_clock;
+	c->session_timeout_ns = (uint64_t)cfg->session_timeout_ms * 1000000;
+	c->channel_timeout_ns = (uint64_t)cfg->channel_timeout_ms * 1000000;
+	c->max_sessions_per_source = cfg->max_sessions_per_source;
+	c->jumbo_pool = herald.jumbo_pool;
+	c->jumbo_frame_max = herald.jumbo_frame_max;
 }
 
 /* Ports are known only once they are up: copy what the hot path needs. */
@@ -146,7 +152,10 @@ worker_main(void *arg)
 			__atomic_load_n(&lc->pause_gen, __ATOMIC_ACQUIRE);
 		unsigned int rx;
 
-		lc->now_ns = herald_clock_system_ns();
+		lc->now_ns = herald_clock_system_ns(&lc->conf.clock);
+		/* With --clock pcap only captured packets move the clock. */
+		if (!lc->conf.clock.pcap)
+			lc->clock_ns = lc->now_ns;
 		rx = herald_dp_poll_ports(lc);
 		herald_dp_drain_handoffs(lc);
 		end_of_iteration(lc);

@@ -13,12 +13,19 @@
 /* Headers of one DELIVER (82 bytes) or any control frame, plus headroom. */
 #define HDR_DATA_ROOM (RTE_PKTMBUF_HEADROOM + 128)
 
+/* rte_mempool refuses a cache above n / 1.5 (its flush threshold). */
+static unsigned int
+pool_cache(uint32_t n)
+{
+	return RTE_MIN(herald.cfg.mempool_cache, (uint32_t)(n * 2 / 3));
+}
+
 static struct rte_mempool *
 pool_create(const char *name, uint32_t n, uint16_t data_room)
 {
 	struct rte_mempool *mp;
 
-	mp = rte_pktmbuf_pool_create(name, n, herald.cfg.mempool_cache,
+	mp = rte_pktmbuf_pool_create(name, n, pool_cache(n),
 				     HERALD_MBUF_PRIV_SIZE, data_room,
 				     (int)rte_socket_id());
 	if (mp == NULL) {
@@ -30,6 +37,32 @@ pool_create(const char *name, uint32_t n, uint16_t data_room)
 	herald.pools[herald.n_pools].mp = mp;
 	herald.n_pools++;
 	return mp;
+}
+
+/* The longest frame the port MTU allows (no VLAN tag: Herald's traffic
+ * is untagged). */
+static uint32_t
+frame_max(const struct herald_config *cfg)
+{
+	return (uint32_t)cfg->mtu + RTE_ETHER_HDR_LEN;
+}
+
+/*
+ * Jumbo buffers only where a frame of mtu bytes does not fit one RX
+ * buffer: datagrams that arrive in several segments are copied into one
+ * of them (dataplane/rx.c). Without them such frames are over_mtu.
+ */
+static int
+jumbo_pool_init(const struct herald_config *cfg)
+{
+	uint32_t room = RTE_PKTMBUF_HEADROOM + frame_max(cfg);
+
+	herald.jumbo_frame_max = frame_max(cfg);
+	if (frame_max(cfg) <= RTE_MBUF_DEFAULT_DATAROOM)
+		return 0;
+	herald.jumbo_pool = pool_create("herald_jumbo", cfg->jumbo_mbufs,
+					(uint16_t)room);
+	return herald.jumbo_pool != NULL ? 0 : -1;
 }
 
 int
@@ -45,10 +78,14 @@ herald_mempools_init(void)
 	 */
 	herald.ind_pool =
 		pool_create("herald_indirect", cfg->indirect_mbufs, 0);
-	return herald.rx_pool != NULL && herald.hdr_pool != NULL &&
-			       herald.ind_pool != NULL
-		       ? 0
-		       : -1;
+	/* Flat DELIVER copies and payload copies of huge fan-outs: a pool
+	 * of their own, so they never take what RX needs. */
+	herald.flat_pool = pool_create("herald_flat", cfg->flat_mbufs,
+				       RTE_MBUF_DEFAULT_BUF_SIZE);
+	if (herald.rx_pool == NULL || herald.hdr_pool == NULL ||
+	    herald.ind_pool == NULL || herald.flat_pool == NULL)
+		return -1;
+	return jumbo_pool_init(cfg);
 }
 
 void
@@ -60,6 +97,7 @@ herald_mempools_free(void)
 		rte_mempool_free(herald.pools[i].mp);
 	herald.n_pools = 0;
 	herald.rx_pool = herald.hdr_pool = herald.ind_pool = NULL;
+	herald.flat_pool = herald.jumbo_pool = NULL;
 }
 
 void

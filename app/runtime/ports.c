@@ -11,6 +11,53 @@
 
 #include "herald.h"
 
+/*
+ * The configured MTU on the port, with scattered RX where one RX buffer
+ * cannot hold a frame (rx.c makes such frames whole again).
+ */
+static int
+mtu_conf(const struct herald_port *hp, const struct rte_eth_dev_info *info,
+	 struct rte_eth_conf *conf)
+{
+	uint16_t mtu = herald.cfg.mtu;
+
+	if (mtu > info->max_mtu) {
+		fprintf(stderr,
+			"herald: config %s: [herald] mtu: %u, port %u (%s) "
+			"takes at most %u\n",
+			herald.cfg.path, mtu, hp->port_id, hp->name,
+			info->max_mtu);
+		return -EINVAL;
+	}
+	conf->rxmode.mtu = mtu;
+	if ((uint32_t)mtu + RTE_ETHER_HDR_LEN > RTE_MBUF_DEFAULT_DATAROOM &&
+	    (info->rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER))
+		conf->rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
+	return 0;
+}
+
+/*
+ * The configured source MAC: added to the port's filters so that frames
+ * to it are received (no promiscuous mode for everyone else's traffic);
+ * a PMD without MAC filters gets promiscuous mode, said so.
+ */
+static void
+mac_override(struct herald_port *hp)
+{
+	struct rte_ether_addr mac = herald.cfg.mac;
+
+	hp->mac = mac;
+	if (rte_is_same_ether_addr(&mac, &(struct rte_ether_addr){{0}}) ||
+	    rte_eth_dev_mac_addr_add(hp->port_id, &mac, 0) == 0)
+		return;
+	if (rte_eth_promiscuous_enable(hp->port_id) == 0)
+		printf("  port %u: no MAC filter for %02x:%02x:%02x:%02x:%02x:"
+		       "%02x, promiscuous mode on\n",
+		       hp->port_id, mac.addr_bytes[0], mac.addr_bytes[1],
+		       mac.addr_bytes[2], mac.addr_bytes[3], mac.addr_bytes[4],
+		       mac.addr_bytes[5]);
+}
+
 static int
 port_init(uint16_t port)
 {
@@ -55,6 +102,14 @@ port_init(uint16_t port)
 					RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
 		hp->csum_offload = true;
 	}
+	/* The NIC's checksum verdicts, where it has them: the classifier
+	 * reads the RX flags as DPDK documents them. */
+	conf.rxmode.offloads |= info.rx_offload_capa &
+				(RTE_ETH_RX_OFFLOAD_IPV4_CKSUM |
+				 RTE_ETH_RX_OFFLOAD_UDP_CKSUM);
+	rc = mtu_conf(hp, &info, &conf);
+	if (rc != 0)
+		return rc;
 	if (nq > 1) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf =
@@ -81,11 +136,9 @@ port_init(uint16_t port)
 			port, hp->name, rte_strerror(-rc));
 		return rc;
 	}
+	rte_eth_macaddr_get(port, &hp->mac);
 	if (herald.cfg.has_mac)
-		hp->mac = herald.cfg.mac;
-	else
-		rte_eth_macaddr_get(port, &hp->mac);
-	rte_eth_promiscuous_enable(port); /* not all PMDs support it */
+		mac_override(hp);
 	rc = rte_eth_dev_start(port);
 	if (rc != 0)
 		fprintf(stderr, "herald: cannot start port %u (%s): %s\n", port,

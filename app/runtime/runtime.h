@@ -23,6 +23,7 @@
 #include "herald_const.h"
 #include "hwp.h"
 #include "obs/counters.h"
+#include "runtime/clock.h"
 
 /*
  * Metadata of one message, kept in the private area of the mbuf that
@@ -64,6 +65,9 @@ struct herald_txbuf {
 };
 
 struct herald_lcore;
+struct herald_lru {
+	uint32_t head, tail; /* entry indexes, oldest first */
+};
 struct herald_pub_session;
 struct herald_chan_state;
 struct subtab;
@@ -98,6 +102,12 @@ struct herald_lcore_conf {
 	struct rte_mempool *hdr_pool;	   /* headers, PUBACKs */
 	struct rte_mempool *ind_pool;	   /* indirect payload mbufs */
 	struct rte_mempool *flat_pool;	   /* flat DELIVER copies */
+	struct rte_mempool *jumbo_pool; /* NULL: every frame fits an mbuf */
+	uint32_t jumbo_frame_max;	/* longest frame a jumbo buffer holds */
+	uint64_t session_timeout_ns;
+	uint64_t channel_timeout_ns;
+	uint32_t max_sessions_per_source;
+	struct herald_clock clock;
 	struct rte_rcu_qsbr *qsv;
 	const struct subtab *subs;
 	const struct rte_lpm *allow; /* NULL: any source may publish */
@@ -120,12 +130,20 @@ struct herald_lcore {
 	struct herald_pub_session *sess_cache[HERALD_SESS_CACHE];
 	struct herald_pub_session *ack_list[HERALD_ACKS_PER_BURST];
 	unsigned int n_ack;
+	struct herald_lru sess_lru;	  /* by silence, oldest first */
+	struct rte_hash *sources;	  /* source IPv4 -> sessions held */
+	uint32_t *source_sessions;	  /* by position in sources */
 
 	/* Channel sequence state for the slots this worker owns, with a
 	 * direct-mapped cache by slot in front of the hash. */
 	struct rte_hash *channels;
 	struct herald_chan_state *chan;
 	struct herald_chan_state **chan_cache; /* HWP_NUM_SLOTS */
+	struct herald_lru chan_lru;	       /* by idleness, oldest first */
+	void *chan_pending; /* deleted positions awaiting a grace period */
+	uint32_t chan_pending_head, chan_pending_n, chan_pending_cap;
+	/* Live channel states: read by other workers to admit a message
+	 * for a new channel (only the owner writes it). */
 	uint32_t n_channels;
 
 	/* Last subscriber snapshot looked up: valid until the next RCU
@@ -151,8 +169,11 @@ struct herald_lcore {
 	} pause_report;
 	volatile bool paused;
 
-	/* Current time for this burst (ns), from the clock. */
+	/* Current time for this burst (ns), from the system clock. */
 	uint64_t now_ns;
+	/* The clock state expires by: the newest receive time seen (with
+	 * --clock pcap, capture time; else about now_ns). */
+	uint64_t clock_ns;
 
 	struct hwp_frame *frames; /* HWP_MAX_FRAMES_PER_DATAGRAM */
 } __rte_cache_aligned;

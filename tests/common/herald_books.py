@@ -14,8 +14,10 @@ def book_errors(stats):
     nonhwp = sum(stats["nonhwp"].values())
     invalid = sum(stats["invalid"].values())
     rules = [
-        ("rx_packets == sum(nonhwp) + sum(invalid) + rx_datagrams_valid",
-         c["rx_packets"], nonhwp + invalid + c["rx_datagrams_valid"]),
+        ("rx_packets == sum(nonhwp) + sum(invalid) + rx_datagrams_valid"
+         " + rx_jumbo_nombuf",
+         c["rx_packets"], nonhwp + invalid + c["rx_datagrams_valid"]
+         + c["rx_jumbo_nombuf"]),
         ("rx_frames == sum(frames)", c["rx_frames"], sum(fr.values())),
         ("publish_accepted == messages_sequenced + channel_table_full",
          fr["publish_accepted"],

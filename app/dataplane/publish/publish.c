@@ -1,9 +1,28 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * One PUBLISH frame: allow-list, session rules, the message mbuf, and
  * the hand-over to the owner of the channel's slot.
+ *
+ * Herald never acknowledges a PUBLISH it does not go on to sequence
+ * (PROTOCOL.md 6, Bounded state). A frame is judged first (session,
+ * pub_seq), then taken (channel admission, message mbuf, steering), and
+ * only once taken does it move the session's acked_seq, or open the
+ * session it STARTs. What cannot be taken is dropped and counted; the
+ * session's PUBACK still says the old acked_seq, so the publisher
+ * resends from there (go-back-N).
+ *
+ * With several workers the receiving worker acknowledges and the owner
+ * of the slot sequences. Taking a frame is then decided on the receiving
+ * side too: the hand-off ring enqueue either succeeds or the frame is
+ * dropped; the owner's channel table is admitted against by count (a
+ * relaxed read of the owner's n_channels, exact lookup when at the
+ * limit), and the owner's table is sized with room for every message the
+ * rings can hold beyond the limit, so a message once handed off is
+ * always sequenced. Delivery failures after sequencing (no header mbuf,
+ * TX full) are a subscriber's loss, repaired by NACK, not a publisher's.
  */
 #include "dataplane/handoff.h"
 #include "dataplane/publish/publish.h"
+#include "dataplane/sequencer.h"
 #include "inet_csum.h"
 #include "runtime/clock.h"
 
@@ -16,67 +35,37 @@ allowed(const struct herald_lcore *lc, uint32_t src_ip)
 	       rte_lpm_lookup(lc->conf.allow, src_ip, &hop) == 0;
 }
 
-/*
- * Session rules for one frame. Returns FRAME_publish_accepted (and *sess)
- * when the frame is to be sequenced, or the outcome that dropped it.
- */
-static enum herald_frame_outcome
-apply_session(struct herald_lcore *lc, struct herald_publish_dgram *pd,
-	      const struct hwp_frame *f, struct herald_pub_session **sessp)
+/* A PUBLISH without START for a session Herald does not know: tell the
+ * publisher to resend with START, once per session and datagram. */
+static void
+answer_unknown(struct herald_lcore *lc, struct herald_publish_dgram *pd,
+	       uint32_t publisher)
 {
 	const struct herald_rx_info *ri = pd->ri;
-	const struct hwp_publish *pub = &f->u.publish;
-	struct herald_pub_key key = {
-		.publisher = pub->publisher,
-		.ip = ri->src_ip,
-		.port = ri->src_port,
-	};
-	struct herald_pub_session *s = herald_session_lookup(lc, &key);
+	struct herald_udp_tmpl t;
+	unsigned int i;
 
-	if (f->flags & HWP_F_START) {
-		if (s == NULL) {
-			s = herald_session_open(lc, &key, pd->port,
-						ri->src_mac);
-			if (unlikely(s == NULL))
-				return FRAME_publish_session_full;
-		}
-		/* START (re)opens the session at this pub_seq. */
-		s->last_accepted = pub->pub_seq - 1;
-	} else if (s == NULL) {
-		/* Tell the publisher to resend with START, once per
-		 * datagram so a batch does not multiply the answers. */
-		if (!pd->unknown_acked) {
-			struct herald_udp_tmpl t;
-
-			herald_puback_tmpl(lc, &t, pd->port, ri->src_mac,
-					   ri->src_ip, ri->src_port);
-			herald_puback_send(lc, pd->port, &t, pub->publisher, 0);
-		}
-		pd->unknown_acked = true;
-		return FRAME_publish_unknown_session;
-	}
-	herald_session_track_path(lc, s, pd->port, ri->src_mac);
-	herald_puback_queue(lc, s);
-	if (pub->pub_seq <= s->last_accepted)
-		return FRAME_publish_duplicate;
-	if (pub->pub_seq != s->last_accepted + 1)
-		return FRAME_publish_ahead;
-	s->last_accepted = pub->pub_seq;
-	*sessp = s;
-	return FRAME_publish_accepted;
+	for (i = 0; i < pd->n_unknown; i++)
+		if (pd->unknown[i] == publisher)
+			return;
+	if (pd->n_unknown < PD_UNKNOWN_MAX)
+		pd->unknown[pd->n_unknown++] = publisher;
+	herald_puback_tmpl(lc, &t, pd->port, ri->src_mac, ri->src_ip,
+			   ri->src_port);
+	herald_puback_send(lc, pd->port, &t, publisher, 0);
 }
 
 /* The mbuf that will carry one accepted frame's payload: the received
  * mbuf itself for a one-frame datagram, else an indirect mbuf on it. */
 static struct rte_mbuf *
-message_mbuf(struct herald_lcore *lc, struct rte_mbuf *m,
-	     const struct hwp_frame *f, bool whole)
+message_mbuf(struct herald_lcore *lc, struct herald_publish_dgram *pd,
+	     const struct hwp_frame *f)
 {
-	struct rte_mbuf *msg = m;
+	struct rte_mbuf *m = pd->m, *msg = m;
 	uint16_t off = (uint16_t)(f->payload - rte_pktmbuf_mtod(m, uint8_t *));
 	struct herald_msg_meta *meta;
 
-	if (!whole) {
+	if (!pd->whole) {
 		msg = rte_pktmbuf_alloc(lc->conf.ind_pool);
 		if (unlikely(msg == NULL))
 			return NULL;
@@ -89,7 +78,68 @@ message_mbuf(struct herald_lcore *lc, struct rte_mbuf *m,
 	meta->slot = (uint16_t)hwp_slot(meta->channel);
 	meta->publisher = f->u.publish.publisher;
 	meta->payload_len = f->payload_len;
+	meta->timestamp = pd->rx_ns;
+	/* One frame: its payload is the UDP payload's tail, already summed. */
+	meta->has_payload_sum = pd->whole && pd->ri->has_tail_sum;
+	if (meta->has_payload_sum)
+		meta->payload_sum = inet_csum_fold64(pd->ri->tail_sum);
 	return msg;
+}
+
+/* Take an in-order frame: FRAME_publish_accepted once its message is on
+ * its way to the sequencer, else why it could not be taken (nothing of
+ * it is left behind). */
+static enum herald_frame_outcome
+take(struct herald_lcore *lc, struct herald_publish_dgram *pd,
+     const struct hwp_frame *f)
+{
+	enum herald_frame_outcome o;
+	struct rte_mbuf *msg;
+
+	if (unlikely(!herald_seq_admit(lc, f->u.publish.channel)))
+		return FRAME_publish_channel_full;
+	msg = message_mbuf(lc, pd, f);
+	if (unlikely(msg == NULL))
+		return FRAME_publish_nombuf;
+	if (pd->whole)
+		pd->m_taken = true;
+	o = herald_dp_steer(lc, msg);
+	if (unlikely(o != FRAME_publish_accepted)) {
+		if (pd->whole)
+			pd->m_taken = false; /* freed with the datagram */
+		else
+			rte_pktmbuf_free(msg);
+	}
+	return o;
+}
+
+/* START for a session Herald does not know: open it at this pub_seq if
+ * the frame is taken, else leave no trace. */
+static enum herald_frame_outcome
+start_session(struct herald_lcore *lc, struct herald_publish_dgram *pd,
+	      const struct hwp_frame *f, const struct herald_pub_key *key)
+{
+	const struct herald_rx_info *ri = pd->ri;
+	struct herald_pub_session *s;
+	enum herald_frame_outcome o;
+
+	o = herald_session_room(lc, key->ip);
+	if (o != FRAME_publish_accepted)
+		return o;
+	/* Open before steering: once steered the message is sequenced, and
+	 * its session must exist to acknowledge it. */
+	s = herald_session_open(lc, key, pd->port, ri->src_mac);
+	if (unlikely(s == NULL))
+		return FRAME_publish_session_full;
+	o = take(lc, pd, f);
+	if (unlikely(o != FRAME_publish_accepted)) {
+		herald_session_close(lc, s);
+		return o;
+	}
+	s->last_accepted = f->u.publish.pub_seq;
+	herald_puback_queue(lc, s);
+	lc->cnt.c[CNT_sessions_opened]++;
+	return o;
 }
 
 enum herald_frame_outcome
@@ -97,38 +147,37 @@ herald_publish_frame(struct herald_lcore *lc, struct herald_publish_dgram *pd,
 		     const struct hwp_frame *f)
 {
 	const struct herald_rx_info *ri = pd->ri;
-	struct herald_pub_session *sess = NULL;
-	struct herald_msg_meta *meta;
+	const struct hwp_publish *pub = &f->u.publish;
+	struct herald_pub_key key = {
+		.publisher = pub->publisher,
+		.ip = ri->src_ip,
+		.port = ri->src_port,
+	};
+	struct herald_pub_session *s;
 	enum herald_frame_outcome o;
-	struct rte_mbuf *msg;
 
 	if (pd->allowed < 0)
 		pd->allowed = allowed(lc, ri->src_ip);
 	if (!pd->allowed)
 		return FRAME_publish_not_allowed;
-	o = apply_session(lc, pd, f, &sess);
-	if (o != FRAME_publish_accepted)
-		return o;
-	msg = message_mbuf(lc, pd->m, f, pd->whole);
-	if (unlikely(msg == NULL)) {
-		sess->last_accepted--;
-		return FRAME_publish_nombuf;
+	s = herald_session_lookup(lc, &key);
+	if (s == NULL) {
+		if (f->flags & HWP_F_START)
+			return start_session(lc, pd, f, &key);
+		answer_unknown(lc, pd, pub->publisher);
+		return FRAME_publish_unknown_session;
 	}
-	meta = herald_meta(msg);
-	meta->timestamp = herald_clock_rx_ns(pd->m, lc->now_ns);
-	/* One frame: its payload is the UDP payload's tail, already summed. */
-	meta->has_payload_sum = pd->whole && ri->has_tail_sum;
-	if (meta->has_payload_sum)
-		meta->payload_sum = inet_csum_fold64(ri->tail_sum);
-	if (pd->whole)
-		pd->m_taken = true;
-	o = herald_dp_steer(lc, msg);
-	if (unlikely(o != FRAME_publish_accepted)) {
-		sess->last_accepted--;
-		if (pd->whole)
-			pd->m_taken = false;
-		else
-			rte_pktmbuf_free(msg);
-	}
+	/* A known session: START has no effect (a START resent after a lost
+	 * PUBACK is a duplicate), every frame is answered. */
+	herald_session_touch(lc, s);
+	herald_session_track_path(lc, s, pd->port, ri->src_mac);
+	herald_puback_queue(lc, s);
+	if (pub->pub_seq <= s->last_accepted)
+		return FRAME_publish_duplicate;
+	if (pub->pub_seq != s->last_accepted + 1)
+		return FRAME_publish_ahead;
+	o = take(lc, pd, f);
+	if (likely(o == FRAME_publish_accepted))
+		s->last_accepted = pub->pub_seq;
 	return o;
 }

@@ -13,6 +13,7 @@
 #include <rte_lpm.h>
 
 #include "dataplane/classify.h"
+#include "dataplane/lru.h"
 #include "dataplane/udp_out.h"
 #include "runtime/runtime.h"
 
@@ -24,12 +25,15 @@ struct herald_pub_key {
 	uint16_t pad[3];
 };
 
+/* key.publisher 0 (never valid on the wire): a free entry. */
 struct herald_pub_session {
 	struct herald_pub_key key;
 	uint64_t last_accepted;
+	uint64_t last_seen_ns; /* worker clock of its last frame */
 	struct rte_ether_addr mac; /* where its PUBACKs go */
 	uint16_t rx_port;
 	bool ack_pending;
+	struct herald_lru_node lru;
 	struct herald_udp_tmpl ack_tmpl; /* PUBACK headers, rebuilt on move */
 };
 
@@ -38,11 +42,19 @@ struct herald_publish_dgram {
 	uint16_t port;
 	struct rte_mbuf *m;
 	const struct herald_rx_info *ri;
+	uint64_t rx_ns;	    /* receive time (capture time with --clock pcap) */
 	bool whole;	    /* one frame: its message is the mbuf itself */
 	int allowed;	    /* allow-list verdict, -1 until needed */
-	bool unknown_acked; /* the PUBACK 0 for an unknown session is sent */
 	bool m_taken;	    /* m now belongs to a message */
+	/* Unknown sessions of this datagram already told to resend with
+	 * START (one PUBACK 0 each); past PD_UNKNOWN_MAX distinct ids the
+	 * rest are answered per frame, which still never sends more bytes
+	 * than the frames took. */
+	uint8_t n_unknown;
+	uint32_t unknown[8];
 };
+
+#define PD_UNKNOWN_MAX 8
 
 int herald_publish_lcore_init(struct herald_lcore *lc);
 void herald_publish_lcore_free(struct herald_lcore *lc);
@@ -73,14 +85,33 @@ void herald_puback_tmpl(const struct herald_lcore *lc,
 /* Owe session s a PUBACK at the end of the burst. */
 void herald_puback_queue(struct herald_lcore *lc, struct herald_pub_session *s);
 
-/* The session of key, or NULL. */
+/* The live session of key at the worker's clock, or NULL (a session
+ * silent for the session timeout is forgotten here). */
 struct herald_pub_session *
 herald_session_lookup(struct herald_lcore *lc, const struct herald_pub_key *k);
-/* A new session for key, reached through rx_port from mac; NULL if the
- * table is full. */
+/* Whether a session from source ip may be opened now:
+ * FRAME_publish_accepted, or publish_session_full / publish_source_limit. */
+enum herald_frame_outcome herald_session_room(struct herald_lcore *lc,
+					      uint32_t ip);
+/* A new session for key, reached through rx_port from mac, after
+ * herald_session_room said yes; NULL only if the hash refuses. */
 struct herald_pub_session *
 herald_session_open(struct herald_lcore *lc, const struct herald_pub_key *k,
 		    uint16_t rx_port, const struct rte_ether_addr *mac);
+/* Forget s (expired, or its opening frame could not be taken). */
+void herald_session_close(struct herald_lcore *lc,
+			  struct herald_pub_session *s);
+/* Forget sessions silent for the session timeout, at most budget of them
+ * (UINT32_MAX: all); returns how many. */
+unsigned int herald_session_expire(struct herald_lcore *lc, uint32_t budget);
+/* A frame of session s at the worker's clock: it is alive. */
+static inline void
+herald_session_touch(struct herald_lcore *lc, struct herald_pub_session *s)
+{
+	s->last_seen_ns = lc->clock_ns;
+	herald_lru_touch(&lc->sess_lru, lc->sess, (uint32_t)(s - lc->sess),
+			 lru, lc->clock_ns, lc->conf.session_timeout_ns);
+}
 /* The publisher may come back through another port or router. */
 void herald_session_track_path(struct herald_lcore *lc,
 			       struct herald_pub_session *s, uint16_t rx_port,

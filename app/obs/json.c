@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Every counter as JSON at exit (--stats-json): what tests and incident
+ * reproductions read.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_mempool.h>
+
+#include "herald.h"
+#include "obs/stats.h"
+
+static struct rte_eth_stats port_snapshot[HERALD_MAX_PORTS];
+
+static void
+json_array(FILE *f, const char *name, const char *const *names,
+	   const uint64_t *v, unsigned int n, bool last)
+{
+	unsigned int i;
+
+	fprintf(f, "  \"%s\": {", name);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s\"%s\": %" PRIu64, i ? ", " : "", names[i], v[i]);
+	fprintf(f, "}%s\n", last ? "" : ",");
+}
+
+static void
+json_counters(FILE *f, const struct herald_counters *t)
+{
+	json_array(f, "counters", herald_counter_names, t->c, CNT__COUNT,
+		   false);
+	json_array(f, "frames", herald_frame_names, t->frame, FRAME__COUNT,
+		   false);
+	json_array(f, "nonhwp", herald_nonhwp_names, t->nonhwp, NONHWP__COUNT,
+		   false);
+	/* Skip "ok": it is not a drop reason. */
+	json_array(f, "invalid", herald_invalid_names + 1, t->invalid + 1,
+		   HWP_ERR__COUNT - 1, false);
+}
+
+
+void
+herald_stats_snapshot_ports(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < herald.n_ports; i++) {
+		memset(&port_snapshot[i], 0, sizeof(port_snapshot[i]));
+		rte_eth_stats_get((uint16_t)i, &port_snapshot[i]);
+	}
+}
+
+static void
+json_ports(FILE *f, const struct herald_counters *t)
+{
+	unsigned int i;
+	fprintf(f, "  \"ports\": [");
+	for (i = 0; i < herald.n_ports; i++) {
+		const struct rte_eth_stats *s = &port_snapshot[i];
+
+		fprintf(f,
+			"%s{\"port\": %u, \"name\": \"%s\", \"ipackets\": "
+			"%" PRIu64 ", \"opackets\": %" PRIu64
+			", \"imissed\": %" PRIu64 ", \"oerrors\": %" PRIu64
+			", \"rx_packets\": %" PRIu64
+			", \"tx_packets\": %" PRIu64
+			", \"tx_dropped\": %" PRIu64
+			", \"tx_csum_offload\": %s, \"tx_multi_seg\": %s}",
+			i ? ", " : "", i, herald.ports[i].name, s->ipackets,
+			s->opackets, s->imissed, s->oerrors, t->port_rx[i],
+			t->port_tx[i], t->port_tx_dropped[i],
+			herald.ports[i].csum_offload ? "true" : "false",
+			herald.ports[i].multi_seg_tx ? "true" : "false");
+	}
+	fprintf(f, "],\n");
+}
+
+static void
+json_workers(FILE *f)
+{
+	unsigned int i;
+
+	fprintf(f, "  \"workers\": [");
+	for (i = 0; i < herald.n_workers; i++) {
+		const struct herald_lcore *w = herald.lcores[i];
+
+		fprintf(f,
+			"%s{\"lcore\": %u, \"rx_packets\": %" PRIu64
+			", \"messages_sequenced\": %" PRIu64
+			", \"deliveries\": %" PRIu64
+			", \"handoffs_out\": %" PRIu64 "}",
+			i ? ", " : "", w->lcore_id, w->cnt.c[CNT_rx_packets],
+			w->cnt.c[CNT_messages_sequenced],
+			w->cnt.c[CNT_deliveries], w->cnt.c[CNT_handoffs_out]);
+	}
+	fprintf(f, "],\n");
+}
+
+static void
+json_mempools(FILE *f)
+{
+	unsigned int i;
+
+	fprintf(f, "  \"mempools\": [");
+	for (i = 0; i < herald.n_pools; i++) {
+		const struct rte_mempool *mp = herald.pools[i].mp;
+
+		fprintf(f,
+			"%s{\"name\": \"%s\", \"size\": %u, \"in_use_start\": "
+			"%u, \"in_use_end\": %u}",
+			i ? ", " : "", mp->name, mp->size,
+			herald.pools[i].in_use_start,
+			herald.pools[i].in_use_end);
+	}
+	fprintf(f, "],\n");
+}
+
+int
+herald_stats_write_json(const char *path)
+{
+	struct herald_counters t;
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL) {
+		fprintf(stderr, "herald: cannot write %s\n", path);
+		return -1;
+	}
+	herald_stats_totals(&t);
+	fprintf(f, "{\n  \"version\": \"%s\",\n  \"epoch\": %u,\n",
+		HERALD_VERSION, herald.epoch);
+	fprintf(f, "  \"run_seconds\": %.6f,\n  \"tsc_hz\": %" PRIu64 ",\n",
+		(double)(herald.run_end_tsc - herald.run_start_tsc) /
+			(double)rte_get_tsc_hz(),
+		rte_get_tsc_hz());
+	json_ports(f, &t);
+	json_workers(f);
+	json_mempools(f);
+	json_counters(f, &t);
+	fprintf(f, "  \"conservation_ok\": %s,\n  \"mempools_ok\": %s\n}\n",
+		herald_stats_conserved(&t, true, NULL) ? "true" : "false",
+		herald_mempools_ok(NULL) ? "true" : "false");
+	return fclose(f) == 0 ? 0 : -1;
+}
+
