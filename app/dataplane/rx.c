@@ -47,24 +47,28 @@ handle_datagram(struct herald_lcore *lc, uint16_t port, struct rte_mbuf *m,
 
 /*
  * A frame that arrived in several segments (scattered RX, or a PMD that
- * chains what exceeds its buffers) is copied once into one jumbo buffer:
- * the parser and the payload references need it contiguous. Longer than
- * the port MTU allows: over_mtu. Returns the whole frame, or NULL with m
+ * chains what exceeds its buffers) is copied once into one buffer (an RX
+ * buffer when it fits one, else a jumbo buffer): the parser and the
+ * payload references need it contiguous. Longer than the port MTU
+ * allows: over_mtu. Returns the whole frame, or NULL with m
  * freed and counted.
  */
 static struct rte_mbuf *
 make_whole(struct herald_lcore *lc, struct rte_mbuf *m)
 {
+	struct rte_mempool *mp = lc->conf.jumbo_pool;
 	struct rte_mbuf *j;
 	uint8_t *dst;
 
-	if (m->pkt_len > lc->conf.jumbo_frame_max ||
-	    lc->conf.jumbo_pool == NULL) {
+	/* Short enough for one RX buffer (a chain of small segments). */
+	if (m->pkt_len <= RTE_MBUF_DEFAULT_DATAROOM)
+		mp = lc->conf.rx_pool;
+	else if (mp == NULL || m->pkt_len > lc->conf.jumbo_frame_max) {
 		lc->cnt.nonhwp[NONHWP_over_mtu]++;
 		rte_pktmbuf_free(m);
 		return NULL;
 	}
-	j = rte_pktmbuf_alloc(lc->conf.jumbo_pool);
+	j = rte_pktmbuf_alloc(mp);
 	dst = j != NULL ? (uint8_t *)rte_pktmbuf_append(j, (uint16_t)m->pkt_len)
 			: NULL;
 	if (unlikely(dst == NULL)) {

@@ -43,6 +43,7 @@ lcore_conf_fill(struct herald_lcore_conf *c)
 	c->slot_owner = cfg->slot_owner;
 	c->peers = herald.lcores;
 	c->hdr_pool = herald.hdr_pool;
+	c->rx_pool = herald.rx_pool;
 	c->ind_pool = herald.ind_pool;
 	c->flat_pool = herald.flat_pool;
 	c->qsv = herald.qsv;

@@ -100,6 +100,7 @@ struct herald_lcore_conf {
 	const uint8_t *slot_owner;	   /* worker index per slot */
 	struct herald_lcore *const *peers; /* every worker, by index */
 	struct rte_mempool *hdr_pool;	   /* headers, PUBACKs */
+	struct rte_mempool *rx_pool;	      /* what RX buffers come from */
 	struct rte_mempool *ind_pool;	   /* indirect payload mbufs */
 	struct rte_mempool *flat_pool;	   /* flat DELIVER copies */
 	struct rte_mempool *jumbo_pool; /* NULL: every frame fits an mbuf */
