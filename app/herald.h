@@ -22,10 +22,10 @@ struct herald {
 	uint16_t n_ports;
 	struct herald_port ports[HERALD_MAX_PORTS];
 
-	struct rte_mempool *rx_pool;   /* received packets (payload owners) */
-	struct rte_mempool *hdr_pool;  /* per-subscriber headers, PUBACKs */
-	struct rte_mempool *ind_pool;  /* indirect payload mbufs */
-	struct rte_mempool *flat_pool; /* flat DELIVER copies (no chains) */
+	struct rte_mempool *rx_pool;	/* received packets (payload owners) */
+	struct rte_mempool *hdr_pool;	/* per-subscriber headers, PUBACKs */
+	struct rte_mempool *ind_pool;	/* indirect payload mbufs */
+	struct rte_mempool *flat_pool;	/* flat DELIVER copies (no chains) */
 	struct rte_mempool *jumbo_pool; /* multi-segment datagrams, or NULL */
 	uint32_t jumbo_frame_max;	/* frame bytes a jumbo buffer holds */
 	struct herald_mempool_watch pools[5];

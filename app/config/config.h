@@ -47,8 +47,8 @@ struct herald_config {
 	/* [limits] */
 	uint32_t max_channels; /* per worker: channel seq state */
 	uint32_t max_subscribed_channels;
-	uint32_t max_subscribers;	 /* per channel */
-	uint32_t max_publisher_sessions; /* per worker */
+	uint32_t max_subscribers;	  /* per channel */
+	uint32_t max_publisher_sessions;  /* per worker */
 	uint32_t max_sessions_per_source; /* per worker and source address */
 	uint32_t session_timeout_ms;	  /* silent publisher session: gone */
 	uint32_t channel_timeout_ms;	  /* idle channel without subscriber */

@@ -24,7 +24,7 @@ struct herald_rx_info {
 	const uint8_t *payload; /* UDP payload */
 	uint16_t payload_len;
 	uint32_t src_ip;   /* host order */
-	uint16_t src_port;    /* host order */
+	uint16_t src_port; /* host order */
 	const struct rte_ether_addr *src_mac;
 	/* Sum of the UDP payload after its first HWP_PUBLISH_LEN bytes (the
 	 * payload of a one-frame PUBLISH datagram), from the UDP check. */
@@ -90,18 +90,17 @@ herald_ip_cksum_ok(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
 	uint64_t f = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
 
 	if (likely(f == RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN))
-		return inet_csum_fold64(likely(ihl == sizeof(*ip))
-						? inet_csum_partial(ip, sizeof(*ip))
-						: inet_csum_partial(ip, ihl)) ==
-		       0xffff;
+		return inet_csum_fold64(
+			       likely(ihl == sizeof(*ip))
+				       ? inet_csum_partial(ip, sizeof(*ip))
+				       : inet_csum_partial(ip, ihl)) == 0xffff;
 	return f != RTE_MBUF_F_RX_IP_CKSUM_BAD;
 }
 
 /* The UDP checksum, with the same reading of the RX flags as above; a
  * zero checksum field means none was sent. */
 static inline bool
-herald_udp_cksum_check(const struct rte_mbuf *m,
-		       const struct rte_ipv4_hdr *ip,
+herald_udp_cksum_check(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
 		       const struct rte_udp_hdr *udp, uint32_t udp_len,
 		       struct herald_rx_info *ri)
 {

@@ -84,8 +84,8 @@ herald_lru_unlink_at(struct herald_lru *l, struct herald_lru_node *n,
  * timeout (or in the future: a clock that went back). */
 #define herald_lru_touch(l, base, i, member, now, timeout)                     \
 	do {                                                                   \
-		uint64_t age_ = (now) -                                        \
-				HERALD_LRU_NODE(base, i, member)->linked_ns;   \
+		uint64_t age_ =                                                \
+			(now)-HERALD_LRU_NODE(base, i, member)->linked_ns;     \
 		if (unlikely(age_ > (timeout) / LRU_RELINK_DIV)) {             \
 			herald_lru_unlink(l, base, i, member);                 \
 			herald_lru_append(l, base, i, member, now);            \
@@ -96,7 +96,7 @@ herald_lru_unlink_at(struct herald_lru *l, struct herald_lru_node *n,
  * walk has something to look at). */
 #define herald_lru_due(l, base, member, now, timeout)                          \
 	((l)->head != LRU_NIL &&                                               \
-	 (now) - HERALD_LRU_NODE(base, (l)->head, member)->linked_ns >         \
+	 (now)-HERALD_LRU_NODE(base, (l)->head, member)->linked_ns >           \
 		 (timeout) &&                                                  \
 	 (now) > HERALD_LRU_NODE(base, (l)->head, member)->linked_ns)
 

@@ -43,8 +43,8 @@ uint32_t
 herald_seq_channel_epoch(uint32_t instance_epoch, uint64_t channel,
 			 uint64_t now_ns, uint64_t timeout_ns)
 {
-	uint64_t h = hwp_fmix64(channel ^ ((uint64_t)instance_epoch << 32 |
-					   instance_epoch));
+	uint64_t h = hwp_fmix64(
+		channel ^ ((uint64_t)instance_epoch << 32 | instance_epoch));
 	/* Creations of one channel are a timeout apart at least, so their
 	 * generations differ; a residue mod 2^32 - 1, plus 1, is never 0
 	 * and repeats only after 2^32 - 1 generations. */
@@ -93,12 +93,11 @@ herald_seq_lcore_init(struct herald_lcore *lc)
 		"herald_chan_cache", sizeof(*lc->chan_cache) * HWP_NUM_SLOTS,
 		RTE_CACHE_LINE_SIZE, hp.socket_id);
 	lc->chan_pending = rte_zmalloc_socket(
-		"herald_chan_pending",
-		sizeof(struct seq_pending) * hp.entries, RTE_CACHE_LINE_SIZE,
-		hp.socket_id);
+		"herald_chan_pending", sizeof(struct seq_pending) * hp.entries,
+		RTE_CACHE_LINE_SIZE, hp.socket_id);
 	lc->chan_pending_cap = hp.entries;
 	return lc->chan == NULL || lc->chan_cache == NULL ||
-		       lc->chan_pending == NULL
+			       lc->chan_pending == NULL
 		       ? -1
 		       : 0;
 }
@@ -146,8 +145,8 @@ chan_init(struct herald_lcore *lc, struct herald_chan_state *c,
 }
 
 static inline bool
-idle_too_long(const struct herald_lcore *lc,
-	      const struct herald_chan_state *c, uint64_t now_ns)
+idle_too_long(const struct herald_lcore *lc, const struct herald_chan_state *c,
+	      uint64_t now_ns)
 {
 	return now_ns - c->last_msg_ns > lc->conf.channel_timeout_ns &&
 	       now_ns > c->last_msg_ns;
@@ -166,8 +165,7 @@ chan_create(struct herald_lcore *lc, uint64_t channel, uint64_t now_ns)
 	chan_init(lc, c, channel, now_ns);
 	herald_lru_append(&lc->chan_lru, lc->chan, (uint32_t)pos, lru,
 			  lc->clock_ns);
-	__atomic_store_n(&lc->n_channels, lc->n_channels + 1,
-			 __ATOMIC_RELAXED);
+	__atomic_store_n(&lc->n_channels, lc->n_channels + 1, __ATOMIC_RELAXED);
 	return c;
 }
 
@@ -192,8 +190,8 @@ herald_seq_channel(struct herald_lcore *lc, uint64_t channel, uint16_t slot,
 		chan_init(lc, c, channel, now_ns);
 	}
 	c->last_msg_ns = now_ns;
-	herald_lru_touch(&lc->chan_lru, lc->chan, (uint32_t)(c - lc->chan),
-			 lru, lc->clock_ns, lc->conf.channel_timeout_ns);
+	herald_lru_touch(&lc->chan_lru, lc->chan, (uint32_t)(c - lc->chan), lru,
+			 lc->clock_ns, lc->conf.channel_timeout_ns);
 	return c;
 }
 
@@ -209,14 +207,13 @@ chan_forget(struct herald_lcore *lc, struct herald_chan_state *c)
 	if (lc->chan_cache[hwp_slot(channel)] == c)
 		lc->chan_cache[hwp_slot(channel)] = NULL;
 	rte_hash_del_key(lc->channels, &channel);
-	p[(lc->chan_pending_head + lc->chan_pending_n) %
-	  lc->chan_pending_cap] = (struct seq_pending){
-		.pos = i,
-		.token = rte_rcu_qsbr_start(lc->conf.qsv),
-	};
+	p[(lc->chan_pending_head + lc->chan_pending_n) % lc->chan_pending_cap] =
+		(struct seq_pending){
+			.pos = i,
+			.token = rte_rcu_qsbr_start(lc->conf.qsv),
+		};
 	lc->chan_pending_n++;
-	__atomic_store_n(&lc->n_channels, lc->n_channels - 1,
-			 __ATOMIC_RELAXED);
+	__atomic_store_n(&lc->n_channels, lc->n_channels - 1, __ATOMIC_RELAXED);
 	lc->cnt.c[CNT_channels_expired]++;
 }
 
@@ -257,9 +254,8 @@ herald_seq_expire(struct herald_lcore *lc)
 		free_pending(lc);
 	if (likely(lc->n_channels < lc->conf.max_channels))
 		return;
-	while (budget-- > 0 &&
-	       herald_lru_due(&lc->chan_lru, lc->chan, lru, lc->clock_ns,
-			      timeout)) {
+	while (budget-- > 0 && herald_lru_due(&lc->chan_lru, lc->chan, lru,
+					      lc->clock_ns, timeout)) {
 		uint32_t i = lc->chan_lru.head;
 		struct herald_chan_state *c = &lc->chan[i];
 
@@ -286,9 +282,8 @@ herald_dp_channel_last_seq(uint64_t channel)
 	/* An RCU reader while it looks: a position is not reused under it. */
 	rte_rcu_qsbr_thread_online(herald.qsv, HERALD_RCU_CONTROL_ID);
 	pos = rte_hash_lookup(lc->channels, &channel);
-	if (pos >= 0 &&
-	    __atomic_load_n(&lc->chan[pos].channel, __ATOMIC_RELAXED) ==
-		    channel)
+	if (pos >= 0 && __atomic_load_n(&lc->chan[pos].channel,
+					__ATOMIC_RELAXED) == channel)
 		seq = __atomic_load_n(&lc->chan[pos].last_seq,
 				      __ATOMIC_ACQUIRE);
 	rte_rcu_qsbr_thread_offline(herald.qsv, HERALD_RCU_CONTROL_ID);

@@ -51,4 +51,3 @@ herald_stats_conserved(const struct herald_counters *t, bool at_exit, FILE *f)
 		    t->c[CNT_tx_packets] + t->c[CNT_tx_dropped]);
 	return ok;
 }
-

@@ -35,7 +35,8 @@
 	X(bad_udp_checksum, "UDP checksum wrong")                              \
 	X(segmented, "deprecated, always 0: multi-segment datagrams are "      \
 		     "taken now (rx_linearized) or counted over_mtu")          \
-	X(source_mac_group, "Ethernet source is a group address: unanswerable") \
+	X(source_mac_group,                                                    \
+	  "Ethernet source is a group address: unanswerable")                  \
 	X(source_ip_not_unicast,                                               \
 	  "source IPv4 0/8, 127/8, 224/4 or above: unanswerable")              \
 	X(source_ip_own, "source IPv4 is Herald's own address: unanswerable")  \
@@ -93,19 +94,19 @@ enum herald_frame_outcome {
 	X(pubacks_nombuf, "PUBACKs not built: mempool empty")                  \
 	X(tx_packets, "packets accepted by the PMD")                           \
 	X(tx_dropped, "packets the PMD did not take (queue full)")             \
-	X(pauses, "times the worker paused at a CLI \"pause at\" point")     \
-	X(rx_linearized, "datagrams in several segments copied into one")     \
+	X(pauses, "times the worker paused at a CLI \"pause at\" point")       \
+	X(rx_linearized, "datagrams in several segments copied into one")      \
 	X(rx_jumbo_nombuf, "datagrams in several segments dropped: no jumbo "  \
 			   "buffer")                                           \
-	X(sessions_opened, "publisher sessions opened by START")              \
+	X(sessions_opened, "publisher sessions opened by START")               \
 	X(sessions_expired, "publisher sessions forgotten after "              \
 			    "session_timeout_ms")                              \
-	X(channels_created, "channel sequence states created (new epoch)")    \
-	X(channels_expired, "idle channels without subscriber forgotten")     \
+	X(channels_created, "channel sequence states created (new epoch)")     \
+	X(channels_expired, "idle channels without subscriber forgotten")      \
 	X(deliveries_flat_nombuf,                                              \
 	  "DELIVERs not sent: flat mempool empty (port without chains)")       \
-	X(payload_copies,                                                      \
-	  "payload copies made to bound a payload's references")
+	X(payload_copies, "payload copies made to bound a payload's "          \
+			  "references")
 
 enum herald_worker_counter {
 #define X_ENUM(name, help) CNT_##name,

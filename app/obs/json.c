@@ -40,7 +40,6 @@ json_counters(FILE *f, const struct herald_counters *t)
 		   HWP_ERR__COUNT - 1, false);
 }
 
-
 void
 herald_stats_snapshot_ports(void)
 {
@@ -143,4 +142,3 @@ herald_stats_write_json(const char *path)
 		herald_mempools_ok(NULL) ? "true" : "false");
 	return fclose(f) == 0 ? 0 : -1;
 }
-

@@ -60,8 +60,8 @@ jumbo_pool_init(const struct herald_config *cfg)
 	herald.jumbo_frame_max = frame_max(cfg);
 	if (frame_max(cfg) <= RTE_MBUF_DEFAULT_DATAROOM)
 		return 0;
-	herald.jumbo_pool = pool_create("herald_jumbo", cfg->jumbo_mbufs,
-					(uint16_t)room);
+	herald.jumbo_pool =
+		pool_create("herald_jumbo", cfg->jumbo_mbufs, (uint16_t)room);
 	return herald.jumbo_pool != NULL ? 0 : -1;
 }
 

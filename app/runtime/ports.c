@@ -104,9 +104,9 @@ port_init(uint16_t port)
 	}
 	/* The NIC's checksum verdicts, where it has them: the classifier
 	 * reads the RX flags as DPDK documents them. */
-	conf.rxmode.offloads |= info.rx_offload_capa &
-				(RTE_ETH_RX_OFFLOAD_IPV4_CKSUM |
-				 RTE_ETH_RX_OFFLOAD_UDP_CKSUM);
+	conf.rxmode.offloads |=
+		info.rx_offload_capa &
+		(RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM);
 	rc = mtu_conf(hp, &info, &conf);
 	if (rc != 0)
 		return rc;

@@ -100,11 +100,11 @@ struct herald_lcore_conf {
 	const uint8_t *slot_owner;	   /* worker index per slot */
 	struct herald_lcore *const *peers; /* every worker, by index */
 	struct rte_mempool *hdr_pool;	   /* headers, PUBACKs */
-	struct rte_mempool *rx_pool;	      /* what RX buffers come from */
+	struct rte_mempool *rx_pool;	   /* what RX buffers come from */
 	struct rte_mempool *ind_pool;	   /* indirect payload mbufs */
 	struct rte_mempool *flat_pool;	   /* flat DELIVER copies */
-	struct rte_mempool *jumbo_pool; /* NULL: every frame fits an mbuf */
-	uint32_t jumbo_frame_max;	/* longest frame a jumbo buffer holds */
+	struct rte_mempool *jumbo_pool;	   /* NULL: every frame fits an mbuf */
+	uint32_t jumbo_frame_max; /* longest frame a jumbo buffer holds */
 	uint64_t session_timeout_ns;
 	uint64_t channel_timeout_ns;
 	uint32_t max_sessions_per_source;
@@ -131,9 +131,9 @@ struct herald_lcore {
 	struct herald_pub_session *sess_cache[HERALD_SESS_CACHE];
 	struct herald_pub_session *ack_list[HERALD_ACKS_PER_BURST];
 	unsigned int n_ack;
-	struct herald_lru sess_lru;	  /* by silence, oldest first */
-	struct rte_hash *sources;	  /* source IPv4 -> sessions held */
-	uint32_t *source_sessions;	  /* by position in sources */
+	struct herald_lru sess_lru; /* by silence, oldest first */
+	struct rte_hash *sources;   /* source IPv4 -> sessions held */
+	uint32_t *source_sessions;  /* by position in sources */
 
 	/* Channel sequence state for the slots this worker owns, with a
 	 * direct-mapped cache by slot in front of the hash. */

@@ -1,7 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause
- * Subscription table: rte_hash (lock-free readers) from channel to an
- * immutable snapshot, copy-on-write by a single writer, old snapshots
- * retired through the table's rte_rcu_qsbr variable.
+ * Subscription table: a fixed directory of buckets (by a seeded hash of
+ * the channel), each an immutable sorted array of (channel, snapshot);
+ * every change builds a new bucket and a new snapshot (copy-on-write by
+ * a single writer), publishes the bucket with one pointer store, and
+ * retires what it replaced through the table's rte_rcu_qsbr variable.
+ *
+ * Nothing here has a fixed number of slots that deleted entries could
+ * hold while their grace period runs (as a hash's key slots do): limits
+ * count live channels and members only, and old memory is heap memory
+ * waiting for readers. Only a reader that stops reporting quiescent
+ * states can run that up, and it is bounded too: past max_retired
+ * retired objects a change is refused (-ENOSPC) until readers move on.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -9,8 +18,8 @@
 #include <string.h>
 
 #include <rte_common.h>
+#include <rte_cycles.h>
 #include <rte_errno.h>
-#include <rte_hash.h>
 #include <rte_hash_crc.h>
 #include <rte_malloc.h>
 #include <rte_rcu_qsbr.h>
@@ -19,44 +28,55 @@
 
 /* Keeps one snapshot below 64 MB and every size computation in range. */
 #define SUBTAB_MEMBERS_LIMIT  (1u << 20)
-#define SUBTAB_CHANNELS_LIMIT (RTE_HASH_ENTRIES_MAX / 2)
-/* rte_hash refuses less than one bucket (8 entries). */
-#define SUBTAB_HASH_MIN_ENTRIES 8u
+#define SUBTAB_CHANNELS_LIMIT (1u << 26)
+/* Buckets: at least half as many as channels (two per bucket at most on
+ * average when full), a power of two. */
+#define SUBTAB_BUCKETS_MIN 64u
+#define SUBTAB_BUCKETS_MAX (1u << 22)
+/* Retired objects a stalled reader may hold before changes are refused
+ * (a change retires at most two: a bucket and a snapshot), unless the
+ * creator sets its own bound. */
+#define SUBTAB_RETIRED_MIN 65536u
 
 /*
- * Writer-private header, one cache line in front of every snapshot. It
- * links the snapshot into the retire list once unpublished, so retiring
- * needs no allocation and can never fail after a publish.
+ * Writer-private header, one cache line in front of every bucket and
+ * snapshot. It links the object into the retire list once unpublished,
+ * so retiring needs no allocation and can never fail after a publish.
  */
-struct snap_hdr {
-	struct snap_hdr *next;
+struct obj_hdr {
+	struct obj_hdr *next;
 	uint64_t token; /* rte_rcu_qsbr_start() after the unpublish */
+	bool is_snapshot;
 };
 
-#define SNAP_HDR_SPACE RTE_CACHE_LINE_ROUNDUP(sizeof(struct snap_hdr))
+#define OBJ_HDR_SPACE RTE_CACHE_LINE_ROUNDUP(sizeof(struct obj_hdr))
 
-/*
- * Empty channels. A channel that loses its last member keeps its key
- * with NULL data (a tombstone, which readers see as "no subscriber"):
- * deleting the key would park its slot in the hash's defer queue for a
- * grace period, and a writer emptying and refilling channels faster
- * than readers report quiescent would then run the hash out of slots
- * while the table is far from max_channels. Tombstones are dropped in
- * one sweep once they use half of the hash's spare slots.
- */
+struct bucket_entry {
+	uint64_t channel;
+	struct subtab_channel *snap;
+};
+
+/* An immutable bucket: its channels in increasing order. */
+struct bucket {
+	uint32_t n;
+	struct bucket_entry e[];
+};
+
 struct subtab {
-	struct rte_hash *h;
+	struct bucket **dir; /* n_buckets pointers, NULL: empty */
+	uint32_t mask;
+	uint32_t seed;
 	struct rte_rcu_qsbr *qsv;
 	uint32_t max_channels;
 	uint32_t max_members;
-	uint32_t n_tombs;    /* keys with NULL data */
-	uint32_t key_budget; /* live channels + tombstones before a sweep */
+	uint32_t max_retired;
 	int socket_id;
 	uint32_t gen; /* last version handed out */
-	/* Retired snapshots, oldest first: their tokens never decrease. */
-	struct snap_hdr *retired_head;
-	struct snap_hdr *retired_last;
-	unsigned int n_retired;
+	/* Retired objects, oldest first: their tokens never decrease. */
+	struct obj_hdr *retired_head;
+	struct obj_hdr *retired_last;
+	unsigned int n_retired;	      /* buckets and snapshots */
+	unsigned int n_retired_snaps; /* snapshots alone */
 	subtab_free_hook_t free_hook;
 	void *free_hook_arg;
 	/* Written by the writer only; relaxed atomics so that a monitoring
@@ -76,93 +96,46 @@ stat_sub(uint64_t *c, uint64_t n)
 	__atomic_fetch_sub(c, n, __ATOMIC_RELAXED);
 }
 
-static inline size_t
-snap_size(uint32_t n_members)
+static inline struct obj_hdr *
+hdr_of(const void *obj)
 {
-	return sizeof(struct subtab_channel) +
-	       (size_t)n_members * sizeof(struct subtab_member);
+	return (struct obj_hdr *)RTE_PTR_SUB(obj, OBJ_HDR_SPACE);
 }
 
-static inline struct snap_hdr *
-snap_hdr_of(const struct subtab_channel *c)
+static inline void *
+obj_of(struct obj_hdr *hd)
 {
-	return (struct snap_hdr *)RTE_PTR_SUB(c, SNAP_HDR_SPACE);
+	return RTE_PTR_ADD(hd, OBJ_HDR_SPACE);
 }
 
-static inline struct subtab_channel *
-snap_of_hdr(struct snap_hdr *hd)
+static void *
+obj_alloc(const struct subtab *t, size_t size, bool is_snapshot)
 {
-	return (struct subtab_channel *)RTE_PTR_ADD(hd, SNAP_HDR_SPACE);
-}
+	struct obj_hdr *hd;
 
-/* A new, unpublished snapshot with its header fields set. */
-static struct subtab_channel *
-snap_alloc(const struct subtab *t, uint64_t channel, uint32_t n_members)
-{
-	struct subtab_channel *c;
-	void *base;
-
-	base = rte_zmalloc_socket("subtab_snap",
-				  SNAP_HDR_SPACE + snap_size(n_members),
-				  RTE_CACHE_LINE_SIZE, t->socket_id);
-	if (base == NULL)
+	hd = rte_zmalloc_socket("subtab", OBJ_HDR_SPACE + size,
+				RTE_CACHE_LINE_SIZE, t->socket_id);
+	if (hd == NULL)
 		return NULL;
-	c = (struct subtab_channel *)RTE_PTR_ADD(base, SNAP_HDR_SPACE);
-	c->channel = channel;
-	c->n_members = n_members;
-	/* Provisional; committed by snap_publish() on success only. */
-	c->version = t->gen + 1;
-	return c;
+	hd->is_snapshot = is_snapshot;
+	return obj_of(hd);
 }
 
 static void
-snap_free(const struct subtab *t, struct subtab_channel *c)
+obj_free(const struct subtab *t, void *obj)
 {
-	if (t->free_hook != NULL)
-		t->free_hook(c, t->free_hook_arg);
-	rte_free(snap_hdr_of(c));
+	struct obj_hdr *hd = hdr_of(obj);
+
+	if (hd->is_snapshot && t->free_hook != NULL)
+		t->free_hook(obj, t->free_hook_arg);
+	rte_free(hd);
 }
 
-/*
- * Make c the channel's current snapshot. The hash stores the data
- * pointer with release semantics, so readers see a fully built array.
- * Replacing the data of an existing key allocates nothing in rte_hash.
- */
-/*
- * Hash key: the channel padded to 16 bytes, a size rte_hash compares
- * with vector loads (an 8-byte key goes through memcmp on every lookup).
- */
-struct subtab_key {
-	uint64_t channel;
-	uint64_t zero;
-};
-
-static inline struct subtab_key
-key_of(uint64_t channel)
-{
-	struct subtab_key k = {.channel = channel, .zero = 0};
-
-	return k;
-}
-
-static int
-snap_publish(struct subtab *t, struct subtab_channel *c)
-{
-	struct subtab_key k = key_of(c->channel);
-	int ret;
-
-	ret = rte_hash_add_key_data(t->h, &k, c);
-	if (ret < 0)
-		return ret;
-	t->gen = c->version;
-	return 0;
-}
-
-/* Queue an unpublished snapshot for freeing after a grace period. */
+/* Queue an unpublished object for freeing after a grace period. */
 static void
-snap_retire(struct subtab *t, const struct subtab_channel *c)
+obj_retire(struct subtab *t, const void *obj)
 {
-	struct snap_hdr *hd = snap_hdr_of(c);
+	struct obj_hdr *hd = hdr_of(obj);
 
 	/* The token must be taken after the unpublish store; its release
 	 * ordering keeps that store before the token increment. */
@@ -174,23 +147,184 @@ snap_retire(struct subtab *t, const struct subtab_channel *c)
 		t->retired_last->next = hd;
 	t->retired_last = hd;
 	t->n_retired++;
-	stat_add(&t->st.retired, 1);
+	if (hd->is_snapshot) {
+		t->n_retired_snaps++;
+		stat_add(&t->st.retired, 1);
+	}
 }
 
-/* *c = the channel's snapshot or NULL; returns whether a key exists
- * (a tombstone is a key with a NULL snapshot). */
-static bool
-writer_lookup(const struct subtab *t, uint64_t channel,
-	      const struct subtab_channel **c)
+static inline size_t
+snap_size(uint32_t n_members)
 {
-	struct subtab_key k = key_of(channel);
-	void *data;
+	return sizeof(struct subtab_channel) +
+	       (size_t)n_members * sizeof(struct subtab_member);
+}
 
-	*c = NULL;
-	if (rte_hash_lookup_data(t->h, &k, &data) < 0)
-		return false;
-	*c = data;
-	return true;
+/* A new, unpublished snapshot with its header fields set. */
+static struct subtab_channel *
+snap_alloc(const struct subtab *t, uint64_t channel, uint32_t n_members)
+{
+	struct subtab_channel *c = obj_alloc(t, snap_size(n_members), true);
+
+	if (c == NULL)
+		return NULL;
+	c->channel = channel;
+	c->n_members = n_members;
+	c->version = t->gen + 1;
+	return c;
+}
+
+static inline uint32_t
+bucket_index(const struct subtab *t, uint64_t channel)
+{
+	return rte_hash_crc_8byte(channel, t->seed) & t->mask;
+}
+
+/* Index of channel in b, or of where it would go (*found false). */
+static uint32_t
+bucket_search(const struct bucket *b, uint64_t channel, bool *found)
+{
+	uint32_t lo = 0, hi = b->n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (b->e[mid].channel < channel)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = lo < b->n && b->e[lo].channel == channel;
+	return lo;
+}
+
+struct subtab *
+subtab_create(const struct subtab_params *p)
+{
+	uint32_t n_buckets;
+	struct subtab *t;
+
+	if (p == NULL || p->name == NULL || p->qsv == NULL ||
+	    p->max_channels == 0 || p->max_channels > SUBTAB_CHANNELS_LIMIT ||
+	    p->max_members == 0 || p->max_members > SUBTAB_MEMBERS_LIMIT) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	t = rte_zmalloc_socket("subtab", sizeof(*t), RTE_CACHE_LINE_SIZE,
+			       p->socket_id);
+	if (t == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	n_buckets = rte_align32pow2(
+		RTE_MAX(p->max_channels / 2, SUBTAB_BUCKETS_MIN));
+	n_buckets = RTE_MIN(n_buckets, SUBTAB_BUCKETS_MAX);
+	t->dir = rte_zmalloc_socket("subtab_dir", sizeof(*t->dir) * n_buckets,
+				    RTE_CACHE_LINE_SIZE, p->socket_id);
+	if (t->dir == NULL) {
+		rte_free(t);
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	t->mask = n_buckets - 1;
+	/* Seeded: which channels share a bucket is not for a client to
+	 * choose (a bucket is searched in log time all the same). */
+	t->seed = (uint32_t)rte_rdtsc();
+	t->qsv = p->qsv;
+	t->max_channels = p->max_channels;
+	t->max_members = p->max_members;
+	t->max_retired = p->max_retired != 0 ? RTE_MAX(p->max_retired, 2u)
+					     : RTE_MAX(SUBTAB_RETIRED_MIN,
+						       4 * p->max_channels);
+	t->socket_id = p->socket_id;
+	return t;
+}
+
+void
+subtab_free(struct subtab *t)
+{
+	uint32_t i, j;
+
+	if (t == NULL)
+		return;
+	/* No reader is online any more: live objects can go at once. */
+	for (i = 0; i <= t->mask; i++) {
+		struct bucket *b = t->dir[i];
+
+		if (b == NULL)
+			continue;
+		for (j = 0; j < b->n; j++)
+			obj_free(t, b->e[j].snap);
+		obj_free(t, b);
+	}
+	subtab_reclaim_all(t);
+	rte_free(t->dir);
+	rte_free(t);
+}
+
+const struct subtab_channel *
+subtab_lookup(const struct subtab *t, uint64_t channel)
+{
+	const struct bucket *b = __atomic_load_n(
+		&t->dir[bucket_index(t, channel)], __ATOMIC_ACQUIRE);
+	bool found;
+	uint32_t i;
+
+	if (b == NULL)
+		return NULL;
+	i = bucket_search(b, channel, &found);
+	return found ? b->e[i].snap : NULL;
+}
+
+/*
+ * Make snap (NULL: none) channel's snapshot: a new bucket published with
+ * one release store, the old bucket and the old snapshot retired.
+ * Nothing is published on failure.
+ */
+static int
+channel_publish(struct subtab *t, uint64_t channel, struct subtab_channel *snap)
+{
+	struct bucket **slot = &t->dir[bucket_index(t, channel)];
+	struct bucket *old = *slot, *nb = NULL;
+	uint32_t n_old = old == NULL ? 0 : old->n, pos = 0;
+	struct subtab_channel *old_snap = NULL;
+	bool found = false;
+
+	if (t->n_retired + 2 > t->max_retired) {
+		subtab_reclaim(t);
+		if (t->n_retired + 2 > t->max_retired)
+			return -ENOSPC; /* readers are not moving on */
+	}
+	if (old != NULL) {
+		pos = bucket_search(old, channel, &found);
+		if (found)
+			old_snap = old->e[pos].snap;
+	}
+	if (n_old - found + (snap != NULL) > 0) {
+		uint32_t n = n_old - found + (snap != NULL), k = 0, i;
+
+		nb = obj_alloc(t, sizeof(*nb) + n * sizeof(nb->e[0]), false);
+		if (nb == NULL)
+			return -ENOMEM;
+		nb->n = n;
+		for (i = 0; i < pos; i++)
+			nb->e[k++] = old->e[i];
+		if (snap != NULL)
+			nb->e[k++] = (struct bucket_entry){channel, snap};
+		for (i = pos + found; i < n_old; i++)
+			nb->e[k++] = old->e[i];
+	}
+	if (snap != NULL)
+		t->gen = snap->version;
+	__atomic_store_n(slot, nb, __ATOMIC_RELEASE);
+	if (old != NULL)
+		obj_retire(t, old);
+	if (old_snap != NULL)
+		obj_retire(t, old_snap);
+	if ((old_snap == NULL) != (snap == NULL))
+		__atomic_fetch_add(&t->st.channels, snap != NULL ? 1 : -1,
+				   __ATOMIC_RELAXED);
+	return 0;
 }
 
 static int
@@ -200,7 +334,7 @@ member_find(const struct subtab_channel *c, uint32_t subscriber, uint32_t ip,
 	const struct subtab_member *m;
 	uint32_t i;
 
-	for (i = 0; i < c->n_members; i++) {
+	for (i = 0; c != NULL && i < c->n_members; i++) {
 		m = &c->members[i];
 		if (m->subscriber == subscriber && m->ip == ip &&
 		    m->udp_port == udp_port)
@@ -216,204 +350,40 @@ member_on_endpoint(const struct subtab_member *m, uint32_t ip,
 	return m->ip == ip && m->udp_port == udp_port;
 }
 
-static int
-hash_create(struct subtab *t, const struct subtab_params *p)
-{
-	struct rte_hash_rcu_config rcu = {
-		.v = p->qsv,
-		.mode = RTE_HASH_QSBR_MODE_DQ,
-	};
-	/*
-	 * Twice max_channels: live channels and tombstones use at most 1.5
-	 * times max_channels keys, and the slots of swept tombstones wait a
-	 * grace period in the hash's defer queue. The extendable table lets
-	 * the hash reach its size whatever the cuckoo collisions.
-	 */
-	struct rte_hash_parameters hp = {
-		.name = p->name,
-		.entries =
-			RTE_MAX(2 * p->max_channels, SUBTAB_HASH_MIN_ENTRIES),
-		.key_len = sizeof(struct subtab_key),
-		.hash_func = rte_hash_crc,
-		.socket_id = p->socket_id,
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
-			      RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
-	};
-
-	rte_errno = 0;
-	t->h = rte_hash_create(&hp);
-	if (t->h == NULL) {
-		if (rte_errno == 0)
-			rte_errno = ENOMEM;
-		return -rte_errno;
-	}
-	/* Deleted key slots are recycled only after readers moved on. */
-	if (rte_hash_rcu_qsbr_add(t->h, &rcu) != 0) {
-		if (rte_errno == 0)
-			rte_errno = ENOMEM;
-		rte_hash_free(t->h);
-		t->h = NULL;
-		return -rte_errno;
-	}
-	return 0;
-}
-
-struct subtab *
-subtab_create(const struct subtab_params *p)
-{
-	struct subtab *t;
-
-	if (p == NULL || p->name == NULL || p->qsv == NULL ||
-	    p->max_channels == 0 || p->max_channels > SUBTAB_CHANNELS_LIMIT ||
-	    p->max_members == 0 || p->max_members > SUBTAB_MEMBERS_LIMIT) {
-		rte_errno = EINVAL;
-		return NULL;
-	}
-	t = rte_zmalloc_socket("subtab", sizeof(*t), RTE_CACHE_LINE_SIZE,
-			       p->socket_id);
-	if (t == NULL) {
-		rte_errno = ENOMEM;
-		return NULL;
-	}
-	t->qsv = p->qsv;
-	t->max_channels = p->max_channels;
-	t->max_members = p->max_members;
-	t->key_budget = p->max_channels + p->max_channels / 2;
-	t->socket_id = p->socket_id;
-	if (hash_create(t, p) < 0) {
-		rte_free(t);
-		return NULL;
-	}
-	return t;
-}
-
-void
-subtab_free(struct subtab *t)
-{
-	const void *key;
-	void *data;
-	uint32_t next = 0;
-
-	if (t == NULL)
-		return;
-	/* No reader is online any more: live snapshots can go at once. */
-	while (rte_hash_iterate(t->h, &key, &data, &next) >= 0)
-		if (data != NULL)
-			snap_free(t, data);
-	subtab_reclaim_all(t);
-	rte_hash_free(t->h);
-	rte_free(t);
-}
-
-const struct subtab_channel *
-subtab_lookup(const struct subtab *t, uint64_t channel)
-{
-	struct subtab_key k = key_of(channel);
-	void *data;
-
-	if (rte_hash_lookup_data(t->h, &k, &data) < 0)
-		return NULL;
-	return data;
-}
-
-/*
- * Delete every tombstone key; their slots return to the hash after a
- * grace period. Deleting a key may move another one into a slot the
- * iteration has passed, hence the extra passes.
- */
-static void
-tombs_sweep(struct subtab *t)
-{
-	const void *key;
-	void *data;
-	struct subtab_key k;
-	uint32_t next;
-	bool deleted;
-
-	do {
-		deleted = false;
-		next = 0;
-		while (t->n_tombs > 0 &&
-		       rte_hash_iterate(t->h, &key, &data, &next) >= 0) {
-			if (data != NULL)
-				continue;
-			k = *(const struct subtab_key *)key;
-			if (rte_hash_del_key(t->h, &k) >= 0) {
-				t->n_tombs--;
-				deleted = true;
-			}
-		}
-	} while (deleted && t->n_tombs > 0);
-}
-
-/* First member of an empty channel (no key, or a tombstone). */
-static int
-channel_create(struct subtab *t, uint64_t channel,
-	       const struct subtab_member *m, bool tomb)
-{
-	struct subtab_channel *c;
-	int ret;
-
-	if (t->st.channels >= t->max_channels) {
-		stat_add(&t->st.full, 1);
-		return -ENOSPC;
-	}
-	if (!tomb && t->st.channels + t->n_tombs >= t->key_budget)
-		tombs_sweep(t);
-	c = snap_alloc(t, channel, 1);
-	if (c == NULL)
-		return -ENOMEM;
-	c->members[0] = *m;
-	ret = snap_publish(t, c);
-	if (ret < 0) {
-		/* Never visible to readers: free at once. Only a new key
-		 * can fail, when deleted slots still wait for readers. */
-		snap_free(t, c);
-		if (ret == -ENOSPC)
-			stat_add(&t->st.full, 1);
-		return ret;
-	}
-	if (tomb)
-		t->n_tombs--;
-	__atomic_fetch_add(&t->st.channels, 1, __ATOMIC_RELAXED);
-	stat_add(&t->st.members, 1);
-	stat_add(&t->st.adds, 1);
-	return 0;
-}
-
 int
 subtab_add(struct subtab *t, uint64_t channel, const struct subtab_member *m)
 {
 	const struct subtab_channel *old;
 	struct subtab_channel *c;
 	uint32_t n_old;
-	bool key;
 	int idx, ret;
 
 	if (t == NULL || m == NULL || channel == 0 || m->subscriber == 0)
 		return -EINVAL;
-	key = writer_lookup(t, channel, &old);
-	if (old == NULL)
-		return channel_create(t, channel, m, key);
-
-	n_old = old->n_members;
+	old = subtab_lookup(t, channel);
+	n_old = old == NULL ? 0 : old->n_members;
 	idx = member_find(old, m->subscriber, m->ip, m->udp_port);
-	if (idx < 0 && n_old >= t->max_members) {
+	if (idx < 0 && (n_old >= t->max_members ||
+			(old == NULL && t->st.channels >= t->max_channels))) {
 		stat_add(&t->st.full, 1);
 		return -ENOSPC;
 	}
 	c = snap_alloc(t, channel, idx < 0 ? n_old + 1 : n_old);
 	if (c == NULL)
 		return -ENOMEM;
-	memcpy(c->members, old->members, n_old * sizeof(old->members[0]));
+	if (n_old > 0)
+		memcpy(c->members, old->members,
+		       n_old * sizeof(old->members[0]));
 	/* Append keeps insertion order; a replace keeps the position. */
 	c->members[idx < 0 ? n_old : (uint32_t)idx] = *m;
-	ret = snap_publish(t, c);
+	ret = channel_publish(t, channel, c);
 	if (ret < 0) {
-		snap_free(t, c);
+		/* Never visible to readers: free at once. */
+		obj_free(t, c);
+		if (ret == -ENOSPC)
+			stat_add(&t->st.full, 1);
 		return ret;
 	}
-	snap_retire(t, old);
 	subtab_reclaim(t);
 	if (idx >= 0) {
 		stat_add(&t->st.replaces, 1);
@@ -424,20 +394,41 @@ subtab_add(struct subtab *t, uint64_t channel, const struct subtab_member *m)
 	return 0;
 }
 
-/* The channel loses its last member: tombstone it, retire the array. */
-static int
-channel_remove(struct subtab *t, const struct subtab_channel *old)
+int
+subtab_set(struct subtab *t, uint64_t channel, const struct subtab_member *m,
+	   uint32_t n)
 {
-	struct subtab_key k = key_of(old->channel);
+	const struct subtab_channel *old;
+	struct subtab_channel *c = NULL;
+	uint32_t n_old;
 	int ret;
 
-	/* Updating an existing key's data cannot fail for lack of room. */
-	ret = rte_hash_add_key_data(t->h, &k, NULL);
-	if (ret < 0)
+	if (t == NULL || channel == 0 || (n > 0 && m == NULL))
+		return -EINVAL;
+	old = subtab_lookup(t, channel);
+	n_old = old == NULL ? 0 : old->n_members;
+	if (n > t->max_members ||
+	    (n > 0 && old == NULL && t->st.channels >= t->max_channels)) {
+		stat_add(&t->st.full, 1);
+		return -ENOSPC;
+	}
+	if (n > 0) {
+		c = snap_alloc(t, channel, n);
+		if (c == NULL)
+			return -ENOMEM;
+		memcpy(c->members, m, n * sizeof(*m));
+	} else if (old == NULL) {
+		return 0;
+	}
+	ret = channel_publish(t, channel, c);
+	if (ret < 0) {
+		if (c != NULL)
+			obj_free(t, c);
 		return ret;
-	t->n_tombs++;
-	__atomic_fetch_sub(&t->st.channels, 1, __ATOMIC_RELAXED);
-	snap_retire(t, old);
+	}
+	stat_sub(&t->st.members, n_old);
+	stat_add(&t->st.members, n);
+	subtab_reclaim(t);
 	return 0;
 }
 
@@ -452,29 +443,26 @@ channel_shrink(struct subtab *t, const struct subtab_channel *old,
 	       uint32_t ip, uint16_t udp_port)
 {
 	const struct subtab_member *m;
-	struct subtab_channel *c;
+	struct subtab_channel *c = NULL;
 	uint32_t i, j = 0;
 	int ret;
 
-	if (n_gone == old->n_members)
-		return channel_remove(t, old);
-	c = snap_alloc(t, old->channel, old->n_members - n_gone);
-	if (c == NULL)
-		return -ENOMEM;
-	for (i = 0; i < old->n_members; i++) {
-		m = &old->members[i];
-		if (member_on_endpoint(m, ip, udp_port) &&
-		    (!match_sub || m->subscriber == subscriber))
-			continue;
-		c->members[j++] = *m;
+	if (n_gone < old->n_members) {
+		c = snap_alloc(t, old->channel, old->n_members - n_gone);
+		if (c == NULL)
+			return -ENOMEM;
+		for (i = 0; i < old->n_members; i++) {
+			m = &old->members[i];
+			if (member_on_endpoint(m, ip, udp_port) &&
+			    (!match_sub || m->subscriber == subscriber))
+				continue;
+			c->members[j++] = *m;
+		}
 	}
-	ret = snap_publish(t, c);
-	if (ret < 0) {
-		snap_free(t, c);
-		return ret;
-	}
-	snap_retire(t, old);
-	return 0;
+	ret = channel_publish(t, old->channel, c);
+	if (ret < 0 && c != NULL)
+		obj_free(t, c);
+	return ret;
 }
 
 int
@@ -486,7 +474,7 @@ subtab_del(struct subtab *t, uint64_t channel, uint32_t subscriber, uint32_t ip,
 
 	if (t == NULL)
 		return -EINVAL;
-	writer_lookup(t, channel, &old);
+	old = subtab_lookup(t, channel);
 	if (old == NULL || member_find(old, subscriber, ip, udp_port) < 0)
 		return -ENOENT;
 	ret = channel_shrink(t, old, 1, true, subscriber, ip, udp_port);
@@ -512,30 +500,33 @@ int
 subtab_del_endpoint(struct subtab *t, uint32_t ip, uint16_t udp_port)
 {
 	const struct subtab_channel *c;
-	const void *key;
-	void *data;
-	uint32_t next = 0, n;
+	uint32_t b, i, n;
 	int total = 0, ret;
+	bool removed;
 
 	if (t == NULL)
 		return -EINVAL;
-	/* Only key data changes here (an emptied channel becomes a
-	 * tombstone), so no key moves under the iteration. */
-	while (rte_hash_iterate(t->h, &key, &data, &next) >= 0) {
-		c = data;
-		if (c == NULL)
-			continue;
-		n = endpoint_count(c, ip, udp_port);
-		if (n == 0)
-			continue;
-		/* On error the channels done so far stay done (each one is
-		 * consistent); calling again finishes the job. */
-		ret = channel_shrink(t, c, n, false, 0, ip, udp_port);
-		if (ret < 0)
-			return ret;
-		stat_sub(&t->st.members, n);
-		stat_add(&t->st.dels, n);
-		total += (int)n;
+	for (b = 0; b <= t->mask; b++) {
+		/* Each change republishes this bucket: walk it by channel,
+		 * looking each one up again in the current bucket. */
+		for (i = 0; t->dir[b] != NULL && i < t->dir[b]->n; i++) {
+			c = t->dir[b]->e[i].snap;
+			n = endpoint_count(c, ip, udp_port);
+			if (n == 0)
+				continue;
+			/* On error the channels done so far stay done (each
+			 * is consistent); calling again finishes the job. */
+			removed = n == c->n_members;
+			ret = channel_shrink(t, c, n, false, 0, ip, udp_port);
+			if (ret < 0)
+				return ret;
+			stat_sub(&t->st.members, n);
+			stat_add(&t->st.dels, n);
+			total += (int)n;
+			/* A removed channel shifts the rest down by one. */
+			if (removed)
+				i--;
+		}
 	}
 	subtab_reclaim(t);
 	return total;
@@ -544,7 +535,7 @@ subtab_del_endpoint(struct subtab *t, uint32_t ip, uint16_t udp_port)
 unsigned int
 subtab_reclaim(struct subtab *t)
 {
-	struct snap_hdr *hd;
+	struct obj_hdr *hd;
 
 	if (t == NULL)
 		return 0;
@@ -556,10 +547,13 @@ subtab_reclaim(struct subtab *t)
 		if (t->retired_head == NULL)
 			t->retired_last = NULL;
 		t->n_retired--;
-		snap_free(t, snap_of_hdr(hd));
-		stat_add(&t->st.reclaimed, 1);
+		if (hd->is_snapshot) {
+			t->n_retired_snaps--;
+			stat_add(&t->st.reclaimed, 1);
+		}
+		obj_free(t, obj_of(hd));
 	}
-	return t->n_retired;
+	return t->n_retired_snaps;
 }
 
 void
@@ -575,19 +569,19 @@ subtab_reclaim_all(struct subtab *t)
 int
 subtab_walk(const struct subtab *t, subtab_walk_cb cb, void *arg)
 {
-	const void *key;
-	void *data;
-	uint32_t next = 0;
+	uint32_t b, i;
 	int ret;
 
 	if (t == NULL || cb == NULL)
 		return -EINVAL;
-	while (rte_hash_iterate(t->h, &key, &data, &next) >= 0) {
-		if (data == NULL)
-			continue;
-		ret = cb(data, arg);
-		if (ret != 0)
-			return ret;
+	for (b = 0; b <= t->mask; b++) {
+		const struct bucket *bk = t->dir[b];
+
+		for (i = 0; bk != NULL && i < bk->n; i++) {
+			ret = cb(bk->e[i].snap, arg);
+			if (ret != 0)
+				return ret;
+		}
 	}
 	return 0;
 }

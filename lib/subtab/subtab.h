@@ -4,10 +4,12 @@
  * Readers (worker lcores) look channels up lock-free inside their RCU
  * online section and walk the returned array without any lock. Only one
  * writer thread (the control thread) changes the table: every change
- * builds a new array for that channel (copy-on-write), publishes it with
- * a single pointer store, and frees the old array only after every
- * reader registered on the table's rte_rcu_qsbr variable has reported a
- * quiescent state.
+ * builds a new array for that channel (copy-on-write) and a new bucket
+ * of its channel directory, publishes the bucket with a single pointer
+ * store, and frees what it replaced only after every reader registered
+ * on the table's rte_rcu_qsbr variable has reported a quiescent state.
+ * Limits count live channels and members only: nothing waiting for a
+ * grace period takes a table slot.
  */
 #ifndef HERALD_SUBTAB_H
 #define HERALD_SUBTAB_H
@@ -59,6 +61,10 @@ struct subtab_params {
 	uint32_t max_members;  /* subscribers per channel */
 	int socket_id;
 	struct rte_rcu_qsbr *qsv; /* readers report here; not owned */
+	/* Retired arrays and buckets that may wait for readers before a
+	 * change is refused with -ENOSPC (a reader that stopped reporting);
+	 * 0: max(65536, 4 * max_channels). */
+	uint32_t max_retired;
 };
 
 /* Create an empty table; NULL with rte_errno set on failure. */
@@ -86,12 +92,21 @@ int subtab_add(struct subtab *t, uint64_t channel,
 int subtab_del(struct subtab *t, uint64_t channel, uint32_t subscriber,
 	       uint32_t ip, uint16_t udp_port);
 
+/*
+ * Replace channel's whole membership with m[0..n) in one change (n = 0
+ * empties it): one new array and one grace period however many members
+ * change (the control thread coalesces updates this way). 0, -ENOSPC
+ * (n > max_members, or a new channel beyond max_channels), -ENOMEM.
+ */
+int subtab_set(struct subtab *t, uint64_t channel,
+	       const struct subtab_member *m, uint32_t n);
+
 /* Remove an endpoint (ip, port) from every channel; returns how many
  * memberships were removed. */
 int subtab_del_endpoint(struct subtab *t, uint32_t ip, uint16_t udp_port);
 
 /* Free arrays whose grace period has passed; never blocks. Returns the
- * number still waiting. Called periodically by the writer. */
+ * number of arrays still waiting. Called periodically by the writer. */
 unsigned int subtab_reclaim(struct subtab *t);
 
 /* Block until every retired array is freed (shutdown, tests). */

@@ -29,7 +29,7 @@ struct herald_pub_key {
 struct herald_pub_session {
 	struct herald_pub_key key;
 	uint64_t last_accepted;
-	uint64_t last_seen_ns; /* worker clock of its last frame */
+	uint64_t last_seen_ns;	   /* worker clock of its last frame */
 	struct rte_ether_addr mac; /* where its PUBACKs go */
 	uint16_t rx_port;
 	bool ack_pending;
@@ -42,10 +42,10 @@ struct herald_publish_dgram {
 	uint16_t port;
 	struct rte_mbuf *m;
 	const struct herald_rx_info *ri;
-	uint64_t rx_ns;	    /* receive time (capture time with --clock pcap) */
-	bool whole;	    /* one frame: its message is the mbuf itself */
-	int allowed;	    /* allow-list verdict, -1 until needed */
-	bool m_taken;	    /* m now belongs to a message */
+	uint64_t rx_ns; /* receive time (capture time with --clock pcap) */
+	bool whole;	/* one frame: its message is the mbuf itself */
+	int allowed;	/* allow-list verdict, -1 until needed */
+	bool m_taken;	/* m now belongs to a message */
 	/* Unknown sessions of this datagram already told to resend with
 	 * START (one PUBACK 0 each); past PD_UNKNOWN_MAX distinct ids the
 	 * rest are answered per frame, which still never sends more bytes
@@ -109,8 +109,8 @@ static inline void
 herald_session_touch(struct herald_lcore *lc, struct herald_pub_session *s)
 {
 	s->last_seen_ns = lc->clock_ns;
-	herald_lru_touch(&lc->sess_lru, lc->sess, (uint32_t)(s - lc->sess),
-			 lru, lc->clock_ns, lc->conf.session_timeout_ns);
+	herald_lru_touch(&lc->sess_lru, lc->sess, (uint32_t)(s - lc->sess), lru,
+			 lc->clock_ns, lc->conf.session_timeout_ns);
 }
 /* The publisher may come back through another port or router. */
 void herald_session_track_path(struct herald_lcore *lc,

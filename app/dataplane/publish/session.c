@@ -132,8 +132,7 @@ herald_session_room(struct herald_lcore *lc, uint32_t ip)
 		return FRAME_publish_session_full;
 	if (source_sessions(lc, ip) >= lc->conf.max_sessions_per_source) {
 		herald_session_expire(lc, UINT32_MAX);
-		if (source_sessions(lc, ip) >=
-		    lc->conf.max_sessions_per_source)
+		if (source_sessions(lc, ip) >= lc->conf.max_sessions_per_source)
 			return FRAME_publish_source_limit;
 	}
 	return FRAME_publish_accepted;
@@ -207,9 +206,8 @@ herald_session_expire(struct herald_lcore *lc, uint32_t budget)
 	uint64_t timeout = lc->conf.session_timeout_ns;
 	unsigned int n = 0;
 
-	while (budget-- > 0 &&
-	       herald_lru_due(&lc->sess_lru, lc->sess, lru, lc->clock_ns,
-			      timeout)) {
+	while (budget-- > 0 && herald_lru_due(&lc->sess_lru, lc->sess, lru,
+					      lc->clock_ns, timeout)) {
 		struct herald_pub_session *s = &lc->sess[lc->sess_lru.head];
 
 		if (!silent_too_long(lc, s))
@@ -222,9 +220,8 @@ herald_session_expire(struct herald_lcore *lc, uint32_t budget)
 }
 
 void
-herald_session_track_path(struct herald_lcore *lc,
-			  struct herald_pub_session *s, uint16_t rx_port,
-			  const struct rte_ether_addr *mac)
+herald_session_track_path(struct herald_lcore *lc, struct herald_pub_session *s,
+			  uint16_t rx_port, const struct rte_ether_addr *mac)
 {
 	if (likely(s->rx_port == rx_port &&
 		   rte_is_same_ether_addr(&s->mac, mac)))
