@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * herald [EAL args] -- --config FILE [--cmdline-file FILE] [-i]
- *        [--exit-when-idle MS] [--stats-json FILE] [--clock system|pcap]
+ *        [--exit-when-idle MS] [--exit-after-packets N] [--stats-json FILE]
+ *        [--clock system|pcap]
  *
  * Exit codes: 0 clean; 1 runtime failure (EAL, ports, memory); 2 bad
  * arguments, config or command file; 3 accounting violated at exit
@@ -41,6 +42,7 @@ struct app_opts {
 	const char *stats_json;
 	bool interactive;
 	uint64_t exit_when_idle_ms;
+	uint64_t exit_after_packets;
 	bool clock_pcap;
 };
 
@@ -53,6 +55,10 @@ usage(const char *prog)
 	       "  --cmdline-file FILE   run CLI commands from FILE at start\n"
 	       "  -i, --interactive     give the herald> prompt\n"
 	       "  --exit-when-idle MS   exit once no packet arrived for MS ms\n"
+	       "  --exit-after-packets N\n"
+	       "                        exit once N packets were received and "
+	       "handled\n"
+	       "                        (replays: the capture's length)\n"
 	       "  --stats-json FILE     write every counter as JSON at exit\n"
 	       "  --clock system|pcap   time source (pcap: capture "
 	       "timestamps)\n"
@@ -68,6 +74,7 @@ parse_args(int argc, char **argv, struct app_opts *o)
 		{"cmdline-file", required_argument, NULL, 'f'},
 		{"interactive", no_argument, NULL, 'i'},
 		{"exit-when-idle", required_argument, NULL, 'e'},
+		{"exit-after-packets", required_argument, NULL, 'x'},
 		{"stats-json", required_argument, NULL, 's'},
 		{"clock", required_argument, NULL, 'k'},
 		{"version", no_argument, NULL, 'V'},
@@ -90,6 +97,16 @@ parse_args(int argc, char **argv, struct app_opts *o)
 				fprintf(stderr,
 					"herald: --exit-when-idle: '%s' is not "
 					"1..86400000 ms\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case 'x':
+			if (inet_parse_u64(optarg, 1, UINT64_MAX,
+					   &o->exit_after_packets) < 0) {
+				fprintf(stderr,
+					"herald: --exit-after-packets: '%s' is "
+					"not a packet count (1 or more)\n",
 					optarg);
 				return -1;
 			}
@@ -228,6 +245,7 @@ teardown(const struct app_opts *o, int rc)
 	herald_xdp_ports_close();
 	if (o->stats_json != NULL && herald_stats_write_json(o->stats_json) < 0)
 		rc = rc ? rc : 1;
+	herald_telemetry_stop();
 	herald_lcores_free();
 	herald_cli_free();
 	herald_subscriptions_free();
@@ -270,6 +288,7 @@ main(int argc, char **argv)
 	if (rc != 0) {
 		herald_ports_close();
 		herald_xdp_ports_close();
+		herald_telemetry_stop();
 		herald_lcores_free();
 		herald_cli_free();
 		herald_subscriptions_free();
@@ -281,7 +300,8 @@ main(int argc, char **argv)
 	print_banner();
 	if (o.cmdline_file != NULL)
 		herald_pause_hold();
-	herald_lcores_launch();
+	if (herald_lcores_launch() < 0)
+		rc = 1;
 	if (o.cmdline_file != NULL) {
 		/* A failed line: stop before any traffic flows on a state
 		 * the operator did not ask for. */
@@ -295,6 +315,7 @@ main(int argc, char **argv)
 	if (rc == 0) {
 		co.interactive = o.interactive;
 		co.exit_when_idle_ms = o.exit_when_idle_ms;
+		co.exit_after_packets = o.exit_after_packets;
 		herald_control_run(&co);
 	}
 	rc = teardown(&o, rc);

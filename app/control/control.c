@@ -52,6 +52,15 @@ herald_control_run(const struct herald_control_opts *o)
 			next_tick = now + hz;
 		}
 		rx = total_rx();
+		if (o->exit_after_packets != 0 && rx >= o->exit_after_packets) {
+			const char *why = "";
+
+			if (herald_pause_drain(&why) < 0)
+				fprintf(stderr, "herald: cannot drain: %s\n",
+					why);
+			herald.force_quit = true;
+			break;
+		}
 		if (rx != last_rx || !rings_empty()) {
 			last_rx = rx;
 			last_change = now;

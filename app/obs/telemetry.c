@@ -3,6 +3,8 @@
  * monitoring agents. Callbacks run on the telemetry thread and only read
  * what workers publish (64-bit counters), never RCU-protected tables.
  */
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include <rte_telemetry.h>
@@ -10,6 +12,32 @@
 #include "herald.h"
 #include "obs/stats.h"
 #include "obs/telemetry.h"
+
+/*
+ * rte_telemetry has no unregister: a client may poll while herald tears
+ * down. Handlers run under the read side of this lock and answer nothing
+ * once herald_telemetry_stop() (write side) has run, which teardown does
+ * before it frees the workers whose counters the handlers read.
+ */
+static pthread_rwlock_t tel_lock = PTHREAD_RWLOCK_INITIALIZER;
+static bool tel_live;
+
+static bool
+tel_enter(struct rte_tel_data *d)
+{
+	pthread_rwlock_rdlock(&tel_lock);
+	if (tel_live)
+		return true;
+	pthread_rwlock_unlock(&tel_lock);
+	rte_tel_data_string(d, "herald is stopping");
+	return false;
+}
+
+static void
+tel_leave(void)
+{
+	pthread_rwlock_unlock(&tel_lock);
+}
 
 /* Telemetry names allow letters, digits and '_' only: group_name. */
 static void
@@ -34,7 +62,10 @@ handle_stats(const char *cmd __rte_unused, const char *params __rte_unused,
 {
 	struct herald_counters t;
 
+	if (!tel_enter(d))
+		return 0;
 	herald_stats_totals(&t);
+	tel_leave();
 	rte_tel_data_start_dict(d);
 	add_group(d, NULL, herald_counter_names, t.c, 0, CNT__COUNT);
 	add_group(d, "frames", herald_frame_names, t.frame, 0, FRAME__COUNT);
@@ -49,6 +80,8 @@ static int
 handle_info(const char *cmd __rte_unused, const char *params __rte_unused,
 	    struct rte_tel_data *d)
 {
+	if (!tel_enter(d))
+		return 0;
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "version", HERALD_VERSION);
 	rte_tel_data_add_dict_u64(d, "epoch", herald.epoch);
@@ -56,6 +89,7 @@ handle_info(const char *cmd __rte_unused, const char *params __rte_unused,
 	rte_tel_data_add_dict_u64(d, "udp_port", herald.cfg.udp_port);
 	rte_tel_data_add_dict_u64(d, "workers", herald.n_workers);
 	rte_tel_data_add_dict_u64(d, "ports", herald.n_ports);
+	tel_leave();
 	return 0;
 }
 
@@ -66,15 +100,27 @@ handle_lcores(const char *cmd __rte_unused, const char *params __rte_unused,
 	const struct herald_lcore *lc;
 	unsigned int i;
 
+	if (!tel_enter(d))
+		return 0;
 	rte_tel_data_start_array(d, RTE_TEL_U64_VAL);
 	for (i = 0; (lc = herald_lcore_get(i)) != NULL; i++)
 		rte_tel_data_add_array_u64(d, lc->lcore_id);
+	tel_leave();
 	return 0;
+}
+
+void
+herald_telemetry_stop(void)
+{
+	pthread_rwlock_wrlock(&tel_lock);
+	tel_live = false;
+	pthread_rwlock_unlock(&tel_lock);
 }
 
 void
 herald_telemetry_init(void)
 {
+	tel_live = true;
 	rte_telemetry_register_cmd(
 		"/herald/stats", handle_stats,
 		"Every Herald counter, absolute since start. No parameters");

@@ -6,5 +6,8 @@
 #define HERALD_TELEMETRY_H
 
 void herald_telemetry_init(void);
+/* From here on handlers answer "herald is stopping" and touch nothing
+ * herald frees: call before freeing the workers. */
+void herald_telemetry_stop(void);
 
 #endif /* HERALD_TELEMETRY_H */

@@ -3,7 +3,9 @@
  * while (!force_quit) { poll RX -> drain hand-offs -> end of burst ->
  * quiescent }, over the lcore's own cache-aligned context.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_launch.h>
@@ -18,7 +20,9 @@
 #include "runtime/pause.h"
 #include "runtime/runtime.h"
 
-/* Set once every worker has stopped receiving: rings can drain for good. */
+/* Workers running, and those that stopped receiving: once all running
+ * ones have, hand-off rings can drain for good. */
+static volatile unsigned int workers_launched;
 static volatile unsigned int workers_rx_stopped;
 
 /* The read-only part of a worker's context, from the instance. */
@@ -72,6 +76,7 @@ herald_lcores_init(void)
 	unsigned int i;
 
 	workers_rx_stopped = 0;
+	workers_launched = 0;
 	herald.n_workers = cfg->n_workers;
 	for (i = 0; i < cfg->n_workers; i++) {
 		unsigned int lcore = cfg->worker_lcores[i];
@@ -117,6 +122,10 @@ herald_lcores_free(void)
 		herald.lcores[i] = NULL;
 		herald_dp_lcore_free(lc);
 		rte_ring_free(lc->handoff);
+#ifdef HERALD_DEBUG
+		/* A reader that kept a pointer sees garbage, not old values. */
+		memset(lc, 0xdb, sizeof(*lc));
+#endif
 		rte_free(lc);
 	}
 }
@@ -167,7 +176,7 @@ worker_main(void *arg)
 	 * send us any: every accepted message is delivered before exit. */
 	__atomic_add_fetch(&workers_rx_stopped, 1, __ATOMIC_ACQ_REL);
 	while (__atomic_load_n(&workers_rx_stopped, __ATOMIC_ACQUIRE) <
-		       lc->conf.n_workers ||
+		       __atomic_load_n(&workers_launched, __ATOMIC_ACQUIRE) ||
 	       !rte_ring_empty(lc->handoff)) {
 		herald_dp_drain_handoffs(lc);
 		end_of_iteration(lc);
@@ -179,16 +188,43 @@ worker_main(void *arg)
 	return 0;
 }
 
-void
+/* Test hook: HERALD_TEST_FAIL_LAUNCH=<worker index> makes that
+ * worker's launch fail, as an lcore that is not free would. */
+static int
+launch_one(struct herald_lcore *lc)
+{
+	const char *fail = getenv("HERALD_TEST_FAIL_LAUNCH");
+
+	if (fail != NULL && (unsigned int)atoi(fail) == lc->index)
+		return -EBUSY;
+	return rte_eal_remote_launch(worker_main, lc, lc->lcore_id);
+}
+
+int
 herald_lcores_launch(void)
 {
 	unsigned int i;
+	int rc;
 
-	for (i = 0; i < herald.n_workers; i++) {
+	for (i = 0; i < herald.n_workers; i++)
 		lcore_conf_ports(&herald.lcores[i]->conf);
-		rte_eal_remote_launch(worker_main, herald.lcores[i],
-				      herald.lcores[i]->lcore_id);
+	/* Counted before the launches: a worker that exits early must not
+	 * see fewer workers than will run. */
+	__atomic_store_n(&workers_launched, herald.n_workers, __ATOMIC_RELEASE);
+	for (i = 0; i < herald.n_workers; i++) {
+		rc = launch_one(herald.lcores[i]);
+		if (rc == 0)
+			continue;
+		fprintf(stderr,
+			"herald: cannot launch worker %u on lcore %u: %s\n", i,
+			herald.lcores[i]->lcore_id, strerror(-rc));
+		/* The ones running drain and stop; nobody waits for the
+		 * others. */
+		__atomic_store_n(&workers_launched, i, __ATOMIC_RELEASE);
+		herald.force_quit = true;
+		return -1;
 	}
+	return 0;
 }
 
 void

@@ -65,19 +65,16 @@ herald_pause_release(void)
 		herald.lcores[i]->pause_at = UINT64_MAX;
 }
 
-int
-herald_pause_at(uint64_t packets, const char **why)
+/* Set every worker's pause point and wait until all are idle there with
+ * no hand-off in flight. */
+static int
+pause_and_wait(uint64_t packets, const char **why)
 {
 	uint64_t deadline = rte_get_tsc_cycles() +
 			    rte_get_tsc_hz() / 1000 * HERALD_PAUSE_TIMEOUT_MS;
 	uint64_t gen[HERALD_MAX_WORKERS];
 	unsigned int i;
 
-	for (i = 0; i < herald.n_workers; i++)
-		if (herald.lcores[i]->cnt.c[CNT_rx_packets] > packets) {
-			*why = "a worker has already received more packets";
-			return -1;
-		}
 	for (i = 0; i < herald.n_workers; i++) {
 		struct herald_lcore *lc = herald.lcores[i];
 
@@ -92,6 +89,28 @@ herald_pause_at(uint64_t packets, const char **why)
 		}
 		rte_delay_us_sleep(100);
 	}
+	return 0;
+}
+
+int
+herald_pause_drain(const char **why)
+{
+	/* 0 is below every count: each worker stops where it is. */
+	return pause_and_wait(0, why);
+}
+
+int
+herald_pause_at(uint64_t packets, const char **why)
+{
+	unsigned int i;
+
+	for (i = 0; i < herald.n_workers; i++)
+		if (herald.lcores[i]->cnt.c[CNT_rx_packets] > packets) {
+			*why = "a worker has already received more packets";
+			return -1;
+		}
+	if (pause_and_wait(packets, why) < 0)
+		return -1;
 	for (i = 0; i < herald.n_workers; i++)
 		if (herald.lcores[i]->cnt.c[CNT_rx_packets] != packets) {
 			*why = "a worker received past the pause point "

@@ -205,8 +205,9 @@ void herald_ports_close(void);
 /* ---- worker lcores (runtime/lcore.c) ---- */
 int herald_lcores_init(void);
 void herald_lcores_free(void);
-/* Launch every worker on its lcore. */
-void herald_lcores_launch(void);
+/* Launch every worker on its lcore; -1 (and the ones launched told to
+ * stop) if one cannot be. */
+int herald_lcores_launch(void);
 /* Stop the workers (they drain the hand-off rings) and wait for them. */
 void herald_lcores_stop(void);
 /* Worker i's context, read-only for other threads; NULL past the end. */
@@ -222,5 +223,8 @@ void herald_pause_hold(void);
 int herald_pause_at(uint64_t packets, const char **why);
 /* Let every worker receive again. */
 void herald_pause_release(void);
+/* Stop every worker receiving and wait until everything received has
+ * been processed and sent (hand-offs included): 0, or -1 with *why. */
+int herald_pause_drain(const char **why);
 
 #endif /* HERALD_RUNTIME_H */

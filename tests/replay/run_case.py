@@ -84,7 +84,7 @@ def run_herald(args, case_dir, work, tag, cmd_file):
            "--file-prefix", prefix, "--log-level=warning",
            "--vdev", f"net_pcap0,rx_pcap={inp},tx_pcap={out}", "--",
            "--config", os.path.join(case_dir, "herald.ini"),
-           "--exit-when-idle", str(args.idle_ms),
+           "--exit-after-packets", str(args.n_packets),
            "--stats-json", stats, "--clock", "pcap"]
     if cmd_file is not None:
         cmd += ["--cmdline-file", cmd_file]
@@ -194,6 +194,8 @@ def run_case(args):
     if unknown:
         fail(f"expect.json: unknown keys {sorted(unknown)}")
     ctx = prepare(args, case_dir, work, expect)
+    # Herald ends at the end of the capture, however slow the machine.
+    args.n_packets = len(ctx["inputs"])
     outputs = []
     for run in range(expect.get("runs", 1)):
         res = run_one(args, case_dir, work, expect, f"run{run}",
@@ -248,7 +250,6 @@ def main():
     ap.add_argument("--gen", required=True, help="hwp-gen binary")
     ap.add_argument("--case", required=True, help="case folder")
     ap.add_argument("--workdir", required=True, help="scratch folder")
-    ap.add_argument("--idle-ms", type=int, default=500)
     ap.add_argument("--timeout", type=int, default=60)
     args = ap.parse_args()
     try:

@@ -213,7 +213,7 @@ def main():
     ap.add_argument("--case", required=True)
     ap.add_argument("--workdir", required=True)
     args = ap.parse_args()
-    args.idle_ms, args.timeout = 500, 60
+    args.timeout = 60
     case_dir = os.path.abspath(args.case)
     work = os.path.abspath(args.workdir)
     os.makedirs(work, exist_ok=True)
@@ -221,6 +221,7 @@ def main():
         expect = rc.json.load(f)
     try:
         ctx = rc.prepare(args, case_dir, work, expect)
+        args.n_packets = len(ctx["inputs"])
         res = rc.run_one(args, case_dir, work, expect, "selftest",
                          ctx["cmd_file"])
         pkts = rc.judge(expect, res, ctx)
