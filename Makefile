@@ -45,9 +45,11 @@ test-asan: deps $(ASAN_BUILD)/build.ninja
 		--suite unit --suite replay --suite multiworker --suite telemetry \
 		--suite config --suite e2e
 
-# Long fuzzing session of the HWP parser (make test runs a short one).
+# Long fuzzing sessions of the HWP parser and the INI loader (make test
+# runs short ones).
 fuzz: build
 	./tests/fuzz/run-fuzz.sh $(BUILD) $(FUZZ_SECONDS)
+	./tests/fuzz/run-fuzz.sh $(BUILD) $(FUZZ_SECONDS) config
 
 bench: build
 	./tools/bench/run-all.sh $(BUILD)

@@ -155,16 +155,12 @@ check_lcores(void)
 	for (i = 0; i < cfg->n_workers; i++) {
 		unsigned int l = cfg->worker_lcores[i];
 
-		if (l == rte_get_main_lcore() || !rte_lcore_is_enabled(l)) {
-			fprintf(stderr,
-				"herald: config %s: [lcores] workers: lcore %u "
-				"is %s\n",
-				cfg->path, l,
+		if (l == rte_get_main_lcore() || !rte_lcore_is_enabled(l))
+			return herald_config_error(
+				cfg, "lcores", "workers", "lcore %u is %s", l,
 				l == rte_get_main_lcore()
 					? "the main (control) lcore"
 					: "not enabled by the EAL -l option");
-			return -1;
-		}
 	}
 	return 0;
 }
@@ -207,7 +203,9 @@ print_banner(void)
 static int
 setup(const struct app_opts *o)
 {
-	if (check_lcores() < 0)
+	if (check_lcores() < 0 ||
+	    herald_config_check_ports(&herald.cfg, rte_eth_dev_count_avail()) <
+		    0)
 		return 2;
 	herald.epoch = herald.cfg.epoch != 0 ? herald.cfg.epoch : draw_epoch();
 	if (herald_clock_init(o->clock_pcap) < 0) {

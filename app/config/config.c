@@ -1,582 +1,600 @@
 /* SPDX-License-Identifier: BSD-3-Clause
- * INI configuration: rte_cfgfile for parsing, plus a line scanner so every
- * error names the file, the line and the key.
+ * INI configuration: one scanner reads the file (no rte_cfgfile, which
+ * cuts long values and keeps the first of duplicate keys without a word),
+ * then every key of config_keys.h is parsed in table order, from the file
+ * or from its default. Every error names the file, the line and the key.
  */
-#include <ctype.h>
-#include <stddef.h>
 #include <errno.h>
-#include <stdio.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#include <rte_cfgfile.h>
+#include <rte_mempool.h> /* RTE_MEMPOOL_CACHE_MAX_SIZE in the table */
 
-#include "config/config.h"
-#include "hwp_token.h"
-#include "inet_parse.h"
+#include "config/config_priv.h"
 
-struct cfg_ctx {
-	const char *path;
-	struct rte_cfgfile *file;
-	struct herald_config *cfg;
+/* A config is a page of text: anything bigger (--config /dev/zero, a
+ * pcap given by mistake) is refused instead of read to the end. */
+#define CFG_FILE_MAX (1u << 20)
+
+#define CFG_FIELD_SIZE(f) sizeof(((struct herald_config *)NULL)->f)
+
+/* The has_<field> / <field>_len companions of the kinds that have one. */
+#define CFG_AUX_U16(f)	    0
+#define CFG_AUX_U32(f)	    0
+#define CFG_AUX_BOOL(f)	    0
+#define CFG_AUX_IPV4(f)	    0
+#define CFG_AUX_MAC(f)	    offsetof(struct herald_config, has_##f)
+#define CFG_AUX_PATH(f)	    0
+#define CFG_AUX_HEXKEY(f)   offsetof(struct herald_config, f##_len)
+#define CFG_AUX_LCORES(f)   0
+#define CFG_AUX_SLOTS(f)    0
+#define CFG_AUX_PREFIXES(f) 0
+
+const struct herald_cfg_key herald_cfg_keys[HERALD_CFG_NUM_KEYS] = {
+#define X(sec, key, kind, lo, hi, def, field, doc)                             \
+	[HERALD_CFG_##sec##_##key] = {                                         \
+		#sec,                                                          \
+		#key,                                                          \
+		HERALD_CFG_##kind,                                             \
+		lo,                                                            \
+		hi,                                                            \
+		def,                                                           \
+		offsetof(struct herald_config, field),                         \
+		CFG_FIELD_SIZE(field),                                         \
+		CFG_AUX_##kind(field),                                         \
+		doc,                                                           \
+	},
+#include "config/config_keys.h"
+#undef X
 };
+
+/* A table entry whose field cannot hold its kind, or whose range does not
+ * fit the field, does not compile. */
+#define CFG_FITS_U16(s, hi)	 ((s) == sizeof(uint16_t) && (hi) <= UINT16_MAX)
+#define CFG_FITS_U32(s, hi)	 ((s) == sizeof(uint32_t) && (hi) <= UINT32_MAX)
+#define CFG_FITS_BOOL(s, hi)	 ((s) == sizeof(bool))
+#define CFG_FITS_IPV4(s, hi)	 ((s) == sizeof(uint32_t))
+#define CFG_FITS_MAC(s, hi)	 ((s) == sizeof(struct rte_ether_addr))
+#define CFG_FITS_PATH(s, hi)	 ((s) > 1)
+#define CFG_FITS_HEXKEY(s, hi)	 ((hi) <= (s) && (hi) <= HWP_KEY_MAX_LEN)
+#define CFG_FITS_LCORES(s, hi)	 ((hi) * sizeof(unsigned int) <= (s))
+#define CFG_FITS_SLOTS(s, hi)	 ((s) == HWP_NUM_SLOTS && (hi) < (s))
+#define CFG_FITS_PREFIXES(s, hi) ((hi) * sizeof(struct herald_prefix) <= (s))
+#define X(sec, key, kind, lo, hi, def, field, doc)                             \
+	_Static_assert(CFG_FITS_##kind(CFG_FIELD_SIZE(field), hi),             \
+		       "[" #sec "] " #key ": field does not fit the kind");
+#include "config/config_keys.h"
+#undef X
+
+/* The pools [mempool] cache applies to. */
+static const unsigned int cfg_pools[] = {
+	HERALD_CFG_mempool_rx_mbufs,	   HERALD_CFG_mempool_header_mbufs,
+	HERALD_CFG_mempool_indirect_mbufs, HERALD_CFG_mempool_flat_mbufs,
+	HERALD_CFG_mempool_jumbo_mbufs,
+};
+
+const char *
+herald_cfg_show(const char *v, char *buf)
+{
+	size_t i;
+
+	for (i = 0; v[i] != '\0' && i < HERALD_CFG_SHOW_MAX; i++)
+		buf[i] =
+			(unsigned char)v[i] < 0x20 || v[i] == 0x7f ? '?' : v[i];
+	if (v[i] != '\0') {
+		memcpy(buf + i, "...", 3);
+		i += 3;
+	}
+	buf[i] = '\0';
+	return buf;
+}
+
+/* Append to buf at *pos, never past cap, always NUL-terminated. */
+static void __attribute__((format(printf, 4, 0)))
+vappend(char *buf, size_t cap, size_t *pos, const char *fmt, va_list ap)
+{
+	int n;
+
+	if (*pos + 1 >= cap)
+		return;
+	n = vsnprintf(buf + *pos, cap - *pos, fmt, ap);
+	if (n > 0)
+		*pos = *pos + (size_t)n < cap ? *pos + (size_t)n : cap - 1;
+}
+
+static void __attribute__((format(printf, 4, 5)))
+append(char *buf, size_t cap, size_t *pos, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vappend(buf, cap, pos, fmt, ap);
+	va_end(ap);
+}
 
 /*
- * Every key, declared once: numeric keys carry their range and field and
- * are loaded by one loop; the others are parsed by their section's
- * loader. Anything not listed is a typo and an error.
+ * "herald: config FILE[:LINE]: [[SEC][ KEY][ (default D)]: ]REASON".
+ * sec and key may come from the file (unknown ones): shown cut. k is the
+ * key's index when known, for the default of a key not in the file.
  */
-enum cfg_kind {
-	CFG_U32,
-	CFG_U16,
-	CFG_OTHER,
+static void __attribute__((format(printf, 8, 0)))
+vformat(char *buf, size_t cap, const struct herald_config *cfg,
+	unsigned int line, const char *sec, const char *key, int k,
+	const char *fmt, va_list ap)
+{
+	char s1[HERALD_CFG_SHOW_LEN], s2[HERALD_CFG_SHOW_LEN];
+	size_t pos = 0;
+
+	if (cap == 0)
+		return;
+	buf[0] = '\0';
+	append(buf, cap, &pos, "herald: config %s", cfg->path);
+	if (line > 0)
+		append(buf, cap, &pos, ":%u", line);
+	append(buf, cap, &pos, ": ");
+	if (sec != NULL) {
+		append(buf, cap, &pos, "[%s]", herald_cfg_show(sec, s1));
+		if (key != NULL)
+			append(buf, cap, &pos, " %s", herald_cfg_show(key, s2));
+		if (key != NULL && k >= 0 && line == 0) {
+			const char *def = herald_cfg_keys[k].def;
+
+			append(buf, cap, &pos, " (%s%s)",
+			       def != NULL ? "default " : "not set",
+			       def != NULL ? def : "");
+		}
+		append(buf, cap, &pos, ": ");
+	}
+	vappend(buf, cap, &pos, fmt, ap);
+}
+
+/* The first error of a load is the one reported. */
+static int __attribute__((format(printf, 5, 6)))
+line_error(struct herald_cfg_ctx *ctx, unsigned int line, const char *sec,
+	   const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ctx->failed)
+		return -1;
+	ctx->failed = true;
+	va_start(ap, fmt);
+	vformat(ctx->err, ctx->err_len, ctx->cfg, line, sec, key, -1, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int
+herald_cfg_error(struct herald_cfg_ctx *ctx, unsigned int k, const char *fmt,
+		 ...)
+{
+	const struct herald_cfg_key *key = &herald_cfg_keys[k];
+	va_list ap;
+
+	if (ctx->failed)
+		return -1;
+	ctx->failed = true;
+	va_start(ap, fmt);
+	vformat(ctx->err, ctx->err_len, ctx->cfg, ctx->cfg->key_line[k],
+		key->section, key->key, (int)k, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int
+key_index(const char *section, const char *key)
+{
+	unsigned int k;
+
+	for (k = 0; k < HERALD_CFG_NUM_KEYS; k++)
+		if (strcmp(herald_cfg_keys[k].section, section) == 0 &&
+		    strcmp(herald_cfg_keys[k].key, key) == 0)
+			return (int)k;
+	return -1;
+}
+
+/* A section is known by the index of its first key; -1: unknown. */
+static int
+section_index(const char *section)
+{
+	unsigned int k;
+
+	for (k = 0; k < HERALD_CFG_NUM_KEYS; k++)
+		if (strcmp(herald_cfg_keys[k].section, section) == 0)
+			return (int)k;
+	return -1;
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\v' ||
+	       *s == '\f')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
+			 e[-1] == '\v' || e[-1] == '\f'))
+		e--;
+	*e = '\0';
+	return s;
+}
+
+struct cfg_scan {
+	unsigned int line;
+	int sec;				/* current section, -1: none */
+	uint32_t sec_line[HERALD_CFG_NUM_KEYS]; /* by section_index */
 };
 
-struct cfg_key {
-	const char *section;
-	const char *key;
-	enum cfg_kind kind;
-	uint64_t min, max;
-	size_t off; /* in struct herald_config */
-};
+static int
+scan_section(struct herald_cfg_ctx *ctx, struct cfg_scan *sc, char *s)
+{
+	char *close = strchr(s, ']');
+	char *name = s + 1;
+	int k;
 
-#define NUM32(sec, name, lo, hi, field)                                        \
-	{                                                                      \
-		sec, name, CFG_U32, lo, hi,                                    \
-			offsetof(struct herald_config, field)                  \
-	}
-#define NUM16(sec, name, lo, hi, field)                                        \
-	{                                                                      \
-		sec, name, CFG_U16, lo, hi,                                    \
-			offsetof(struct herald_config, field)                  \
-	}
-#define OTHER(sec, name)                                                       \
-	{                                                                      \
-		sec, name, CFG_OTHER, 0, 0, 0                                  \
-	}
+	if (close == NULL)
+		return line_error(ctx, sc->line, NULL, NULL,
+				  "unterminated section header");
+	if (close[1] != '\0')
+		return line_error(ctx, sc->line, NULL, NULL,
+				  "text after ']' (comments go on their own "
+				  "line)");
+	*close = '\0';
+	if (*name == '\0')
+		return line_error(ctx, sc->line, NULL, NULL,
+				  "empty section name");
+	k = section_index(name);
+	if (k < 0)
+		return line_error(ctx, sc->line, name, NULL, "unknown section");
+	/* rte_cfgfile found only the first of two [herald]: keys in the
+	 * second were read from nowhere. */
+	if (sc->sec_line[k] != 0)
+		return line_error(ctx, sc->line, name, NULL,
+				  "section given twice (first on line %u)",
+				  sc->sec_line[k]);
+	sc->sec_line[k] = sc->line;
+	sc->sec = k;
+	return 0;
+}
 
-static const struct cfg_key cfg_keys[] = {
-	OTHER("herald", "address"),
-	NUM16("herald", "udp_port", 1, 65535, udp_port),
-	OTHER("herald", "mac"),
-	OTHER("herald", "next_hop_mac"),
-	NUM32("herald", "epoch", 0, UINT32_MAX, epoch),
-	NUM16("herald", "egress_port", 0, RTE_MAX_ETHPORTS - 1, egress_port),
-	NUM32("herald", "publisher_credit", 0, 1u << 20, publisher_credit),
-	NUM32("herald", "history_depth", 1, 1u << 20, history_depth),
-	OTHER("herald", "token_key"),
-	OTHER("herald", "verify_udp_checksum"),
-	OTHER("herald", "xdp_pin_root"),
-	NUM16("herald", "mtu", 576, 9702, mtu),
-	OTHER("lcores", "workers"),
-	OTHER("lcores", "slots"),
-	NUM32("limits", "max_channels", 1, 1u << 24, max_channels),
-	NUM32("limits", "max_subscribed_channels", 1, 1u << 24,
-	      max_subscribed_channels),
-	NUM32("limits", "max_subscribers", 1, 1u << 16, max_subscribers),
-	NUM32("limits", "max_publisher_sessions", 1, 1u << 24,
-	      max_publisher_sessions),
-	NUM32("limits", "max_sessions_per_source", 1, 1u << 24,
-	      max_sessions_per_source),
-	NUM32("limits", "session_timeout_ms", 100, 86400000,
-	      session_timeout_ms),
-	NUM32("limits", "channel_timeout_ms", 100, 86400000,
-	      channel_timeout_ms),
-	NUM32("limits", "handoff_ring_size", 64, 1u << 20, handoff_ring_size),
-	NUM32("mempool", "rx_mbufs", 1024, 1u << 24, rx_mbufs),
-	NUM32("mempool", "header_mbufs", 1024, 1u << 24, header_mbufs),
-	NUM32("mempool", "indirect_mbufs", 256, 1u << 24, indirect_mbufs),
-	NUM32("mempool", "flat_mbufs", 256, 1u << 24, flat_mbufs),
-	NUM32("mempool", "jumbo_mbufs", 64, 1u << 20, jumbo_mbufs),
-	NUM32("mempool", "cache", 0, 512, mempool_cache),
-	NUM16("mempool", "rx_desc", 32, 16384, rx_desc),
-	NUM16("mempool", "tx_desc", 32, 16384, tx_desc),
-	OTHER("publishers", "allow"),
-};
+static int
+scan_entry(struct herald_cfg_ctx *ctx, struct cfg_scan *sc, char *s)
+{
+	struct herald_config *cfg = ctx->cfg;
+	const char *sec;
+	char *eq, *key, *value;
+	int k;
+
+	if (sc->sec < 0)
+		return line_error(ctx, sc->line, NULL, NULL,
+				  "entry before any [section]");
+	sec = herald_cfg_keys[sc->sec].section;
+	eq = strchr(s, '=');
+	if (eq == NULL)
+		return line_error(ctx, sc->line, NULL, NULL,
+				  "expected key = value");
+	*eq = '\0';
+	key = trim(s);
+	value = trim(eq + 1);
+	if (*key == '\0')
+		return line_error(ctx, sc->line, sec, NULL,
+				  "no key before '='");
+	k = key_index(sec, key);
+	if (k < 0)
+		return line_error(ctx, sc->line, sec, key, "unknown key");
+	if (cfg->key_line[k] != 0)
+		return line_error(ctx, sc->line, sec, key,
+				  "given twice (first on line %u)",
+				  cfg->key_line[k]);
+	if (*value == '\0')
+		return line_error(ctx, sc->line, sec, key,
+				  "empty value (leave the key out for its "
+				  "default)");
+	/* No value may hold either: "7700 ; was 7000" must not load as
+	 * anything. The value is not quoted, it may be a secret. */
+	if (strpbrk(value, ";#") != NULL)
+		return line_error(ctx, sc->line, sec, key,
+				  "a value cannot hold ';' or '#': comments go "
+				  "on their own line and start with ';'");
+	ctx->val[k] = value;
+	cfg->key_line[k] = sc->line;
+	return 0;
+}
+
+/* Split text (len bytes plus a NUL) into lines and take each apart. */
+static int
+scan(struct herald_cfg_ctx *ctx, char *text, size_t len)
+{
+	struct cfg_scan sc = {.line = 0, .sec = -1};
+	char *p = text, *end = text + len;
+
+	/* Editors on Windows start UTF-8 files with a byte order mark; it
+	 * would make the first line an "entry before any [section]". */
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	while (p < end) {
+		char *eol = memchr(p, '\n', (size_t)(end - p));
+		char *s;
+		int rc = 0;
+
+		if (eol == NULL)
+			eol = end;
+		sc.line++;
+		if (memchr(p, '\0', (size_t)(eol - p)) != NULL)
+			return line_error(ctx, sc.line, NULL, NULL,
+					  "NUL byte in the line");
+		*eol = '\0';
+		s = trim(p);
+		p = eol + 1;
+		if (*s == '\0' || *s == ';')
+			continue;
+		if (*s == '#')
+			rc = line_error(ctx, sc.line, NULL, NULL,
+					"'#' does not start a comment here, "
+					"use ';'");
+		else if (*s == '[')
+			rc = scan_section(ctx, &sc, s);
+		else
+			rc = scan_entry(ctx, &sc, s);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static uint32_t
+pool_size(const struct herald_config *cfg, unsigned int k)
+{
+	uint32_t n;
+
+	memcpy(&n, (const uint8_t *)cfg + herald_cfg_keys[k].off, sizeof(n));
+	return n;
+}
+
+/* rte_mempool refuses a cache above size / 1.5
+ * (CACHE_FLUSHTHRESH_MULTIPLIER): say so now, at the line of cache. */
+static int
+check_cache(struct herald_cfg_ctx *ctx)
+{
+	const struct herald_config *cfg = ctx->cfg;
+	uint64_t c = cfg->mempool_cache;
+	unsigned int i;
+
+	if (cfg->key_line[HERALD_CFG_mempool_cache] == 0)
+		return 0;
+	for (i = 0; i < RTE_DIM(cfg_pools); i++) {
+		unsigned int p = cfg_pools[i];
+		uint32_t n = pool_size(cfg, p);
+		char where[32];
+
+		if (c * 3 <= (uint64_t)n * 2)
+			continue;
+		if (cfg->key_line[p] != 0)
+			snprintf(where, sizeof(where), "line %u",
+				 cfg->key_line[p]);
+		else
+			snprintf(where, sizeof(where), "default");
+		return herald_cfg_error(
+			ctx, HERALD_CFG_mempool_cache,
+			"%" PRIu64 " does not fit %s = %u (%s): a pool must "
+			"hold 1.5 times its cache (rte_mempool); lower cache "
+			"to %u or leave it out",
+			c, herald_cfg_keys[p].key, n, where,
+			(uint32_t)((uint64_t)n * 2 / 3));
+	}
+	return 0;
+}
+
+/* Rules between keys; ranges are in the table. */
+static int
+check_keys(struct herald_cfg_ctx *ctx)
+{
+	uint32_t ring = ctx->cfg->handoff_ring_size;
+
+	if ((ring & (ring - 1)) != 0)
+		return herald_cfg_error(ctx,
+					HERALD_CFG_limits_handoff_ring_size,
+					"must be a power of two");
+	return check_cache(ctx);
+}
+
+int
+herald_config_parse(const char *name, const char *text, size_t len,
+		    struct herald_config *cfg, char *err, size_t err_len)
+{
+	struct herald_cfg_ctx ctx = {
+		.cfg = cfg,
+		.err = err,
+		.err_len = err_len,
+	};
+	char *buf;
+	unsigned int k;
+	int rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	snprintf(cfg->path, sizeof(cfg->path), "%s", name);
+	if (err_len > 0)
+		err[0] = '\0';
+	buf = malloc(len + 1);
+	if (buf == NULL)
+		return line_error(&ctx, 0, NULL, NULL, "out of memory");
+	if (len > 0)
+		memcpy(buf, text, len);
+	buf[len] = '\0';
+	rc = scan(&ctx, buf, len);
+	/* Table order, so a key sees the keys it depends on whatever the
+	 * order of the file. */
+	for (k = 0; rc == 0 && k < HERALD_CFG_NUM_KEYS; k++) {
+		const char *v = ctx.val[k];
+
+		if (v == NULL)
+			v = herald_cfg_keys[k].def;
+		if (v != NULL)
+			rc = herald_cfg_parse_value(&ctx, k, v);
+	}
+	if (rc == 0)
+		rc = check_keys(&ctx);
+	free(buf);
+	return rc;
+}
 
 void
 herald_config_defaults(struct herald_config *cfg)
 {
-	unsigned int s;
+	char err[256];
 
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->address = 0xc6120001; /* 198.18.0.1 */
-	cfg->udp_port = HWP_DEFAULT_PORT;
-	cfg->egress_port = 0;
-	cfg->publisher_credit = 256;
-	cfg->history_depth = 1024;
-	cfg->verify_udp_checksum = true;
-	snprintf(cfg->xdp_pin_root, sizeof(cfg->xdp_pin_root), "%s",
-		 "/sys/fs/bpf/herald");
-	cfg->n_workers = 1;
-	cfg->worker_lcores[0] = 1;
-	for (s = 0; s < HWP_NUM_SLOTS; s++)
-		cfg->slot_owner[s] = 0;
-	cfg->max_channels = 65536;
-	cfg->max_subscribed_channels = 65536;
-	cfg->max_subscribers = 1024;
-	cfg->max_publisher_sessions = 4096;
-	cfg->max_sessions_per_source = 64;
-	cfg->session_timeout_ms = 15000;
-	cfg->channel_timeout_ms = 60000;
-	cfg->mtu = 1500;
-	cfg->handoff_ring_size = 4096;
-	cfg->rx_mbufs = 16383;
-	cfg->header_mbufs = 65535;
-	cfg->indirect_mbufs = 8191;
-	cfg->flat_mbufs = 4095;
-	cfg->jumbo_mbufs = 511;
-	cfg->mempool_cache = 256;
-	cfg->rx_desc = 1024;
-	cfg->tx_desc = 1024;
-	cfg->n_allow = 0; /* empty: any source may publish */
+	/* Only a default in config_keys.h that its own parser refuses can
+	 * fail here; test_config checks they all load. */
+	if (herald_config_parse("(defaults)", "", 0, cfg, err, sizeof(err)) <
+	    0) {
+		fprintf(stderr, "herald: BUG: %s\n", err);
+		abort();
+	}
 }
 
-/* Line number of "key" inside "[section]" (or of the section if key is
- * NULL); 0 if not found. rte_cfgfile does not keep line numbers. */
-static int
-find_line(const char *path, const char *section, const char *key)
+/* The whole file, NUL-terminated; a message in err on failure. */
+static char *
+read_file(const char *path, size_t *len, char *err, size_t err_len)
 {
-	char line[1024], cur[128] = "";
-	int lineno = 0;
-	FILE *f = fopen(path, "r");
+	struct stat st;
+	char *buf = NULL;
+	size_t n = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-	if (f == NULL)
-		return 0;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		char *p = line, *end;
+	if (fd < 0) {
+		snprintf(err, err_len, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(err, err_len, "is a directory");
+		goto fail;
+	}
+	buf = malloc(CFG_FILE_MAX + 1);
+	if (buf == NULL) {
+		snprintf(err, err_len, "out of memory");
+		goto fail;
+	}
+	/* Not a regular file maybe (a pipe, --config <(...)): read to EOF. */
+	for (;;) {
+		ssize_t r = read(fd, buf + n, CFG_FILE_MAX + 1 - n);
 
-		lineno++;
-		while (isspace((unsigned char)*p))
-			p++;
-		if (*p == '[') {
-			end = strchr(p, ']');
-			if (end != NULL) {
-				*end = '\0';
-				snprintf(cur, sizeof(cur), "%s", p + 1);
-				if (key == NULL && strcmp(cur, section) == 0)
-					goto found;
-			}
+		if (r < 0 && errno == EINTR)
 			continue;
+		if (r < 0) {
+			snprintf(err, err_len, "cannot read: %s",
+				 strerror(errno));
+			goto fail;
 		}
-		if (key == NULL || strcmp(cur, section) != 0)
-			continue;
-		end = p;
-		while (*end != '\0' && *end != '=' &&
-		       !isspace((unsigned char)*end))
-			end++;
-		if ((size_t)(end - p) == strlen(key) &&
-		    strncmp(p, key, end - p) == 0)
-			goto found;
-	}
-	fclose(f);
-	return 0;
-found:
-	fclose(f);
-	return lineno;
-}
-
-/* First malformed line (rte_cfgfile skips some and reports none), 0 if
- * the file is well formed, -1 if it cannot be read (what says why). */
-static int
-find_syntax_error(const char *path, char *what, size_t what_len)
-{
-	char line[1024];
-	int lineno = 0, in_section = 0;
-	FILE *f = fopen(path, "r");
-
-	if (f == NULL) {
-		snprintf(what, what_len, "cannot open: %s", strerror(errno));
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f) != NULL) {
-		char *p = line;
-
-		lineno++;
-		while (isspace((unsigned char)*p))
-			p++;
-		if (*p == '\0' || *p == ';' || *p == '#')
-			continue;
-		if (*p == '[') {
-			if (strchr(p, ']') == NULL) {
-				snprintf(what, what_len,
-					 "unterminated section header");
-				goto out;
-			}
-			in_section = 1;
-			continue;
-		}
-		if (!in_section) {
-			snprintf(what, what_len, "entry before any [section]");
-			goto out;
-		}
-		if (strchr(p, '=') == NULL) {
-			snprintf(what, what_len, "expected key = value");
-			goto out;
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n > CFG_FILE_MAX) {
+			snprintf(err, err_len,
+				 "larger than %u bytes: not a Herald config",
+				 CFG_FILE_MAX);
+			goto fail;
 		}
 	}
-	lineno = 0;
-out:
-	fclose(f);
-	return lineno;
-}
-
-static int
-cfg_error(const struct cfg_ctx *ctx, const char *section, const char *key,
-	  const char *fmt, const char *value)
-{
-	int line = find_line(ctx->path, section, key);
-
-	fprintf(stderr, "herald: config %s:%d: [%s]%s%s: ", ctx->path, line,
-		section, key != NULL ? " " : "", key != NULL ? key : "");
-	fprintf(stderr, fmt, value != NULL ? value : "");
-	fputc('\n', stderr);
-	return -1;
-}
-
-static const char *
-get(const struct cfg_ctx *ctx, const char *section, const char *key)
-{
-	return rte_cfgfile_get_entry(ctx->file, section, key);
-}
-
-/* Every numeric key present in the file, checked against its range. */
-static int
-load_numbers(const struct cfg_ctx *ctx)
-{
-	uint8_t *base = (uint8_t *)ctx->cfg;
-	unsigned int i;
-
-	for (i = 0; i < RTE_DIM(cfg_keys); i++) {
-		const struct cfg_key *k = &cfg_keys[i];
-		const char *v;
-		uint64_t x;
-
-		if (k->kind == CFG_OTHER)
-			continue;
-		v = get(ctx, k->section, k->key);
-		if (v == NULL)
-			continue;
-		if (inet_parse_u64(v, k->min, k->max, &x) < 0) {
-			char fmt[128];
-
-			snprintf(fmt, sizeof(fmt),
-				 "'%%s' is not an integer from %llu to %llu",
-				 (unsigned long long)k->min,
-				 (unsigned long long)k->max);
-			return cfg_error(ctx, k->section, k->key, fmt, v);
-		}
-		if (k->kind == CFG_U32) {
-			uint32_t x32 = (uint32_t)x;
-
-			memcpy(base + k->off, &x32, sizeof(x32));
-		} else {
-			uint16_t x16 = (uint16_t)x;
-
-			memcpy(base + k->off, &x16, sizeof(x16));
-		}
-	}
-	return 0;
-}
-
-static int
-get_bool(const struct cfg_ctx *ctx, const char *section, const char *key,
-	 bool *out)
-{
-	const char *v = get(ctx, section, key);
-
-	if (v == NULL)
-		return 0;
-	if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 ||
-	    strcmp(v, "1") == 0)
-		*out = true;
-	else if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 ||
-		 strcmp(v, "0") == 0)
-		*out = false;
-	else
-		return cfg_error(ctx, section, key, "'%s' is not yes/no", v);
-	return 0;
-}
-
-static int
-get_mac(const struct cfg_ctx *ctx, const char *key, bool *has,
-	struct rte_ether_addr *mac)
-{
-	const char *v = get(ctx, "herald", key);
-
-	if (v == NULL || *v == '\0')
-		return 0;
-	if (inet_parse_mac(v, mac->addr_bytes) < 0)
-		return cfg_error(
-			ctx, "herald", key,
-			"'%s' is not a MAC address (aa:bb:cc:dd:ee:ff)", v);
-	*has = true;
-	return 0;
-}
-
-static int
-check_known_keys(const struct cfg_ctx *ctx)
-{
-	int n = rte_cfgfile_num_sections(ctx->file, NULL, 0);
-	char names[32][CFG_NAME_LEN];
-	char *ptrs[32];
-	int i, j, k;
-
-	if (n > 32)
-		n = 32;
-	for (i = 0; i < n; i++)
-		ptrs[i] = names[i];
-	rte_cfgfile_sections(ctx->file, ptrs, n);
-	for (i = 0; i < n; i++) {
-		struct rte_cfgfile_entry entries[64];
-		int ne = rte_cfgfile_section_entries(ctx->file, names[i],
-						     entries, 64);
-		bool section_known = false;
-
-		for (k = 0; k < (int)RTE_DIM(cfg_keys); k++)
-			if (strcmp(cfg_keys[k].section, names[i]) == 0)
-				section_known = true;
-		if (!section_known)
-			return cfg_error(ctx, names[i], NULL,
-					 "unknown section%s", "");
-		for (j = 0; j < ne; j++) {
-			bool found = false;
-
-			for (k = 0; k < (int)RTE_DIM(cfg_keys); k++)
-				if (strcmp(cfg_keys[k].section, names[i]) ==
-					    0 &&
-				    strcmp(cfg_keys[k].key, entries[j].name) ==
-					    0)
-					found = true;
-			if (!found)
-				return cfg_error(ctx, names[i], entries[j].name,
-						 "unknown key%s", "");
-		}
-	}
-	return 0;
-}
-
-static int
-load_herald(struct cfg_ctx *ctx)
-{
-	struct herald_config *cfg = ctx->cfg;
-	const char *v;
-	int n;
-
-	v = get(ctx, "herald", "address");
-	if (v != NULL && inet_parse_ipv4(v, &cfg->address) < 0)
-		return cfg_error(ctx, "herald", "address",
-				 "'%s' is not an IPv4 address", v);
-	if (get_mac(ctx, "mac", &cfg->has_mac, &cfg->mac) < 0 ||
-	    get_mac(ctx, "next_hop_mac", &cfg->has_next_hop_mac,
-		    &cfg->next_hop_mac) < 0 ||
-	    get_bool(ctx, "herald", "verify_udp_checksum",
-		     &cfg->verify_udp_checksum) < 0)
-		return -1;
-	v = get(ctx, "herald", "xdp_pin_root");
-	if (v != NULL) {
-		if (v[0] != '/' || strlen(v) >= sizeof(cfg->xdp_pin_root))
-			return cfg_error(ctx, "herald", "xdp_pin_root",
-					 "'%s' is not an absolute path (bpffs)",
-					 v);
-		snprintf(cfg->xdp_pin_root, sizeof(cfg->xdp_pin_root), "%s", v);
-	}
-	v = get(ctx, "herald", "token_key");
-	if (v != NULL && *v != '\0') {
-		n = hwp_key_from_hex(v, cfg->token_key, sizeof(cfg->token_key));
-		if (n < 0)
-			return cfg_error(ctx, "herald", "token_key",
-					 "not 16 to 64 bytes of hex%s", "");
-		cfg->token_key_len = n;
-	}
-	return 0;
-}
-
-static int
-parse_worker_list(struct cfg_ctx *ctx, const char *v)
-{
-	struct herald_config *cfg = ctx->cfg;
-	char buf[256], *tok, *save = NULL;
-	unsigned int i;
-
-	if (strlen(v) >= sizeof(buf))
-		return cfg_error(ctx, "lcores", "workers", "value too long%s",
-				 "");
-	strcpy(buf, v);
-	cfg->n_workers = 0;
-	for (tok = strtok_r(buf, ", ", &save); tok != NULL;
-	     tok = strtok_r(NULL, ", ", &save)) {
-		uint64_t id;
-
-		if (inet_parse_u64(tok, 0, RTE_MAX_LCORE - 1, &id) < 0)
-			return cfg_error(ctx, "lcores", "workers",
-					 "'%s' is not an lcore id", tok);
-		if (cfg->n_workers == HERALD_MAX_WORKERS)
-			return cfg_error(ctx, "lcores", "workers",
-					 "more than 16 workers%s", "");
-		for (i = 0; i < cfg->n_workers; i++)
-			if (cfg->worker_lcores[i] == id)
-				return cfg_error(ctx, "lcores", "workers",
-						 "lcore %s listed twice", tok);
-		cfg->worker_lcores[cfg->n_workers++] = (unsigned int)id;
-	}
-	if (cfg->n_workers == 0)
-		return cfg_error(ctx, "lcores", "workers", "no lcore given%s",
-				 "");
-	return 0;
-}
-
-static int
-worker_index_of(const struct herald_config *cfg, unsigned int lcore)
-{
-	unsigned int i;
-
-	for (i = 0; i < cfg->n_workers; i++)
-		if (cfg->worker_lcores[i] == lcore)
-			return (int)i;
-	return -1;
-}
-
-/* "spread" or "FIRST-LAST:LCORE, ..." covering every slot exactly once. */
-static int
-parse_slots(struct cfg_ctx *ctx, const char *v)
-{
-	struct herald_config *cfg = ctx->cfg;
-	static uint8_t seen[HWP_NUM_SLOTS];
-	char buf[4096], *tok, *save = NULL;
-	unsigned int s;
-
-	if (v == NULL || strcmp(v, "spread") == 0) {
-		for (s = 0; s < HWP_NUM_SLOTS; s++)
-			cfg->slot_owner[s] =
-				(uint8_t)(s * cfg->n_workers / HWP_NUM_SLOTS);
-		return 0;
-	}
-	if (strlen(v) >= sizeof(buf))
-		return cfg_error(ctx, "lcores", "slots", "value too long%s",
-				 "");
-	strcpy(buf, v);
-	memset(seen, 0, sizeof(seen));
-	for (tok = strtok_r(buf, ", ", &save); tok != NULL;
-	     tok = strtok_r(NULL, ", ", &save)) {
-		unsigned int first, last, lcore;
-		int w;
-		char extra;
-
-		if (sscanf(tok, "%u-%u:%u%c", &first, &last, &lcore, &extra) !=
-			    3 ||
-		    first > last || last >= HWP_NUM_SLOTS)
-			return cfg_error(ctx, "lcores", "slots",
-					 "'%s' is not FIRST-LAST:LCORE with "
-					 "slots 0-4095",
-					 tok);
-		w = worker_index_of(cfg, lcore);
-		if (w < 0)
-			return cfg_error(
-				ctx, "lcores", "slots",
-				"'%s' names an lcore that is not a worker",
-				tok);
-		for (s = first; s <= last; s++) {
-			if (seen[s])
-				return cfg_error(
-					ctx, "lcores", "slots",
-					"'%s' overlaps an earlier range", tok);
-			seen[s] = 1;
-			cfg->slot_owner[s] = (uint8_t)w;
-		}
-	}
-	for (s = 0; s < HWP_NUM_SLOTS; s++)
-		if (!seen[s]) {
-			char msg[64];
-
-			snprintf(msg, sizeof(msg), "slot %u has no owner", s);
-			return cfg_error(ctx, "lcores", "slots", "%s", msg);
-		}
-	return 0;
-}
-
-static int
-load_lcores(struct cfg_ctx *ctx)
-{
-	const char *v = get(ctx, "lcores", "workers");
-
-	if (v != NULL && parse_worker_list(ctx, v) < 0)
-		return -1;
-	return parse_slots(ctx, get(ctx, "lcores", "slots"));
-}
-
-/* Cross-key rules of the numeric keys (ranges are in cfg_keys). */
-static int
-check_limits(struct cfg_ctx *ctx)
-{
-	if (!rte_is_power_of_2(ctx->cfg->handoff_ring_size))
-		return cfg_error(ctx, "limits", "handoff_ring_size",
-				 "must be a power of two%s", "");
-	return 0;
-}
-
-static int
-load_publishers(struct cfg_ctx *ctx)
-{
-	struct herald_config *cfg = ctx->cfg;
-	const char *v = get(ctx, "publishers", "allow");
-	char buf[8192], *tok, *save = NULL;
-
-	if (v == NULL || strcmp(v, "any") == 0 || *v == '\0')
-		return 0;
-	if (strlen(v) >= sizeof(buf))
-		return cfg_error(ctx, "publishers", "allow", "value too long%s",
-				 "");
-	strcpy(buf, v);
-	for (tok = strtok_r(buf, ", ", &save); tok != NULL;
-	     tok = strtok_r(NULL, ", ", &save)) {
-		if (cfg->n_allow == HERALD_MAX_PREFIXES)
-			return cfg_error(ctx, "publishers", "allow",
-					 "more than 256 prefixes%s", "");
-		if (inet_parse_prefix(tok, &cfg->allow[cfg->n_allow].ip,
-				      &cfg->allow[cfg->n_allow].depth) < 0)
-			return cfg_error(
-				ctx, "publishers", "allow",
-				"'%s' is not an IPv4 prefix (a.b.c.d/n)", tok);
-		cfg->n_allow++;
-	}
-	return 0;
+	close(fd);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+fail:
+	free(buf);
+	close(fd);
+	return NULL;
 }
 
 int
 herald_config_load(const char *path, struct herald_config *cfg)
 {
-	struct cfg_ctx ctx = {.path = path, .cfg = cfg};
-	char what[128];
-	int rc, line;
+	char err[1024], why[256];
+	size_t len;
+	char *text;
+	int rc;
 
-	herald_config_defaults(cfg);
-	snprintf(cfg->path, sizeof(cfg->path), "%s", path);
-	line = find_syntax_error(path, what, sizeof(what));
-	if (line < 0) {
-		fprintf(stderr, "herald: config %s: %s\n", path, what);
+	text = read_file(path, &len, why, sizeof(why));
+	if (text == NULL) {
+		herald_config_defaults(cfg);
+		snprintf(cfg->path, sizeof(cfg->path), "%s", path);
+		fprintf(stderr, "herald: config %s: %s\n", path, why);
 		return -1;
 	}
-	if (line > 0) {
-		fprintf(stderr, "herald: config %s:%d: %s\n", path, line, what);
-		return -1;
-	}
-	ctx.file = rte_cfgfile_load(path, 0);
-	if (ctx.file == NULL) {
-		fprintf(stderr, "herald: config %s: cannot parse\n", path);
-		return -1;
-	}
-	rc = check_known_keys(&ctx);
-	if (rc == 0)
-		rc = load_numbers(&ctx);
-	if (rc == 0)
-		rc = load_herald(&ctx);
-	if (rc == 0)
-		rc = load_lcores(&ctx);
-	if (rc == 0)
-		rc = check_limits(&ctx);
-	if (rc == 0)
-		rc = load_publishers(&ctx);
-	rte_cfgfile_close(ctx.file);
+	rc = herald_config_parse(path, text, len, cfg, err, sizeof(err));
+	free(text);
+	if (rc < 0)
+		fprintf(stderr, "%s\n", err);
 	return rc;
+}
+
+unsigned int
+herald_config_key_line(const struct herald_config *cfg, const char *section,
+		       const char *key)
+{
+	int k = key_index(section, key);
+
+	return k < 0 ? 0 : cfg->key_line[k];
+}
+
+int
+herald_config_error(const struct herald_config *cfg, const char *section,
+		    const char *key, const char *fmt, ...)
+{
+	char msg[1024];
+	int k = key_index(section, key);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vformat(msg, sizeof(msg), cfg, k < 0 ? 0 : cfg->key_line[k], section,
+		key, k, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s\n", msg);
+	return -1;
+}
+
+uint32_t
+herald_config_pool_cache(const struct herald_config *cfg, uint32_t n)
+{
+	uint32_t fit = (uint32_t)((uint64_t)n * 2 / 3);
+
+	if (cfg->key_line[HERALD_CFG_mempool_cache] != 0)
+		return cfg->mempool_cache;
+	return cfg->mempool_cache < fit ? cfg->mempool_cache : fit;
+}
+
+int
+herald_config_check_ports(const struct herald_config *cfg, unsigned int n_ports)
+{
+	uint32_t cache = herald_config_pool_cache(cfg, cfg->rx_mbufs);
+	uint64_t need;
+
+	if (n_ports == 0)
+		return 0;
+	if (cfg->egress_port >= n_ports)
+		return herald_config_error(cfg, "herald", "egress_port",
+					   "port %u does not exist (%u port%s)",
+					   cfg->egress_port, n_ports,
+					   n_ports == 1 ? "" : "s");
+	/* Every RX queue (one per worker on each port) keeps its ring full
+	 * and a burst in the worker's hands; each lcore that frees or
+	 * allocates them (the workers, main at setup) may cache some. */
+	need = (uint64_t)n_ports * cfg->n_workers *
+		       (cfg->rx_desc + HERALD_BURST) +
+	       (uint64_t)(cfg->n_workers + 1) * cache;
+	if (cfg->rx_mbufs < need)
+		return herald_config_error(
+			cfg, "mempool", "rx_mbufs",
+			"%u is too few, the RX queues need %" PRIu64 ": %u "
+			"port(s) x %u worker(s) x (rx_desc %u + burst %u) + "
+			"(%u worker(s) + main) x cache %u",
+			cfg->rx_mbufs, need, n_ports, cfg->n_workers,
+			cfg->rx_desc, HERALD_BURST, cfg->n_workers, cache);
+	return 0;
 }

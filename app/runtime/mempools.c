@@ -13,21 +13,16 @@
 /* Headers of one DELIVER (82 bytes) or any control frame, plus headroom. */
 #define HDR_DATA_ROOM (RTE_PKTMBUF_HEADROOM + 128)
 
-/* rte_mempool refuses a cache above n / 1.5 (its flush threshold). */
-static unsigned int
-pool_cache(uint32_t n)
-{
-	return RTE_MIN(herald.cfg.mempool_cache, (uint32_t)(n * 2 / 3));
-}
-
 static struct rte_mempool *
 pool_create(const char *name, uint32_t n, uint16_t data_room)
 {
+	/* [mempool] cache, or less for a small pool (rte_mempool refuses
+	 * more than n / 1.5). */
+	uint32_t cache = herald_config_pool_cache(&herald.cfg, n);
 	struct rte_mempool *mp;
 
-	mp = rte_pktmbuf_pool_create(name, n, pool_cache(n),
-				     HERALD_MBUF_PRIV_SIZE, data_room,
-				     (int)rte_socket_id());
+	mp = rte_pktmbuf_pool_create(name, n, cache, HERALD_MBUF_PRIV_SIZE,
+				     data_room, (int)rte_socket_id());
 	if (mp == NULL) {
 		fprintf(stderr,
 			"herald: cannot create mempool %s (%u mbufs): %s\n",

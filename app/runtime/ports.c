@@ -167,14 +167,7 @@ herald_ports_init(void)
 		if (port >= HERALD_MAX_PORTS || port_init(port) != 0)
 			return -1;
 	}
-	if (herald.cfg.egress_port >= herald.n_ports) {
-		fprintf(stderr,
-			"herald: config %s: [herald] egress_port: port %u does "
-			"not exist (%u ports)\n",
-			herald.cfg.path, herald.cfg.egress_port,
-			herald.n_ports);
-		return -1;
-	}
+	/* egress_port was checked by herald_config_check_ports. */
 	return 0;
 }
 

@@ -22,7 +22,10 @@ inet_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *v)
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
 		base = 16;
 		digits = s + 2;
-		if (!isxdigit((unsigned char)*digits))
+		/* strtoull would skip a second "0x" ("0x0x10"). */
+		if (!isxdigit((unsigned char)*digits) ||
+		    (digits[0] == '0' &&
+		     (digits[1] == 'x' || digits[1] == 'X')))
 			return -1;
 	} else if (!isdigit((unsigned char)*s) ||
 		   (s[0] == '0' && s[1] != '\0')) {
