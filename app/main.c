@@ -296,19 +296,20 @@ main(int argc, char **argv)
 		return rc;
 	}
 	print_banner();
-	if (o.cmdline_file != NULL)
-		herald_pause_hold();
+	/* Workers start held at packet 0: until every one runs (a worker
+	 * that cannot be launched would strand what the others hand it)
+	 * and a command file has applied. */
+	herald_pause_hold();
 	if (herald_lcores_launch() < 0)
 		rc = 1;
-	if (o.cmdline_file != NULL) {
-		/* A failed line: stop before any traffic flows on a state
-		 * the operator did not ask for. */
-		if (herald_cli_run_file(o.cmdline_file) != 0) {
-			rc = 2;
-			herald.force_quit = true;
-		}
-		herald_pause_release();
+	/* A failed line: stop before any traffic flows on a state the
+	 * operator did not ask for. */
+	if (rc == 0 && o.cmdline_file != NULL &&
+	    herald_cli_run_file(o.cmdline_file) != 0) {
+		rc = 2;
+		herald.force_quit = true;
 	}
+	herald_pause_release();
 	herald.run_start_tsc = rte_get_tsc_cycles();
 	if (rc == 0) {
 		co.interactive = o.interactive;
