@@ -6,10 +6,13 @@
  * codec), so a bug in the generator's headers or checksums cannot hide
  * behind the same bug here. HWP datagrams are judged by the real codec
  * (hwp_parse, direction to-herald) and tokens by hwp_token_verify with
- * the datagram's own source address and port.
+ * the datagram's own source address and port. Sources are judged by
+ * PROTOCOL section 4 (revision 2): an answerable source is not a codec
+ * rule, so it is reported apart ("source") from the codec's "reason".
  *
- * Usage: gen-check [--key HEX] [--port N] FILE.pcap
+ * Usage: gen-check [--key HEX] [--port N] [--herald-ip A.B.C.D] FILE.pcap
  */
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +30,7 @@ struct check_cfg {
 	uint8_t key[HWP_KEY_MAX_LEN];
 	size_t key_len;
 	uint16_t port;
+	uint32_t herald_ip; /* host order */
 };
 
 static struct hwp_frame frames[HWP_MAX_FRAMES_PER_DATAGRAM];
@@ -103,6 +107,28 @@ check_hwp(const struct check_cfg *c, const uint8_t *ip, const uint8_t *udp,
 	print_tokens(c, n, src, sport);
 }
 
+/*
+ * Why Herald could not answer this source, in the order section 4 lists
+ * them, or "ok": a group Ethernet source, a source IPv4 in 0/8, 127/8 or
+ * 224/4 and above, Herald's own address, or source port 0.
+ */
+static const char *
+source_class(const struct check_cfg *c, const uint8_t *eth_src, uint32_t src,
+	     uint16_t sport)
+{
+	uint8_t first = (uint8_t)(src >> 24);
+
+	if (eth_src[0] & 0x01)
+		return "source_mac_group";
+	if (first == 0 || first == 127 || first >= 224)
+		return "source_ip_not_unicast";
+	if (src == c->herald_ip)
+		return "source_ip_own";
+	if (sport == 0)
+		return "source_port_zero";
+	return "ok";
+}
+
 static const char *
 classify_ip4(const uint8_t *ip, size_t iplen, uint16_t port)
 {
@@ -125,7 +151,8 @@ classify_ip4(const uint8_t *ip, size_t iplen, uint16_t port)
 }
 
 static void
-check_ip4(const struct check_cfg *c, const uint8_t *ip, size_t iplen)
+check_ip4(const struct check_cfg *c, const uint8_t *eth_src, const uint8_t *ip,
+	  size_t iplen)
 {
 	const char *cls = classify_ip4(ip, iplen, c->port);
 	size_t ihl = (size_t)(ip[0] & 0x0f) * 4;
@@ -152,7 +179,12 @@ check_ip4(const struct check_cfg *c, const uint8_t *ip, size_t iplen)
 		       ulen == tot - ihl && udp4_ok(ip, udp, ulen) ? "true"
 								   : "false",
 		       hwp_get16(udp + 6) == 0 ? "true" : "false");
-		if (strcmp(cls, "hwp") == 0 && ulen == tot - ihl && ulen >= 8)
+		if (strcmp(cls, "hwp") != 0)
+			return;
+		printf(", \"source\": \"%s\"",
+		       source_class(c, eth_src, hwp_get32(ip + 12),
+				    hwp_get16(udp)));
+		if (ulen == tot - ihl && ulen >= 8)
 			check_hwp(c, ip, udp, ulen);
 	}
 }
@@ -173,22 +205,24 @@ check_packet(const struct check_cfg *c, uint64_t idx,
 	}
 	et = hwp_get16(p + 12);
 	printf(", \"eth_dst\": \"%02x:%02x:%02x:%02x:%02x:%02x\", "
-	       "\"ethertype\": "
-	       "%u",
-	       p[0], p[1], p[2], p[3], p[4], p[5], et);
+	       "\"eth_src\": \"%02x:%02x:%02x:%02x:%02x:%02x\", "
+	       "\"ethertype\": %u",
+	       p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9],
+	       p[10], p[11], et);
 	if (et == 0x0806)
 		printf(", \"class\": \"arp\"");
 	else if (et != 0x0800)
 		printf(", \"class\": \"not_ipv4\"");
 	else
-		check_ip4(c, p + 14, h->caplen - 14);
+		check_ip4(c, p + 6, p + 14, h->caplen - 14);
 	printf("}\n");
 }
 
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: gen-check [--key HEX] [--port N] FILE.pcap\n");
+	fprintf(stderr, "usage: gen-check [--key HEX] [--port N] "
+			"[--herald-ip A.B.C.D] FILE.pcap\n");
 	return 2;
 }
 
@@ -197,7 +231,9 @@ main(int argc, char **argv)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
 	struct check_cfg c = {.port = HWP_DEFAULT_PORT};
+	const char *herald = "198.18.0.1"; /* hwp-gen's default */
 	const char *key = DEFAULT_KEY;
+	struct in_addr a;
 	const char *path = NULL;
 	struct pcap_pkthdr *h;
 	const u_char *data;
@@ -210,13 +246,16 @@ main(int argc, char **argv)
 			key = argv[++i];
 		else if (strcmp(argv[i], "--port") == 0 && i + 1 < argc)
 			c.port = (uint16_t)strtoul(argv[++i], NULL, 0);
+		else if (strcmp(argv[i], "--herald-ip") == 0 && i + 1 < argc)
+			herald = argv[++i];
 		else if (path == NULL && argv[i][0] != '-')
 			path = argv[i];
 		else
 			return usage();
 	}
-	if (path == NULL)
+	if (path == NULL || inet_pton(AF_INET, herald, &a) != 1)
 		return usage();
+	c.herald_ip = ntohl(a.s_addr);
 	klen = hwp_key_from_hex(key, c.key, sizeof(c.key));
 	if (klen < 0 || hwp_token_init() != 0) {
 		fprintf(stderr, "gen-check: bad key or no libsodium\n");

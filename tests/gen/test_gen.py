@@ -3,10 +3,12 @@
 """Tests of tools/hwp-gen (meson suite 'gen').
 
 Each --case is one meson test. The pcap files are parsed here with
-struct only (standard library), and every HWP datagram is also judged by
-gen-check, which runs the real codec (hwp_parse, direction to-herald)
-and hwp_token_verify. Header checks, checksums, payload bytes and the
-publisher-session model are recomputed here independently of hwp-gen.
+struct only (standard library, gen_pcap.py), and every HWP datagram is
+also judged by gen-check, which runs the real codec (hwp_parse, direction
+to-herald) and hwp_token_verify, and says whether Herald could answer its
+source. Header checks, checksums, payload bytes and the publisher-session
+model are recomputed here independently of hwp-gen; gen_faults.py judges
+the malformed kinds.
 """
 
 import argparse
@@ -18,27 +20,15 @@ import subprocess
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                "..", "common"))
-from inet_csum import csum_fold  # noqa: E402
+from gen_faults import (NON_HWP_REASONS, REV2_KINDS, SOURCE_KINDS,
+                        check_faults, check_repaired, hwp_error_strings)
+from gen_pcap import (F_PASSIVE, F_START, HERALD_MAC, T_PUBLISH,
+                      T_UNSUBSCRIBE, Failure, check, ip_str, mac_str,
+                      parse_udp4, read_pcap, split_frames)
 
 M64 = (1 << 64) - 1
 DEFAULT_KEY = bytes(range(32)).hex()
-HERALD_MAC = "02:70:63:61:70:00"
 START_US = 1700000000 * 1000000
-NON_HWP_REASONS = {"not_udp", "not_ipv4", "other_port", "ip_options",
-                   "ip_fragment", "bad_ip_checksum", "arp"}
-T_PUBLISH, T_SUBSCRIBE, T_UNSUBSCRIBE, T_HEARTBEAT, T_NACK = 1, 4, 5, 7, 8
-F_START = 2
-
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Failure(msg)
 
 
 class Env:
@@ -76,82 +66,18 @@ class Env:
                 m = json.load(f)
         return out, m
 
-    def codec(self, pcap, key=None, port=None):
+    def codec(self, pcap, key=None, port=None, herald_ip=None):
         cmd = [self.checker]
         if key is not None:
             cmd += ["--key", key]
         if port is not None:
             cmd += ["--port", str(port)]
+        if herald_ip is not None:
+            cmd += ["--herald-ip", herald_ip]
         p = subprocess.run(cmd + [pcap], capture_output=True, text=True,
                            timeout=60)
         check(p.returncode == 0, "gen-check failed: %s" % p.stderr)
         return [json.loads(line) for line in p.stdout.splitlines()]
-
-
-# pcap parsing (libpcap classic format, microsecond stamps).
-
-def read_pcap(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    check(len(data) >= 24, "%s: no pcap header" % path)
-    magic = struct.unpack("<I", data[:4])[0]
-    check(magic == 0xa1b2c3d4, "%s: not a little-endian usec pcap" % path)
-    _, _, _, _, _, snap, linktype = struct.unpack("<IHHiIII", data[:24])
-    check(linktype == 1, "%s: linktype %d, want 1 (EN10MB)" % (path,
-                                                              linktype))
-    pkts, off = [], 24
-    while off < len(data):
-        sec, usec, incl, orig = struct.unpack("<IIII", data[off:off + 16])
-        off += 16
-        check(incl == orig, "packet %d truncated" % len(pkts))
-        pkts.append((sec * 1000000 + usec, data[off:off + incl]))
-        off += incl
-    return pkts
-
-
-def mac_str(b):
-    return ":".join("%02x" % x for x in b)
-
-
-def ip_str(b):
-    return ".".join(str(x) for x in b)
-
-
-def parse_udp4(frame, herald_mac=HERALD_MAC, port=7700):
-    """Strict checks of an Ethernet/IPv4/UDP datagram to Herald; returns
-    (src mac, src ip, src port, dst ip, udp payload)."""
-    check(mac_str(frame[0:6]) == herald_mac,
-          "eth dst %s, want %s" % (mac_str(frame[0:6]), herald_mac))
-    check(frame[12:14] == b"\x08\x00", "ethertype not IPv4")
-    ip = frame[14:]
-    check(ip[0] == 0x45, "version/IHL byte 0x%02x, want 0x45" % ip[0])
-    tot, _, frag, ttl, proto = struct.unpack("!HHHBB", ip[2:10])
-    check(tot == len(ip), "IPv4 total length %d vs %d" % (tot, len(ip)))
-    check(frag == 0x4000, "flags/fragment 0x%04x, want DF only" % frag)
-    check(ttl == 64, "TTL %d" % ttl)
-    check(proto == 17, "protocol %d" % proto)
-    check(csum_fold(ip[:20]) == 0xffff, "bad IPv4 header checksum")
-    udp = ip[20:]
-    sport, dport, ulen, ucs = struct.unpack("!HHHH", udp[:8])
-    check(ulen == len(udp), "UDP length %d vs %d" % (ulen, len(udp)))
-    check(dport == port, "UDP dst port %d" % dport)
-    check(ucs != 0, "UDP checksum is 0")
-    pseudo = ip[12:20] + struct.pack("!BBH", 0, 17, ulen)
-    check(csum_fold(pseudo + udp) == 0xffff, "bad UDP checksum")
-    return frame[6:12], ip[12:16], sport, ip[16:20], udp[8:]
-
-
-def split_frames(payload):
-    """Walk back-to-back HWP frames (only for valid datagrams)."""
-    out, off = [], 0
-    while off < len(payload):
-        magic, ver, typ, flags, rsv, length = struct.unpack(
-            "!HBBBBH", payload[off:off + 8])
-        check(magic == 0x4852 and ver == 1, "bad header at %d" % off)
-        check(length >= 8 and off + length <= len(payload), "bad length")
-        out.append((typ, flags, payload[off:off + length]))
-        off += length
-    return out
 
 
 # Independent model of hwp-gen's documented payload.
@@ -178,14 +104,17 @@ def expected_payload(seed, channel, publisher, pub_seq, n):
     return bytes(out[:n])
 
 
-def all_ok(env, pcap, key=None, port=None, types=None):
-    """Every packet parses OK with the codec and its checksums verify."""
-    res = env.codec(pcap, key=key, port=port)
+def all_ok(env, pcap, key=None, port=None, types=None, herald_ip=None):
+    """Every packet parses OK with the codec, comes from a source Herald
+    can answer (revision 2) and its checksums verify."""
+    res = env.codec(pcap, key=key, port=port, herald_ip=herald_ip)
     for r in res:
         check(r["class"] == "hwp", "packet %d class %s" % (r["index"],
                                                            r["class"]))
         check(r["reason"] == "ok", "packet %d: codec says %s" %
               (r["index"], r["reason"]))
+        check(r["source"] == "ok", "packet %d: source %s" %
+              (r["index"], r["source"]))
         check(r["ip_csum_ok"] and r["udp_csum_ok"] and
               not r["udp_csum_zero"], "packet %d checksums" % r["index"])
         check(r["ihl"] == 5 and r["ttl"] == 64 and r["df"],
@@ -252,9 +181,12 @@ def publish_model(env, pcap, man, seed, first_pub_seq=1, no_start=False,
             if payload[0] is not None:
                 check(payload[0] <= len(body) <= payload[1],
                       "payload size %d" % len(body))
+            # --no-start continues a session at first_pub_seq - 1; none
+            # is at 0, so from pub_seq 1 the session is unknown.
+            known = no_start and first_pub_seq > 1
             p = pubs.setdefault(pub, {"last": 0, "acc": first_pub_seq - 1
-                                      if no_start else 0, "n": 0,
-                                      "first": True})
+                                      if known else 0, "n": 0,
+                                      "first": True, "known": known})
             if (pub, seq) in seen:
                 dups += 1
                 check(not flags & F_START, "duplicate carries START")
@@ -272,7 +204,11 @@ def publish_model(env, pcap, man, seed, first_pub_seq=1, no_start=False,
             p["n"] += 1
             c = chans.setdefault(ch, [0, 0])
             c[0] += 1
-            if start or seq == p["acc"] + 1:
+            # Revision 2: START opens only an unknown session; a known
+            # one takes the next pub_seq in order, START or not.
+            if (start and not p["known"]) or (p["known"] and
+                                              seq == p["acc"] + 1):
+                p["known"] = True
                 p["acc"] = seq
                 c[1] += 1
     check(man["datagrams"] == len(pkts) == man["packet_count"],
@@ -372,6 +308,15 @@ def case_publish_anomalies(env):
     all_ok(env, pcap)
     publish_model(env, pcap, man, 1, first_pub_seq=41, no_start=True)
     check(man["publishers"][0]["expected_acked_seq"] == 50, "no-start acked")
+    # From pub_seq 1 without START there is no session to continue:
+    # Herald drops every frame and acknowledges 0.
+    pcap, man = env.gen_file("--mode", "publish", "--no-start",
+                             "--messages", "10")
+    all_ok(env, pcap)
+    publish_model(env, pcap, man, 1, no_start=True)
+    check(man["publishers"][0]["expected_acked_seq"] == 0 and
+          man["channels"][0]["expected_accepted"] == 0,
+          "no-start from pub_seq 1 accepted frames")
 
 
 def case_overrides(env):
@@ -383,7 +328,7 @@ def case_overrides(env):
                              "--start-time", "1234.5", "--interval-us",
                              "1000", "--mtu", "576", "--payload-size",
                              "500", "--batch", "8")
-    all_ok(env, pcap, port=9999)
+    all_ok(env, pcap, port=9999, herald_ip="10.1.2.3")
     pkts = read_pcap(pcap)
     for i, (ts, f) in enumerate(pkts):
         smac, sip, sport, dip, pl = parse_udp4(f, "0a:0b:0c:0d:0e:0f", 9999)
@@ -468,6 +413,47 @@ def case_subscribe_variants(env):
     fr = sub_frames(read_pcap(pcap))
     check(all(f[0] == T_UNSUBSCRIBE and f[5] == 0 for f in fr),
           "UNSUBSCRIBE carries from_seq 0")
+    check(all(s["passive"] is False for s in man["subscriptions"]),
+          "unsubscribe manifest passive")
+    check(not any(flags for flags in frame_flags(pcap)),
+          "UNSUBSCRIBE with flags")
+    # --passive: PASSIVE on every SUBSCRIBE, nothing else changed.
+    plain, pman = env.gen_file("--mode", "subscribe", "--subscribers", "2",
+                               "--channels", "3", "--batch", "2",
+                               "--from-seq", "7")
+    pcap, man = env.gen_file("--mode", "subscribe", "--subscribers", "2",
+                             "--channels", "3", "--batch", "2",
+                             "--from-seq", "7", "--passive")
+    res = all_ok(env, pcap, types={"subscribe"})
+    check(sum(r["tokens_valid"] for r in res) == 6, "passive tokens")
+    check(frame_flags(pcap) == [F_PASSIVE] * 6, "PASSIVE flags %s" %
+          frame_flags(pcap))
+    check(not any(frame_flags(plain)), "SUBSCRIBE without --passive has "
+          "flags")
+    check(all(s["passive"] is True for s in man["subscriptions"]) and
+          all(s["passive"] is False for s in pman["subscriptions"]),
+          "manifest passive")
+    clear = [(t, f) for t, f in read_pcap(plain)]
+    for (_, a), (_, b) in zip(read_pcap(pcap), clear):
+        a = bytearray(a)
+        for off in frame_offsets(a):
+            a[off + 4] &= ~F_PASSIVE & 0xff
+        check(a[42:] == b[42:], "--passive changed more than the flags")
+
+
+def frame_offsets(frame):
+    """UDP payload offsets of the frames of a valid datagram."""
+    out, off = [], 42
+    while off < len(frame):
+        out.append(off)
+        off += struct.unpack("!H", frame[off + 6:off + 8])[0]
+    return out
+
+
+def frame_flags(pcap):
+    """The flags byte of every frame of a capture of valid datagrams."""
+    return [flags for _, f in read_pcap(pcap)
+            for _, flags, _ in split_frames(parse_udp4(f)[4])]
 
 
 def case_heartbeat_nack(env):
@@ -478,17 +464,21 @@ def case_heartbeat_nack(env):
     for _, f in read_pcap(pcap):
         (typ, flags, fr), = split_frames(parse_udp4(f)[4])
         ch, seq, sub, epoch = struct.unpack("!QQII", fr[8:32])
-        check(ch == 0 and seq == 0 and epoch == 0 and sub >= 1,
-              "keep-alive fields")
+        check(ch == 0 and seq == 0 and epoch == 0 and sub >= 1 and
+              flags == 0, "keep-alive fields")
     check([s["frames"] for s in man["subscribers"]] == [2, 2, 2],
           "manifest frames")
     pcap, man = env.gen_file("--mode", "heartbeat", "--hb-channels",
                              "--channels", "3", "--batch", "3")
     all_ok(env, pcap)
     (_, f), = read_pcap(pcap)
-    chans = [struct.unpack("!Q", fr[8:16])[0]
-             for _, _, fr in split_frames(parse_udp4(f)[4])]
-    check(chans == [1, 2, 3], "per-channel heartbeats %s" % chans)
+    hbs = [struct.unpack("!QQII", fr[8:32]) + (flags,)
+           for _, flags, fr in split_frames(parse_udp4(f)[4])]
+    check([h[0] for h in hbs] == [1, 2, 3], "per-channel heartbeats %s" %
+          hbs)
+    # Revision 2: a subscriber's HEARTBEAT has seq 0 and epoch 0.
+    check(all(h[1] == 0 and h[3] == 0 and h[4] == 0 for h in hbs),
+          "channel heartbeat seq/epoch/flags %s" % hbs)
     pcap, man = env.gen_file("--mode", "nack", "--subscribers", "2",
                              "--channels", "2", "--from-seq", "17",
                              "--count", "1024")
@@ -497,70 +487,16 @@ def case_heartbeat_nack(env):
     for _, f in read_pcap(pcap):
         (typ, flags, fr), = split_frames(parse_udp4(f)[4])
         ch, from_seq, count, sub = struct.unpack("!QQII", fr[8:32])
-        check(from_seq == 17 and count == 1024 and ch in (1, 2),
-              "nack fields")
+        check(from_seq == 17 and count == 1024 and ch in (1, 2) and
+              flags == 0, "nack fields")
     pcap, man = env.gen_file("--mode", "nack")
     (_, f), = read_pcap(pcap)
     fr = split_frames(parse_udp4(f)[4])[0][2]
     check(struct.unpack("!QI", fr[16:28]) == (1, 1), "nack defaults")
 
 
-def hwp_error_strings(header):
-    with open(header) as f:
-        text = f.read()
-    names = re.findall(r'X\(([A-Z_]+),\s*"(\w+)"\)', text)
-    check(len(names) > 10, "cannot read HWP_ERRORS from %s" % header)
-    return {s for _, s in names}
-
-
-def check_faults(env, res, listed, pkts):
-    """Each listed packet fails exactly with its manifest reason."""
-    for e in listed:
-        r = res[e["index"]]
-        reason = e["reason"]
-        if e["hwp"]:
-            check(r["class"] == "hwp", "%s: class %s" % (e["kind"],
-                                                         r["class"]))
-            check(r["reason"] == reason, "%s: codec says %s, manifest %s" %
-                  (e["kind"], r["reason"], reason))
-            check(r["ip_csum_ok"] and r["udp_csum_ok"] and r["df"] and
-                  r["ihl"] == 5 and r["ttl"] == 64,
-                  "%s: headers must be valid" % e["kind"])
-        else:
-            check(reason in NON_HWP_REASONS, "unknown reason %s" % reason)
-            check(r["class"] == reason, "%s: packet is %s" % (e["kind"],
-                                                              r["class"]))
-            frame = pkts[e["index"]][1]
-            if reason in ("other_port", "ip_options"):
-                check(r["udp_csum_ok"], "%s: UDP checksum" % e["kind"])
-            if reason == "not_ipv4":
-                check(frame[12:14] == b"\x86\xdd", "not IPv6")
-                check(frame[14] >> 4 == 6 and frame[20] == 17,
-                      "IPv6/UDP header")
-                udp = frame[54:]
-                pseudo = frame[22:54] + struct.pack("!IxxxB", len(udp), 17)
-                check(csum_fold(pseudo + udp) == 0xffff, "IPv6 UDP checksum")
-                check(struct.unpack("!H", udp[2:4])[0] == 7700, "v6 port")
-            if reason == "ip_fragment":
-                frag = struct.unpack("!H", frame[20:22])[0]
-                check(frag & 0x4000 == 0 and frag & 0x3fff, "fragment bits")
-            if reason == "arp":
-                check(struct.unpack("!HHBBH", frame[14:22]) ==
-                      (1, 0x0800, 6, 4, 1), "ARP request")
-            if reason == "not_udp":
-                check(frame[23] in (1, 6), "protocol %d" % frame[23])
-                l4 = frame[34:]
-                if frame[23] == 1:
-                    check(csum_fold(l4) == 0xffff, "ICMP checksum")
-                else:
-                    pseudo = frame[26:34] + struct.pack("!BBH", 0, 6,
-                                                        len(l4))
-                    check(csum_fold(pseudo + l4) == 0xffff, "TCP checksum")
-                    check(struct.unpack("!H", l4[2:4])[0] == 7700,
-                          "TCP to Herald's port")
-
-
 def case_malformed(env):
+    """Every kind yields exactly its manifest reason (gen_faults.py)."""
     pcap, man = env.gen_file("--mode", "malformed", "--repeat", "2",
                              "--seed", "9", "--publishers", "2")
     res = env.codec(pcap)
@@ -591,6 +527,23 @@ def case_malformed(env):
               for r in res), "no multi-frame fault")
     check(len({r.get("src") for r in res if "src" in r}) >= 3,
           "senders do not rotate with --publishers")
+    # Revision 2: each new kind breaks its one rule and no other.
+    names = {e["kind"] for e in listed}
+    check(set(REV2_KINDS) <= names and set(SOURCE_KINDS) <= names,
+          "revision-2 kinds missing: %s" %
+          ((set(REV2_KINDS) | set(SOURCE_KINDS)) - names))
+    check(all(e["hwp"] is False for e in listed
+              if e["kind"] in SOURCE_KINDS), "source kinds listed as HWP")
+    check_repaired(env, listed, pkts, env.path("repaired.pcap"))
+    # source_ip_own follows --dst-ip; every other source stays answerable.
+    pcap, man = env.gen_file("--mode", "malformed", "--dst-ip", "10.1.2.3",
+                             "--seed", "4")
+    res = env.codec(pcap, herald_ip="10.1.2.3")
+    check_faults(env, res, man["packets"], read_pcap(pcap),
+                 herald_ip="10.1.2.3")
+    own = [r for e, r in zip(man["packets"], res)
+           if e["kind"] == "source_ip_own"]
+    check([r["src"] for r in own] == ["10.1.2.3"], "source_ip_own %s" % own)
 
 
 def case_mix(env):
@@ -613,6 +566,40 @@ def case_mix(env):
     pcap0, man0 = env.gen_file("--mode", "mix", "--messages", "50",
                                "--malformed-ratio", "0")
     check(man0["packets"] == [] and man0["malformed"] == 0, "ratio 0")
+
+
+def case_jumbo(env):
+    """--mtu above 1500 batches PUBLISH frames into jumbo datagrams, which
+    revision 2 allows (a datagram's size never makes it invalid)."""
+    # Two 1432-byte frames: UDP payload 2864, IPv4 total 2892, and an
+    # Ethernet frame of 2906 bytes.
+    for mtu in ("2906", "2892"):
+        pcap, man = env.gen_file("--mode", "publish", "--mtu", mtu,
+                                 "--batch", "2", "--payload-size", "1400",
+                                 "--messages", "4", "--channels", "2")
+        res = all_ok(env, pcap, types={"publish"})
+        check([r["frames"] for r in res] == [2, 2], "--mtu %s: frames %s" %
+              (mtu, [r["frames"] for r in res]))
+        pkts, _, _ = publish_model(env, pcap, man, 1, payload=(1400, 1400))
+        check([len(f) for _, f in pkts] == [2906, 2906],
+              "--mtu %s: frame lengths %s" % (mtu, [len(f) for _, f in pkts]))
+        check(all(struct.unpack("!H", f[16:18])[0] == 2892 for _, f in pkts),
+              "IPv4 total length")
+        check(man["frames"] == 4 and man["datagrams"] == 2, "manifest")
+    # One byte less and the second frame waits for the next datagram.
+    pcap, man = env.gen_file("--mode", "publish", "--mtu", "2891",
+                             "--batch", "2", "--payload-size", "1400",
+                             "--messages", "4")
+    res = all_ok(env, pcap)
+    check([r["frames"] for r in res] == [1] * 4, "--mtu 2891 batched")
+    # Near the IPv4 limit: 45 frames of 1432 bytes in one datagram.
+    pcap, man = env.gen_file("--mode", "publish", "--mtu", "65535",
+                             "--batch", "64", "--payload-size", "1400",
+                             "--messages", "45")
+    res = all_ok(env, pcap)
+    check([r["frames"] for r in res] == [45], "65535-byte datagram %s" %
+          [r["frames"] for r in res])
+    publish_model(env, pcap, man, 1)
 
 
 def case_append(env):
@@ -700,6 +687,24 @@ def case_cli(env):
         ["--mode", "mix", "-o", out, "--malformed-ratio", "1"],
         ["--mode", "malformed", "-o", out, "--messages", "5"],
         ["--mode", "heartbeat", "-o", out, "--repeat", "2"],
+        # PASSIVE is valid on SUBSCRIBE only (revision 2).
+        ["--mode", "unsubscribe", "-o", out, "--passive"],
+        ["--mode", "nack", "-o", out, "--passive"],
+        # Sources Herald could not answer are not HWP (revision 2):
+        # the malformed kinds source_* send those.
+        ["--mode", "publish", "-o", out, "--pub-ip", "127.0.0.1"],
+        ["--mode", "publish", "-o", out, "--pub-ip", "0.1.2.3"],
+        ["--mode", "publish", "-o", out, "--pub-ip", "198.18.0.1"],
+        ["--mode", "publish", "-o", out, "--pub-ip", "223.255.255.255",
+         "--publishers", "2"],
+        ["--mode", "publish", "-o", out, "--pub-mac", "01:00:5e:00:00:01"],
+        ["--mode", "publish", "-o", out, "--pub-port", "0"],
+        ["--mode", "subscribe", "-o", out, "--sub-ip", "224.0.0.1"],
+        ["--mode", "heartbeat", "-o", out, "--sub-mac", "ff:ff:ff:ff:ff:ff"],
+        ["--mode", "nack", "-o", out, "--sub-port", "0"],
+        ["--mode", "malformed", "-o", out, "--sub-ip", "10.0.0.1",
+         "--dst-ip", "10.0.0.1"],
+        ["--mode", "heartbeat", "-o", out, "--dst-ip", "255.255.255.255"],
     ]
     for flags in bad:
         if os.path.exists(out):
@@ -708,6 +713,10 @@ def case_cli(env):
         check("hwp-gen: error:" in err and "--help" in err,
               "%s: unclear error %r" % (flags, err))
         check(not os.path.exists(out), "%s: wrote a file" % flags)
+    # The edges of what is answerable still work.
+    env.run("-o", out, "--mode", "publish", "--pub-ip", "223.255.255.254",
+            "--publishers", "2", "--messages", "2")
+    all_ok(env, out)
     rc, text, _ = env.run("--help")
     with open(env.options_src) as f:
         src = f.read()

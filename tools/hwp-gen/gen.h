@@ -98,6 +98,7 @@ struct gen_opts {
 	uint32_t count;
 	uint32_t rounds;
 	bool hb_channels;
+	bool passive; /* subscribe: PASSIVE flag on every SUBSCRIBE */
 
 	/* malformed */
 	uint32_t repeat;

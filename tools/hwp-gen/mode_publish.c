@@ -6,7 +6,11 @@
  * publisher-session rules (PROTOCOL section 6) so the manifest can say
  * how many messages a correct Herald accepts per channel and which
  * pub_seq it acknowledges last, including after --skip-every gaps and
- * --duplicate-every resends.
+ * --duplicate-every resends. The model assumes Herald knows none of the
+ * sessions when the capture starts (with --no-start: each one already
+ * at first_pub_seq - 1). An earlier capture of the same sessions (id,
+ * address and port) appended before this one breaks that assumption:
+ * Herald then ignores the START and judges the frames by the old state.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +22,7 @@ struct pub_state {
 	uint64_t last_seq; /* last pub_seq sent, 0 before the first */
 	uint64_t accepted; /* Herald's last accepted pub_seq (model) */
 	uint64_t messages;
+	bool known; /* Herald holds the session (model) */
 	bool sent_first;
 };
 
@@ -71,13 +76,23 @@ draw_pending(struct pub_run *r)
 }
 
 /*
- * Herald's session model for one new frame: START (re)opens at its
- * pub_seq, otherwise only the next pub_seq in order is accepted.
+ * Herald's session model for one new frame (PROTOCOL section 6,
+ * revision 2): START opens only a session Herald does not know, at the
+ * frame's pub_seq; on a known session START has no effect and, as for
+ * any frame, only the next pub_seq in order is accepted. An unknown
+ * session without START accepts nothing (acked_seq 0). Within one run
+ * START is on each publisher's first frame only, while its session is
+ * still unknown, so the results equal revision 1's "START (re)opens".
  */
 static bool
 model_accept(struct pub_state *ps, bool start, uint64_t seq)
 {
-	if (start || seq == ps->accepted + 1) {
+	if (!ps->known && start) {
+		ps->known = true;
+		ps->accepted = seq;
+		return true;
+	}
+	if (ps->known && seq == ps->accepted + 1) {
 		ps->accepted = seq;
 		return true;
 	}
@@ -150,7 +165,9 @@ place_message(struct pub_run *r, uint32_t p, uint8_t *buf, size_t off,
 		memcpy(frame + flen, frame, flen);
 		frame += flen;
 	}
-	/* START cleared: a resent START would re-open the session. */
+	/* START cleared, so that it stays on each publisher's first frame
+	 * only, as the manifest documents; under revision 2 a resent START
+	 * would be judged a duplicate all the same. */
 	frame[HWP_OFF_FLAGS] &= (uint8_t)~HWP_F_START;
 	return dup_inline ? 2 * flen : flen;
 }
@@ -271,8 +288,12 @@ gen_mode_publish(struct gen_ctx *g)
 		goto nomem;
 	for (i = 0; i < o->publishers; i++) {
 		r->pubs[i].next_seq = o->first_pub_seq;
-		/* --no-start continues a session Herald already holds. */
-		r->pubs[i].accepted = o->no_start ? o->first_pub_seq - 1 : 0;
+		/* --no-start continues a session Herald already holds at
+		 * first_pub_seq - 1, but none is ever at 0 (START opens at a
+		 * pub_seq >= 1): from pub_seq 1 the session is unknown. */
+		r->pubs[i].known = o->no_start && o->first_pub_seq > 1;
+		r->pubs[i].accepted =
+			r->pubs[i].known ? o->first_pub_seq - 1 : 0;
 	}
 	if (o->mode == GEN_MODE_MIX)
 		gen_json_arr(&g->man, "packets", false);

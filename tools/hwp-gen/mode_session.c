@@ -6,6 +6,9 @@
  * keep-alive for heartbeat) packed --batch at a time into datagrams
  * from its own endpoint. Tokens are computed for that endpoint's
  * address and port, exactly as Herald will check them (section 5).
+ * What a subscriber sets to 0 is 0 (revision 2 checks it): UNSUBSCRIBE
+ * from_seq, HEARTBEAT seq and epoch; a NACK's from_seq is at least 1
+ * (options.c refuses 0).
  */
 #include "gen.h"
 #include "hwp_token.h"
@@ -31,6 +34,7 @@ encode_sub(struct gen_ctx *g, const struct gen_endpoint *ep, uint32_t id,
 		.from_seq = unsub ? 0 : o->from_seq,
 		.expires = o->expires,
 	};
+	int n;
 
 	if (hwp_token_compute(o->key, o->key_len, channel, id, o->expires,
 			      ep->ip, ep->port, f.token) != 0) {
@@ -42,8 +46,13 @@ encode_sub(struct gen_ctx *g, const struct gen_endpoint *ep, uint32_t id,
 
 		f.token[bit / 8] ^= (uint8_t)(1u << (bit % 8));
 	}
-	return unsub ? hwp_encode_unsubscribe(buf, cap, &f)
-		     : hwp_encode_subscribe(buf, cap, &f);
+	if (unsub)
+		return hwp_encode_unsubscribe(buf, cap, &f);
+	n = hwp_encode_subscribe(buf, cap, &f);
+	/* The encoder takes no flags; PASSIVE is valid on SUBSCRIBE only. */
+	if (n > 0 && o->passive)
+		buf[HWP_OFF_FLAGS] |= HWP_F_PASSIVE;
+	return n;
 }
 
 /* Frame k of subscriber id at buf; returns its length or -1. */
@@ -169,6 +178,7 @@ write_manifest(struct gen_ctx *g)
 						     ? o->from_seq
 						     : 0);
 				gen_json_u64(j, "expires", o->expires);
+				gen_json_bool(j, "passive", o->passive);
 				gen_json_str(j, "expect", expectation(o));
 			} else {
 				gen_json_u64(

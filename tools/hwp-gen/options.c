@@ -5,16 +5,13 @@
  * flag is documented by construction and a flag that the chosen mode
  * would ignore is refused instead of silently doing nothing.
  */
-#include <arpa/inet.h>
-#include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "gen.h"
 #include "hwp_token.h"
+#include "options.h"
 
 #define MP    (1u << GEN_MODE_PUBLISH)
 #define MS    (1u << GEN_MODE_SUBSCRIBE)
@@ -32,7 +29,6 @@
 #define GEN_DEFAULT_START_US 1700000000000000ULL
 #define GEN_DEFAULT_EXPIRES  4102444800ULL /* 2100-01-01T00:00:00Z */
 #define GEN_EXPIRED_EXPIRES  946684800ULL  /* 2000-01-01T00:00:00Z */
-#define GEN_MAX_CHANNELS     1000000u
 #define GEN_MAX_ENDPOINTS    1000000u
 #define HELP_COL	     28 /* column of the option descriptions in --help */
 
@@ -81,6 +77,7 @@ enum opt_id {
 	O_COUNT,
 	O_ROUNDS,
 	O_HB_CHANNELS,
+	O_PASSIVE,
 	O_REPEAT,
 	O__LAST
 };
@@ -208,7 +205,7 @@ static const struct opt_def opt_table[] = {
 	 "flip one random bit of every token"},
 	{NULL, "from-seq", required_argument, O_FROM_SEQ, MS | MN, "N",
 	 "subscribe: resume at seq N (default 0: next message);\n"
-	 "nack: first missing seq (default 1)"},
+	 "nack: first missing seq, at least 1 (default 1)"},
 	{NULL, "count", required_argument, O_COUNT, MN, "N",
 	 "nack: seqs requested per NACK, 1..1024 (default 1)"},
 	{NULL, "rounds", required_argument, O_ROUNDS, MSESS, "N",
@@ -216,6 +213,9 @@ static const struct opt_def opt_table[] = {
 	{NULL, "hb-channels", no_argument, O_HB_CHANNELS, MH, NULL,
 	 "heartbeat: one HEARTBEAT per channel instead of one channel-0\n"
 	 "keep-alive per subscriber"},
+	{NULL, "passive", no_argument, O_PASSIVE, MS, NULL,
+	 "subscribe: set PASSIVE on every SUBSCRIBE (a channel's pulse\n"
+	 "instead of its messages, PROTOCOL revision 2)"},
 
 	{"Malformed", "repeat", required_argument, O_REPEAT, MM, "R",
 	 "emit the whole set of malformed kinds R times (default 1)"},
@@ -239,22 +239,6 @@ gen_mode_str(enum gen_mode mode)
 	if ((unsigned int)mode >= GEN_MODE__COUNT)
 		return "unknown";
 	return mode_names[mode];
-}
-
-static void usage_error(const char *fmt, ...)
-	__attribute__((noreturn, format(printf, 1, 2)));
-
-static void
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("hwp-gen: error: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'hwp-gen --help' for the list of options.\n", stderr);
-	exit(GEN_EXIT_USAGE);
 }
 
 /* Word-wrap a help text into the column right of the option names. */
@@ -311,7 +295,8 @@ help(void)
 	      "  malformed    one packet per fault kind: each HWP validation\n"
 	      "               failure of PROTOCOL section 4 and non-HWP\n"
 	      "               packets (ARP, IPv6, ICMP, TCP, other port, IP\n"
-	      "               options, fragments, bad IP checksum)\n"
+	      "               options, fragments, bad IP checksum, sources\n"
+	      "               Herald could not answer)\n"
 	      "  mix          publish traffic with malformed packets mixed "
 	      "in\n",
 	      f);
@@ -339,13 +324,14 @@ help(void)
 	      "[{id, addr, port, first_pub_seq, last_pub_seq, messages,\n"
 	      "expected_acked_seq}]; subscribe/unsubscribe: subscriptions\n"
 	      "[{subscriber, channel, addr, port, from_seq, expires,\n"
-	      "expect}]; malformed/mix: packets [{index, kind, reason, hwp}]\n"
-	      "(mix lists only the malformed ones) and totals per reason;\n"
-	      "heartbeat/nack: subscribers [{subscriber, addr, port,\n"
-	      "frames}]. expected_* apply Herald's session rules to the\n"
-	      "capture alone (with --no-start: a session already at\n"
-	      "first_pub_seq - 1); expect compares expires with the\n"
-	      "capture's start time.\n"
+	      "passive, expect}]; malformed/mix: packets [{index, kind,\n"
+	      "reason, hwp}] (mix lists only the malformed ones) and totals\n"
+	      "per reason; heartbeat/nack: subscribers [{subscriber, addr,\n"
+	      "port, frames}]. expected_* apply Herald's session rules\n"
+	      "(revision 2: START opens only an unknown session) to the\n"
+	      "capture alone: no session is known at its start (with\n"
+	      "--no-start: each is at first_pub_seq - 1, none at 0); expect\n"
+	      "compares expires with the capture's start time.\n"
 	      "\n"
 	      "PUBLISH payload: channel(8) publisher(4) pub_seq(8) seed(8),\n"
 	      "big-endian, then a splitmix64 stream from the state\n"
@@ -355,159 +341,6 @@ help(void)
 	      "Exit status: 0 success, 1 I/O error, 2 bad command line.\n",
 	      f);
 	exit(GEN_EXIT_OK);
-}
-
-/* Strict unsigned parse: decimal or 0x hex, whole string, in range. */
-static uint64_t
-parse_u64(const char *name, const char *s, uint64_t min, uint64_t max)
-{
-	char *end;
-	uint64_t v;
-
-	errno = 0;
-	if (s[0] < '0' || s[0] > '9')
-		usage_error("--%s: '%s' is not an unsigned integer", name, s);
-	v = strtoull(s, &end, 0);
-	if (errno != 0 || *end != '\0')
-		usage_error("--%s: '%s' is not an unsigned integer", name, s);
-	if (v < min || v > max)
-		usage_error("--%s: %s is out of range [%" PRIu64 ", %" PRIu64
-			    "]",
-			    name, s, min, max);
-	return v;
-}
-
-static uint32_t
-parse_ip(const char *name, const char *s)
-{
-	struct in_addr a;
-
-	if (inet_pton(AF_INET, s, &a) != 1)
-		usage_error("--%s: '%s' is not an IPv4 address", name, s);
-	return ntohl(a.s_addr);
-}
-
-static void
-parse_mac(const char *name, const char *s, uint8_t mac[6])
-{
-	unsigned int b[6];
-	char tail;
-	int i;
-
-	if (strlen(s) != 17 ||
-	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
-		   &b[4], &b[5], &tail) != 6)
-		usage_error(
-			"--%s: '%s' is not a MAC address (aa:bb:cc:dd:ee:ff)",
-			name, s);
-	for (i = 0; i < 6; i++)
-		mac[i] = (uint8_t)b[i];
-}
-
-/* "S" or "S.F" with up to six decimals, into microseconds. */
-static uint64_t
-parse_time(const char *name, const char *s)
-{
-	const char *dot = strchr(s, '.');
-	uint64_t sec, frac = 0;
-	char secs[32];
-	size_t n, i;
-
-	n = dot != NULL ? (size_t)(dot - s) : strlen(s);
-	if (n == 0 || n >= sizeof(secs))
-		usage_error("--%s: '%s' is not a time (S or S.UUUUUU)", name,
-			    s);
-	memcpy(secs, s, n);
-	secs[n] = '\0';
-	sec = parse_u64(name, secs, 0, UINT64_MAX / 1000000u - 1);
-	if (dot != NULL) {
-		const char *f = dot + 1;
-
-		n = strlen(f);
-		if (n == 0 || n > 6)
-			usage_error("--%s: '%s' needs 1 to 6 decimals", name,
-				    s);
-		for (i = 0; i < 6; i++) {
-			if (i < n && (f[i] < '0' || f[i] > '9'))
-				usage_error("--%s: '%s' is not a time", name,
-					    s);
-			frac = frac * 10 + (i < n ? (uint64_t)(f[i] - '0') : 0);
-		}
-	}
-	return sec * 1000000u + frac;
-}
-
-static double
-parse_ratio(const char *name, const char *s)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || !(v >= 0.0 && v < 1.0))
-		usage_error("--%s: '%s' is not a number in [0, 1)", name, s);
-	return v;
-}
-
-static void
-add_channel(struct gen_opts *o, uint64_t ch, uint32_t *cap)
-{
-	if (o->nchannels == GEN_MAX_CHANNELS)
-		usage_error("--channel-list: more than %u channels",
-			    GEN_MAX_CHANNELS);
-	if (o->nchannels == *cap) {
-		*cap = *cap == 0 ? 16 : *cap * 2;
-		o->channels = realloc(o->channels, *cap * sizeof(uint64_t));
-		if (o->channels == NULL) {
-			gen_err("out of memory");
-			exit(GEN_EXIT_FAIL);
-		}
-	}
-	o->channels[o->nchannels++] = ch;
-}
-
-/* "1,2,5,10-20": channels in the order given, each at least 1. */
-static void
-parse_channel_list(struct gen_opts *o, const char *s)
-{
-	char *copy = strdup(s);
-	char *save = NULL;
-	uint32_t cap = 0;
-	char *tok;
-
-	if (copy == NULL) {
-		gen_err("out of memory");
-		exit(GEN_EXIT_FAIL);
-	}
-	if (s[0] == '\0' || s[strlen(s) - 1] == ',' || strstr(s, ",,") != NULL)
-		usage_error("--channel-list: empty item in '%s'", s);
-	for (tok = strtok_r(copy, ",", &save); tok != NULL;
-	     tok = strtok_r(NULL, ",", &save)) {
-		char *dash = strchr(tok, '-');
-		uint64_t lo, hi, ch;
-
-		if (dash == NULL) {
-			add_channel(
-				o,
-				parse_u64("channel-list", tok, 1, UINT64_MAX),
-				&cap);
-			continue;
-		}
-		*dash = '\0';
-		lo = parse_u64("channel-list", tok, 1, UINT64_MAX);
-		hi = parse_u64("channel-list", dash + 1, 1, UINT64_MAX);
-		if (hi < lo)
-			usage_error("--channel-list: range %" PRIu64 "-%" PRIu64
-				    " is reversed",
-				    lo, hi);
-		for (ch = lo;; ch++) {
-			add_channel(o, ch, &cap);
-			if (ch == hi)
-				break;
-		}
-	}
-	free(copy);
 }
 
 static void
@@ -557,9 +390,9 @@ parse_mode(const char *s)
 	for (m = 0; m < GEN_MODE__COUNT; m++)
 		if (strcmp(s, mode_names[m]) == 0)
 			return (enum gen_mode)m;
-	usage_error("--mode: unknown mode '%s' (publish, subscribe, "
-		    "unsubscribe, heartbeat, nack, malformed, mix)",
-		    s);
+	gen_usage_error("--mode: unknown mode '%s' (publish, subscribe, "
+			"unsubscribe, heartbeat, nack, malformed, mix)",
+			s);
 }
 
 static const struct opt_def *
@@ -586,115 +419,173 @@ apply(struct gen_opts *o, int id, const char *arg)
 	case O_APPEND: o->append = true; break;
 	case O_MANIFEST: o->manifest = arg; break;
 	case O_QUIET: o->quiet = true; break;
-	case O_SEED: o->seed = parse_u64(n, arg, 0, UINT64_MAX); break;
-	case O_START_TIME: o->start_us = parse_time(n, arg); break;
+	case O_SEED: o->seed = gen_parse_u64(n, arg, 0, UINT64_MAX); break;
+	case O_START_TIME: o->start_us = gen_parse_time(n, arg); break;
 	case O_INTERVAL:
-		o->interval_us = parse_u64(n, arg, 0, 3600000000ULL);
+		o->interval_us = gen_parse_u64(n, arg, 0, 3600000000ULL);
 		break;
-	case O_MTU: o->mtu = (uint32_t)parse_u64(n, arg, 576, 65535); break;
-	case O_DST_MAC: parse_mac(n, arg, o->herald.mac); break;
-	case O_DST_IP: o->herald.ip = parse_ip(n, arg); break;
+	case O_MTU: o->mtu = (uint32_t)gen_parse_u64(n, arg, 576, 65535); break;
+	case O_DST_MAC: gen_parse_mac(n, arg, o->herald.mac); break;
+	case O_DST_IP: o->herald.ip = gen_parse_ip(n, arg); break;
 	case O_DST_PORT:
-		o->herald.port = (uint16_t)parse_u64(n, arg, 1, 65535);
+		o->herald.port = (uint16_t)gen_parse_u64(n, arg, 1, 65535);
 		break;
-	case O_PUB_MAC: parse_mac(n, arg, o->pub_base.mac); break;
-	case O_PUB_IP: o->pub_base.ip = parse_ip(n, arg); break;
+	case O_PUB_MAC: gen_parse_mac(n, arg, o->pub_base.mac); break;
+	case O_PUB_IP: o->pub_base.ip = gen_parse_ip(n, arg); break;
 	case O_PUB_PORT:
-		o->pub_base.port = (uint16_t)parse_u64(n, arg, 1, 65535);
+		o->pub_base.port = (uint16_t)gen_parse_u64(n, arg, 1, 65535);
 		break;
-	case O_SUB_MAC: parse_mac(n, arg, o->sub_base.mac); break;
-	case O_SUB_IP: o->sub_base.ip = parse_ip(n, arg); break;
+	case O_SUB_MAC: gen_parse_mac(n, arg, o->sub_base.mac); break;
+	case O_SUB_IP: o->sub_base.ip = gen_parse_ip(n, arg); break;
 	case O_SUB_PORT:
-		o->sub_base.port = (uint16_t)parse_u64(n, arg, 1, 65535);
+		o->sub_base.port = (uint16_t)gen_parse_u64(n, arg, 1, 65535);
 		break;
 	case O_CHANNELS: {
-		uint64_t m = parse_u64(n, arg, 1, GEN_MAX_CHANNELS);
+		uint64_t m = gen_parse_u64(n, arg, 1, GEN_MAX_CHANNELS);
 		uint32_t cap = 0;
 		uint64_t ch;
 
 		for (ch = 1; ch <= m; ch++)
-			add_channel(o, ch, &cap);
+			gen_add_channel(o, ch, &cap);
 		break;
 	}
-	case O_CHANNEL_LIST: parse_channel_list(o, arg); break;
+	case O_CHANNEL_LIST: gen_parse_channel_list(o, arg); break;
 	case O_CHANNEL_PATTERN:
 		if (strcmp(arg, "rr") == 0)
 			o->chan_random = false;
 		else if (strcmp(arg, "random") == 0)
 			o->chan_random = true;
 		else
-			usage_error("--%s: '%s' is neither rr nor random", n,
-				    arg);
+			gen_usage_error("--%s: '%s' is neither rr nor random",
+					n, arg);
 		break;
 	case O_PUBLISHERS:
 		o->publishers =
-			(uint32_t)parse_u64(n, arg, 1, GEN_MAX_ENDPOINTS);
+			(uint32_t)gen_parse_u64(n, arg, 1, GEN_MAX_ENDPOINTS);
 		break;
 	case O_PUBLISHER_ID_BASE:
 		o->publisher_id_base =
-			(uint32_t)parse_u64(n, arg, 1, UINT32_MAX);
+			(uint32_t)gen_parse_u64(n, arg, 1, UINT32_MAX);
 		break;
 	case O_MESSAGES:
-		o->messages = parse_u64(n, arg, 0, UINT64_MAX / 4);
+		o->messages = gen_parse_u64(n, arg, 0, UINT64_MAX / 4);
 		break;
 	case O_PAYLOAD_SIZE:
 		o->payload_min =
-			(uint32_t)parse_u64(n, arg, 0, HWP_MAX_PAYLOAD);
+			(uint32_t)gen_parse_u64(n, arg, 0, HWP_MAX_PAYLOAD);
 		o->payload_max = o->payload_min;
 		break;
 	case O_PAYLOAD_MIN:
 		o->payload_min =
-			(uint32_t)parse_u64(n, arg, 0, HWP_MAX_PAYLOAD);
+			(uint32_t)gen_parse_u64(n, arg, 0, HWP_MAX_PAYLOAD);
 		break;
 	case O_PAYLOAD_MAX:
 		o->payload_max =
-			(uint32_t)parse_u64(n, arg, 0, HWP_MAX_PAYLOAD);
+			(uint32_t)gen_parse_u64(n, arg, 0, HWP_MAX_PAYLOAD);
 		break;
 	case O_BATCH:
-		o->batch = (uint32_t)parse_u64(n, arg, 1,
-					       GEN_UDP_MAX / HWP_MIN_FRAME_LEN);
+		o->batch = (uint32_t)gen_parse_u64(
+			n, arg, 1, GEN_UDP_MAX / HWP_MIN_FRAME_LEN);
 		break;
 	case O_FIRST_PUB_SEQ:
-		o->first_pub_seq = parse_u64(n, arg, 1, UINT64_MAX / 2);
+		o->first_pub_seq = gen_parse_u64(n, arg, 1, UINT64_MAX / 2);
 		break;
 	case O_NO_START: o->no_start = true; break;
 	case O_DUP_EVERY:
-		o->dup_every = parse_u64(n, arg, 0, UINT64_MAX);
+		o->dup_every = gen_parse_u64(n, arg, 0, UINT64_MAX);
 		break;
 	case O_SKIP_EVERY:
-		o->skip_every = parse_u64(n, arg, 0, UINT64_MAX);
+		o->skip_every = gen_parse_u64(n, arg, 0, UINT64_MAX);
 		break;
-	case O_MALFORMED_RATIO: o->malformed_ratio = parse_ratio(n, arg); break;
+	case O_MALFORMED_RATIO:
+		o->malformed_ratio = gen_parse_ratio(n, arg);
+		break;
 	case O_SUBSCRIBERS:
 		o->subscribers =
-			(uint32_t)parse_u64(n, arg, 1, GEN_MAX_ENDPOINTS);
+			(uint32_t)gen_parse_u64(n, arg, 1, GEN_MAX_ENDPOINTS);
 		break;
 	case O_SUBSCRIBER_ID_BASE:
 		o->subscriber_id_base =
-			(uint32_t)parse_u64(n, arg, 1, UINT32_MAX);
+			(uint32_t)gen_parse_u64(n, arg, 1, UINT32_MAX);
 		break;
 	case O_KEY:
 		klen = hwp_key_from_hex(arg, o->key, sizeof(o->key));
 		if (klen < 0)
-			usage_error("--key: expected 16 to 64 bytes as hex "
-				    "(32 to 128 hex digits)");
+			gen_usage_error("--key: expected 16 to 64 bytes as hex "
+					"(32 to 128 hex digits)");
 		o->key_len = (size_t)klen;
 		break;
-	case O_EXPIRES: o->expires = parse_u64(n, arg, 0, UINT64_MAX); break;
+	case O_EXPIRES:
+		o->expires = gen_parse_u64(n, arg, 0, UINT64_MAX);
+		break;
 	case O_EXPIRED: o->expired = true; break;
 	case O_BAD_TOKEN: o->bad_token = true; break;
-	case O_FROM_SEQ: o->from_seq = parse_u64(n, arg, 0, UINT64_MAX); break;
+	case O_FROM_SEQ:
+		o->from_seq = gen_parse_u64(n, arg, 0, UINT64_MAX);
+		break;
 	case O_COUNT:
-		o->count = (uint32_t)parse_u64(n, arg, 1, HWP_NACK_MAX_COUNT);
+		o->count =
+			(uint32_t)gen_parse_u64(n, arg, 1, HWP_NACK_MAX_COUNT);
 		break;
 	case O_ROUNDS:
-		o->rounds = (uint32_t)parse_u64(n, arg, 1, 1000000);
+		o->rounds = (uint32_t)gen_parse_u64(n, arg, 1, 1000000);
 		break;
 	case O_HB_CHANNELS: o->hb_channels = true; break;
+	case O_PASSIVE: o->passive = true; break;
 	case O_REPEAT:
-		o->repeat = (uint32_t)parse_u64(n, arg, 1, 1000000);
+		o->repeat = (uint32_t)gen_parse_u64(n, arg, 1, 1000000);
 		break;
-	default: usage_error("internal: unhandled option %d", id);
+	default: gen_usage_error("internal: unhandled option %d", id);
+	}
+}
+
+/* Section 4: 0/8, 127/8 and 224/4 and above are not unicast. */
+static bool
+ip_unicast(uint32_t ip)
+{
+	uint8_t first = (uint8_t)(ip >> 24);
+
+	return first != 0 && first != 127 && first < 224;
+}
+
+/* Why Herald could not answer a datagram from ep (section 4), or NULL;
+ * port 0 never gets here: the port options refuse it. */
+static const char *
+unanswerable(const struct gen_endpoint *ep, uint32_t herald_ip)
+{
+	if (ep->mac[0] & 0x01)
+		return "a group MAC address";
+	if (!ip_unicast(ep->ip))
+		return "not a unicast IPv4 address";
+	if (ep->ip == herald_ip)
+		return "Herald's own address (--dst-ip)";
+	return NULL;
+}
+
+/*
+ * Revision 2: a datagram from a source Herald could not answer is not
+ * HWP. Valid traffic must come from answerable sources, so every
+ * endpoint of a range (base + i, i < n) is checked; the malformed kinds
+ * source_* are the way to send the others.
+ */
+static void
+check_senders(const struct gen_opts *o, const struct gen_endpoint *base,
+	      uint32_t n, const char *who, const char *flags)
+{
+	struct gen_endpoint ep;
+	char ip[16], mac[18];
+	const char *why;
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		gen_endpoint_nth(base, i, &ep);
+		why = unanswerable(&ep, o->herald.ip);
+		if (why != NULL)
+			gen_usage_error(
+				"%s: %s %u would send from %s (%s), %s: "
+				"Herald cannot answer that source",
+				flags, who, i, gen_ip_str(ep.ip, ip),
+				gen_mac_str(ep.mac, mac), why);
 	}
 }
 
@@ -707,37 +598,47 @@ check(struct gen_opts *o, const bool *seen)
 
 	for (i = 0; i < OPT_COUNT; i++)
 		if (seen[opt_table[i].id] && (opt_table[i].modes & mbit) == 0)
-			usage_error("--%s is not used by mode %s",
-				    opt_table[i].name, gen_mode_str(o->mode));
+			gen_usage_error("--%s is not used by mode %s",
+					opt_table[i].name,
+					gen_mode_str(o->mode));
 	if (seen[O_CHANNELS] && seen[O_CHANNEL_LIST])
-		usage_error("--channels and --channel-list are exclusive");
+		gen_usage_error("--channels and --channel-list are exclusive");
 	if (seen[O_PAYLOAD_SIZE] &&
 	    (seen[O_PAYLOAD_MIN] || seen[O_PAYLOAD_MAX]))
-		usage_error(
+		gen_usage_error(
 			"--payload-size excludes --payload-min/--payload-max");
 	if (seen[O_PAYLOAD_MIN] != seen[O_PAYLOAD_MAX])
-		usage_error("--payload-min and --payload-max go together");
+		gen_usage_error("--payload-min and --payload-max go together");
 	if (o->payload_min > o->payload_max)
-		usage_error("--payload-min %u is above --payload-max %u",
-			    o->payload_min, o->payload_max);
+		gen_usage_error("--payload-min %u is above --payload-max %u",
+				o->payload_min, o->payload_max);
 	if (GEN_IP4_HLEN + GEN_UDP_HLEN + HWP_PUBLISH_LEN + o->payload_max >
 	    o->mtu)
-		usage_error("--mtu %u cannot hold one frame with a %u-byte "
-			    "payload",
-			    o->mtu, o->payload_max);
+		gen_usage_error("--mtu %u cannot hold one frame with a %u-byte "
+				"payload",
+				o->mtu, o->payload_max);
 	if (seen[O_EXPIRES] && seen[O_EXPIRED])
-		usage_error("--expires and --expired are exclusive");
+		gen_usage_error("--expires and --expired are exclusive");
 	if (o->expired)
 		o->expires = GEN_EXPIRED_EXPIRES;
 	if ((uint64_t)o->publisher_id_base + o->publishers - 1 > UINT32_MAX)
-		usage_error("publisher ids overflow 32 bits");
+		gen_usage_error("publisher ids overflow 32 bits");
 	if ((uint64_t)o->subscriber_id_base + o->subscribers - 1 > UINT32_MAX)
-		usage_error("subscriber ids overflow 32 bits");
+		gen_usage_error("subscriber ids overflow 32 bits");
+	if (!ip_unicast(o->herald.ip))
+		gen_usage_error("--dst-ip: Herald's address must be unicast");
+	if (mbit & (MP | MM | MX))
+		check_senders(o, &o->pub_base, o->publishers, "publisher",
+			      "--pub-ip/--pub-mac");
+	if (mbit & (MSESS | MM | MX))
+		check_senders(o, &o->sub_base, o->subscribers, "subscriber",
+			      "--sub-ip/--sub-mac");
 	if (o->mode == GEN_MODE_NACK) {
 		if (!seen[O_FROM_SEQ])
 			o->from_seq = 1;
 		if (o->from_seq == 0)
-			usage_error("--from-seq: a NACK needs from_seq >= 1");
+			gen_usage_error(
+				"--from-seq: a NACK needs from_seq >= 1");
 	}
 }
 
@@ -751,7 +652,7 @@ gen_opts_parse(struct gen_opts *o, int argc, char **argv)
 
 	set_defaults(o);
 	if (hwp_key_from_hex(GEN_DEFAULT_KEY, o->key, sizeof(o->key)) < 0)
-		usage_error("internal: bad default key");
+		gen_usage_error("internal: bad default key");
 	o->key_len = 32;
 	for (i = 0; i < OPT_COUNT; i++) {
 		longopts[i].name = opt_table[i].name;
@@ -765,29 +666,30 @@ gen_opts_parse(struct gen_opts *o, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":o:m:hq", longopts, NULL)) != -1) {
 		if (c == '?') {
 			if (optopt != 0)
-				usage_error("unknown option '-%c'", optopt);
-			usage_error("unknown option '%s'", argv[optind - 1]);
+				gen_usage_error("unknown option '-%c'", optopt);
+			gen_usage_error("unknown option '%s'",
+					argv[optind - 1]);
 		}
 		if (c == ':')
-			usage_error("option '%s' needs a value",
-				    argv[optind - 1]);
+			gen_usage_error("option '%s' needs a value",
+					argv[optind - 1]);
 		if (c == O_HELP)
 			help();
 		if (seen[c])
-			usage_error("--%s given twice", find_def(c)->name);
+			gen_usage_error("--%s given twice", find_def(c)->name);
 		seen[c] = true;
 		apply(o, c, optarg);
 	}
 	if (optind < argc)
-		usage_error("unexpected argument '%s'", argv[optind]);
+		gen_usage_error("unexpected argument '%s'", argv[optind]);
 	if (o->mode == GEN_MODE__COUNT)
-		usage_error("--mode is required");
+		gen_usage_error("--mode is required");
 	if (o->output == NULL)
-		usage_error("-o/--output is required");
+		gen_usage_error("-o/--output is required");
 	if (o->nchannels == 0) {
 		uint32_t cap = 0;
 
-		add_channel(o, 1, &cap);
+		gen_add_channel(o, 1, &cap);
 	}
 	check(o, seen);
 }
