@@ -38,6 +38,16 @@ NONHWP_KIND = {
     "ip_fragment_first": "ip_fragment",
     "ip_fragment_last": "ip_fragment",
     "bad_ip_checksum": "bad_ip_checksum",
+    # Revision 2: sources that could not be answered are not HWP.
+    "source_mac_broadcast": "source_mac_group",
+    "source_mac_multicast": "source_mac_group",
+    "source_ip_zero_net": "source_ip_not_unicast",
+    "source_ip_loopback": "source_ip_not_unicast",
+    "source_ip_multicast": "source_ip_not_unicast",
+    "source_ip_reserved": "source_ip_not_unicast",
+    "source_ip_broadcast": "source_ip_not_unicast",
+    "source_ip_own": "source_ip_own",
+    "source_port_zero": "source_port_zero",
 }
 
 def parse_seqs(text):
