@@ -45,6 +45,12 @@ herald_mempools_init(void)
 	 */
 	herald.ind_pool =
 		pool_create("herald_indirect", cfg->indirect_mbufs, 0);
+	/*
+	 * Flat DELIVER copies come from the rx pool, as before the lcore
+	 * context had a pointer of its own for them; a pool of their own
+	 * (sized by [mempool] flat_mbufs) is the config work's to add.
+	 */
+	herald.flat_pool = herald.rx_pool;
 	return herald.rx_pool != NULL && herald.hdr_pool != NULL &&
 			       herald.ind_pool != NULL
 		       ? 0
@@ -60,6 +66,7 @@ herald_mempools_free(void)
 		rte_mempool_free(herald.pools[i].mp);
 	herald.n_pools = 0;
 	herald.rx_pool = herald.hdr_pool = herald.ind_pool = NULL;
+	herald.flat_pool = NULL;
 }
 
 void
