@@ -15,6 +15,7 @@
 #include <criterion/criterion.h>
 
 #include "hx_run.h"
+#include "inet_parse.h"
 
 TestSuite(xdp, .init = hx_setup, .fini = hx_teardown, .timeout = 30);
 
@@ -538,4 +539,38 @@ Test(xdp, counter_names_kept_and_herald_names_added)
 			cr_assert_eq(herald_xdp_counter_kind((unsigned int)idx),
 				     HERALD_XDP_K_DROP);
 	}
+}
+
+/*
+ * herald-xdp and these tests parse with lib/inet (lib/xdp's own copies
+ * are gone): the spellings the tool's options and the tests rely on.
+ */
+Test(xdp, parse_helpers_are_lib_inet)
+{
+	uint8_t mac[6], plen;
+	uint64_t n;
+	uint32_t a;
+
+	cr_assert_eq(inet_parse_prefix("198.18.0.0/15", &a, &plen), 0);
+	cr_assert_eq(a, 0xc6120000u);
+	cr_assert_eq(plen, 15);
+	cr_assert_eq(inet_parse_prefix("198.18.0.7", &a, &plen), 0);
+	cr_assert_eq(plen, 32);
+	cr_assert_eq(inet_parse_prefix("0.0.0.0/0", &a, &plen), 0);
+	cr_assert_eq(plen, 0);
+	cr_assert_neq(inet_parse_prefix("198.18.0.0/33", &a, &plen), 0);
+	cr_assert_neq(inet_parse_prefix("198.18.0/8", &a, &plen), 0);
+	cr_assert_neq(inet_parse_prefix("1.2.3.4/", &a, &plen), 0);
+	cr_assert_neq(inet_parse_prefix("198.18.0.0/015", &a, &plen), 0);
+	cr_assert_eq(inet_parse_ipv4("198.18.0.1", &a), 0);
+	cr_assert_eq(a, HX_HERALD_IP);
+	cr_assert_neq(inet_parse_ipv4("198.018.0.1", &a), 0);
+	cr_assert_eq(inet_parse_mac("02:00:0a:0B:ff:09", mac), 0);
+	cr_assert_eq(mac[3], 0x0b);
+	cr_assert_neq(inet_parse_mac("02:00:0a:0b:ff", mac), 0);
+	cr_assert_neq(inet_parse_mac("02:00:0a:0b:ff:09:", mac), 0);
+	cr_assert_eq(inet_parse_u64("0x10", 0, 4095, &n), 0);
+	cr_assert_eq(n, 16);
+	cr_assert_neq(inet_parse_u64("010", 0, 4095, &n), 0);
+	cr_assert_neq(inet_parse_u64("4096", 0, 4095, &n), 0);
 }
