@@ -27,7 +27,12 @@ struct xdp_port {
 static struct xdp_port xports[HERALD_MAX_PORTS];
 static unsigned int n_xports;
 
-/* Address, port, allow-list and every slot LOCAL (one node). */
+/*
+ * Address, port, allow-list and every slot LOCAL (one node). The
+ * program's list fails closed, so "any publisher" is said with the
+ * explicit flag: when the config has no [publishers] allow (Herald's
+ * default: any) or one of its prefixes is 0.0.0.0/0.
+ */
 static int
 configure(struct xdp_port *xp)
 {
@@ -43,6 +48,8 @@ configure(struct xdp_port *xp)
 
 	memcpy(xc.mac, herald.ports[xp->port_id].mac.addr_bytes, 6);
 	for (i = 0; i < cfg->n_allow; i++) {
+		if (cfg->allow[i].depth == 0)
+			xc.allow_any = true;
 		rc = herald_xdp_allow_add(xp->h, cfg->allow[i].ip,
 					  cfg->allow[i].depth);
 		if (rc != 0)
@@ -78,8 +85,14 @@ adopt_port(uint16_t port)
 		return -ENAMETOOLONG;
 	herald_xdp_unpin(xp->pin_dir); /* stale pins of an earlier run */
 	rc = herald_xdp_adopt(&xp->h, xp->ifname, xp->pin_dir);
-	if (rc == 0)
+	if (rc == 0) {
 		rc = configure(xp);
+		/* Not counted in n_xports: nothing else would free them. */
+		if (rc != 0) {
+			herald_xdp_release(xp->h);
+			xp->h = NULL;
+		}
+	}
 	if (rc != 0) {
 		fprintf(stderr,
 			"herald: port %u (%s): cannot adopt its XDP program "
@@ -111,9 +124,10 @@ herald_xdp_ports_close(void)
 {
 	unsigned int i;
 
+	/* The PMD detaches the program when the port closes. */
 	for (i = 0; i < n_xports; i++) {
-		herald_xdp_close(xports[i].h);
-		herald_xdp_unpin(xports[i].pin_dir);
+		herald_xdp_release(xports[i].h);
+		xports[i].h = NULL;
 	}
 	n_xports = 0;
 }

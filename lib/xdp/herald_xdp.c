@@ -4,40 +4,20 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <linux/if_link.h>
-#include <linux/magic.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "herald_xdp.h"
+#include "herald_xdp_priv.h"
 #include "herald_xdp.skel.h"
 
-#define BPFFS_ROOT "/sys/fs/bpf"
-
-/* The maps the library uses, in the order of map_names. */
-enum hx_map {
-	HX_MAP_XSKS,
-	HX_MAP_CONFIG,
-	HX_MAP_ALLOW,
-	HX_MAP_SLOT_TGT,
-	HX_MAP_SLOT_STATS,
-	HX_MAP_COUNTERS,
-	HX_MAP__COUNT
-};
-
-static const char *const map_names[HX_MAP__COUNT] = {
+const char *const hx_map_names[HX_MAP__COUNT] = {
 	[HX_MAP_XSKS] = HERALD_XDP_MAP_XSKS,
 	[HX_MAP_CONFIG] = HERALD_XDP_MAP_CONFIG,
 	[HX_MAP_ALLOW] = HERALD_XDP_MAP_ALLOW,
@@ -56,6 +36,19 @@ static const uint32_t map_value_size[HX_MAP__COUNT] = {
 	[HX_MAP_COUNTERS] = sizeof(uint64_t),
 };
 
+/*
+ * Entry counts, checked likewise: a counter map of a build with other
+ * counters would be read under the wrong names.
+ */
+static const uint32_t map_max_entries[HX_MAP__COUNT] = {
+	[HX_MAP_XSKS] = HERALD_XDP_MAX_QUEUES,
+	[HX_MAP_CONFIG] = 1,
+	[HX_MAP_ALLOW] = HERALD_XDP_MAX_ALLOW,
+	[HX_MAP_SLOT_TGT] = HERALD_XDP_NUM_TGTS,
+	[HX_MAP_SLOT_STATS] = HERALD_XDP_NUM_TGTS,
+	[HX_MAP_COUNTERS] = HERALD_XDP_C__COUNT,
+};
+
 static const struct {
 	const char *name;
 	int kind;
@@ -63,14 +56,6 @@ static const struct {
 #define HX_CNT_INFO(name, str, kind) [HERALD_XDP_C_##name] = {str, kind},
 	HERALD_XDP_COUNTERS(HX_CNT_INFO)
 #undef HX_CNT_INFO
-};
-
-struct herald_xdp {
-	struct herald_xdp_bpf *skel; /* NULL when opened from pins */
-	int prog_fd;
-	int fd[HX_MAP__COUNT];
-	char ifname[IF_NAMESIZE];
-	char pin_dir[PATH_MAX]; /* empty: not pinned */
 };
 
 const char *
@@ -98,144 +83,6 @@ herald_xdp_counter_index(const char *name)
 		if (strcmp(counter_info[i].name, name) == 0)
 			return (int)i;
 	return -ENOENT;
-}
-
-int
-herald_xdp_default_pin_dir(char *buf, size_t len, const char *ifname)
-{
-	int n;
-
-	if (ifname == NULL || *ifname == '\0' || strchr(ifname, '/') != NULL)
-		return -EINVAL;
-	n = snprintf(buf, len, "%s/%s", HERALD_XDP_PIN_ROOT, ifname);
-	if (n < 0 || (size_t)n >= len)
-		return -ENAMETOOLONG;
-	return 0;
-}
-
-static int
-pin_path(char *buf, size_t len, const char *dir, const char *name)
-{
-	int n = snprintf(buf, len, "%s/%s", dir, name);
-
-	if (n < 0 || (size_t)n >= len)
-		return -ENAMETOOLONG;
-	return 0;
-}
-
-static int
-mkdir_p(const char *dir)
-{
-	char path[PATH_MAX];
-	size_t n = strlen(dir);
-	char *p;
-
-	if (n == 0 || n >= sizeof(path))
-		return -ENAMETOOLONG;
-	memcpy(path, dir, n + 1);
-	for (p = path + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0700) != 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(path, 0700) != 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
-static bool
-is_bpffs(const char *path)
-{
-	struct statfs st;
-
-	return statfs(path, &st) == 0 && st.f_type == BPF_FS_MAGIC;
-}
-
-/*
- * Pins need a bpffs. Like bpftool, mount the conventional one on
- * /sys/fs/bpf when the pin directory is there and nothing is mounted;
- * any other directory must already be on a bpffs.
- */
-static int
-prepare_pin_dir(const char *dir)
-{
-	int ret;
-
-	if (strncmp(dir, BPFFS_ROOT "/", strlen(BPFFS_ROOT) + 1) == 0 &&
-	    !is_bpffs(BPFFS_ROOT)) {
-		if (mount("bpf", BPFFS_ROOT, "bpf", 0, "mode=0700") != 0)
-			return -errno;
-	}
-	ret = mkdir_p(dir);
-	if (ret != 0)
-		return ret;
-	if (!is_bpffs(dir))
-		return -EMEDIUMTYPE;
-	return 0;
-}
-
-void
-herald_xdp_unpin(const char *dir)
-{
-	char path[PATH_MAX];
-	unsigned int i;
-
-	for (i = 0; i < HX_MAP__COUNT; i++)
-		if (pin_path(path, sizeof(path), dir, map_names[i]) == 0)
-			unlink(path);
-	if (pin_path(path, sizeof(path), dir, HERALD_XDP_PIN_PROG) == 0)
-		unlink(path);
-	rmdir(dir);
-	/* The default layout's parent goes too once its last dir is gone. */
-	rmdir(HERALD_XDP_PIN_ROOT);
-}
-
-static int
-pin_all(struct herald_xdp *h, const char *dir)
-{
-	char path[PATH_MAX];
-	unsigned int i;
-	int ret;
-
-	ret = pin_path(path, sizeof(path), dir, HERALD_XDP_PIN_PROG);
-	if (ret != 0)
-		return ret;
-	if (access(path, F_OK) == 0)
-		return -EEXIST;
-	for (i = 0; i < HX_MAP__COUNT; i++) {
-		ret = pin_path(path, sizeof(path), dir, map_names[i]);
-		if (ret == 0 && bpf_obj_pin(h->fd[i], path) != 0)
-			ret = -errno;
-		if (ret != 0)
-			goto fail;
-	}
-	/* The program last: its pin marks a complete instance. */
-	ret = pin_path(path, sizeof(path), dir, HERALD_XDP_PIN_PROG);
-	if (ret == 0 && bpf_obj_pin(h->prog_fd, path) != 0)
-		ret = -errno;
-	if (ret != 0)
-		goto fail;
-	return 0;
-fail:
-	herald_xdp_unpin(dir);
-	return ret;
-}
-
-/* Pin the instance under dir (made, bpffs mounted if needed) and
- * remember where, so detach removes the pins. */
-static int
-pin_to(struct herald_xdp *h, const char *dir)
-{
-	int ret = prepare_pin_dir(dir);
-
-	if (ret == 0)
-		ret = pin_all(h, dir);
-	if (ret == 0)
-		snprintf(h->pin_dir, sizeof(h->pin_dir), "%s", dir);
-	return ret;
 }
 
 static struct herald_xdp *
@@ -275,8 +122,8 @@ herald_xdp_load(struct herald_xdp **hp, const char *ifname, const char *pin_dir)
 	}
 	h->prog_fd = bpf_program__fd(h->skel->progs.herald_xdp_prog);
 	for (i = 0; i < HX_MAP__COUNT; i++) {
-		struct bpf_map *m = bpf_object__find_map_by_name(h->skel->obj,
-								 map_names[i]);
+		struct bpf_map *m = bpf_object__find_map_by_name(
+			h->skel->obj, hx_map_names[i]);
 
 		if (m == NULL) {
 			ret = -ENOENT;
@@ -285,7 +132,7 @@ herald_xdp_load(struct herald_xdp **hp, const char *ifname, const char *pin_dir)
 		h->fd[i] = bpf_map__fd(m);
 	}
 	if (pin_dir != NULL) {
-		ret = pin_to(h, pin_dir);
+		ret = hx_pin_to(h, pin_dir);
 		if (ret != 0)
 			goto fail;
 	}
@@ -306,8 +153,9 @@ check_pinned_map(int fd, unsigned int i)
 	if (bpf_obj_get_info_by_fd(fd, &info, &len) != 0)
 		return -errno;
 	/* A pin of another build of the program: refuse, do not guess. */
-	if (strcmp(info.name, map_names[i]) != 0 ||
-	    info.value_size != map_value_size[i])
+	if (strcmp(info.name, hx_map_names[i]) != 0 ||
+	    info.value_size != map_value_size[i] ||
+	    info.max_entries != map_max_entries[i])
 		return -EPROTO;
 	return 0;
 }
@@ -327,7 +175,7 @@ herald_xdp_open(struct herald_xdp **hp, const char *ifname, const char *pin_dir)
 	if (h == NULL)
 		return -ENOMEM;
 	snprintf(h->pin_dir, sizeof(h->pin_dir), "%s", pin_dir);
-	ret = pin_path(path, sizeof(path), pin_dir, HERALD_XDP_PIN_PROG);
+	ret = hx_pin_path(path, sizeof(path), pin_dir, HERALD_XDP_PIN_PROG);
 	if (ret != 0)
 		goto fail;
 	h->prog_fd = bpf_obj_get(path);
@@ -336,7 +184,7 @@ herald_xdp_open(struct herald_xdp **hp, const char *ifname, const char *pin_dir)
 		goto fail;
 	}
 	for (i = 0; i < HX_MAP__COUNT; i++) {
-		ret = pin_path(path, sizeof(path), pin_dir, map_names[i]);
+		ret = hx_pin_path(path, sizeof(path), pin_dir, hx_map_names[i]);
 		if (ret != 0)
 			goto fail;
 		h->fd[i] = bpf_obj_get(path);
@@ -376,7 +224,7 @@ adopt_maps(struct herald_xdp *h, const uint32_t *ids, uint32_t n)
 		}
 		for (m = 0; m < HX_MAP__COUNT; m++)
 			if (h->fd[m] < 0 &&
-			    strcmp(info.name, map_names[m]) == 0)
+			    strcmp(info.name, hx_map_names[m]) == 0)
 				break;
 		if (m == HX_MAP__COUNT) {
 			close(fd); /* .rodata or another program's map */
@@ -433,7 +281,7 @@ herald_xdp_adopt(struct herald_xdp **hp, const char *ifname,
 	}
 	ret = adopt_maps(h, ids, info.nr_map_ids);
 	if (ret == 0 && pin_dir != NULL)
-		ret = pin_to(h, pin_dir);
+		ret = hx_pin_to(h, pin_dir);
 	if (ret != 0)
 		goto fail;
 	*hp = h;
@@ -461,6 +309,15 @@ herald_xdp_close(struct herald_xdp *h)
 				close(h->fd[i]);
 	}
 	free(h);
+}
+
+void
+herald_xdp_release(struct herald_xdp *h)
+{
+	if (h == NULL)
+		return;
+	hx_unpin_handle(h);
+	herald_xdp_close(h);
 }
 
 static int
@@ -543,10 +400,7 @@ herald_xdp_detach(struct herald_xdp *h)
 		/* The interface is gone, and its program with it. */
 		ret = 0;
 	}
-	if (h->pin_dir[0] != '\0') {
-		herald_xdp_unpin(h->pin_dir);
-		h->pin_dir[0] = '\0';
-	}
+	hx_unpin_handle(h);
 	return ret;
 }
 
@@ -652,7 +506,11 @@ herald_xdp_allow_list(struct herald_xdp *h,
 	return n;
 }
 
-/* The program reads allow_n to tell "empty list" from "no match". */
+/*
+ * allow_n is kept for readers of the config (it is the list's size at
+ * the last edit); the program does not read it: an empty list means no
+ * publisher, only the allow_any flag means any.
+ */
 static int
 sync_allow_count(struct herald_xdp *h)
 {
@@ -839,57 +697,5 @@ herald_xdp_xsk_del(struct herald_xdp *h, unsigned int queue)
 
 	if (bpf_map_delete_elem(h->fd[HX_MAP_XSKS], &q) != 0)
 		return -errno;
-	return 0;
-}
-
-int
-herald_xdp_parse_ipv4(const char *s, uint32_t *addr)
-{
-	struct in_addr a;
-
-	if (inet_pton(AF_INET, s, &a) != 1)
-		return -EINVAL;
-	*addr = ntohl(a.s_addr);
-	return 0;
-}
-
-int
-herald_xdp_parse_prefix(const char *s, uint32_t *addr, unsigned int *plen)
-{
-	char buf[INET_ADDRSTRLEN + 4];
-	const char *slash = strchr(s, '/');
-	unsigned long n = 32;
-	char *end;
-	int ret;
-
-	if (strlen(s) >= sizeof(buf))
-		return -EINVAL;
-	memcpy(buf, s, strlen(s) + 1);
-	if (slash != NULL) {
-		buf[slash - s] = '\0';
-		errno = 0;
-		n = strtoul(slash + 1, &end, 10);
-		if (errno != 0 || end == slash + 1 || *end != '\0' || n > 32)
-			return -EINVAL;
-	}
-	ret = herald_xdp_parse_ipv4(buf, addr);
-	if (ret != 0)
-		return ret;
-	*plen = (unsigned int)n;
-	return 0;
-}
-
-int
-herald_xdp_parse_mac(const char *s, uint8_t mac[6])
-{
-	unsigned int b[6];
-	char tail;
-	int i;
-
-	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
-		   &b[4], &b[5], &tail) != 6)
-		return -EINVAL;
-	for (i = 0; i < 6; i++)
-		mac[i] = (uint8_t)b[i];
 	return 0;
 }

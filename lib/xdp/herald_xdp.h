@@ -41,7 +41,8 @@ enum herald_xdp_mode {
 struct herald_xdp_config {
 	uint32_t addr;	/* Herald's IPv4 address; 0 = any destination */
 	uint16_t port;	/* Herald's UDP port; 0 = filter off, all passes */
-	bool allow_any; /* take PUBLISH from anyone despite the allow-list */
+	bool allow_any; /* take PUBLISH from anyone; clear: only from the
+			 * allow-list, no one when it is empty */
 	uint8_t mac[6]; /* Ethernet source of NODE frames; 0 = frame's dst */
 };
 
@@ -102,16 +103,28 @@ int herald_xdp_attach(struct herald_xdp *h, enum herald_xdp_mode mode,
 
 /*
  * Detach our program from the interface (never someone else's) and
- * remove the pins. Safe when not attached or when the interface is gone.
+ * remove the pins (as herald_xdp_release does, without releasing the
+ * handle). Safe when not attached or when the interface is gone.
  */
 int herald_xdp_detach(struct herald_xdp *h);
 
-/* Remove the pins under dir, if any, and dir itself (e.g. stale pins of
- * an instance that is gone). */
+/*
+ * Remove the pins this library makes (the maps and "prog") in dir, and
+ * dir itself if that leaves it empty (e.g. stale pins of an instance
+ * that is gone). Nothing else: not another file in dir, not a parent.
+ */
 void herald_xdp_unpin(const char *dir);
 
 /* Release the handle; an attached, pinned instance stays in place. */
 void herald_xdp_close(struct herald_xdp *h);
+
+/*
+ * Remove the handle's pins, and the directories it made for them once
+ * they are empty (never one it found), then release it. The program
+ * stays attached: for an adopted program, its loader (the af_xdp PMD)
+ * owns the attachment. The undo of a load or adopt with pins.
+ */
+void herald_xdp_release(struct herald_xdp *h);
 
 int herald_xdp_status(struct herald_xdp *h, struct herald_xdp_status *st);
 
@@ -120,8 +133,9 @@ int herald_xdp_set_config(struct herald_xdp *h,
 int herald_xdp_get_config(struct herald_xdp *h, struct herald_xdp_config *cfg);
 
 /*
- * Publisher allow-list (IPv4 prefixes). An empty list or allow_any lets
- * every source publish. Host bits of addr are ignored.
+ * Publisher allow-list (IPv4 prefixes). It fails closed: with the filter
+ * on (port set), only allow_any lets every source publish; an empty list
+ * without it lets no one. Host bits of addr are ignored.
  */
 int herald_xdp_allow_add(struct herald_xdp *h, uint32_t addr,
 			 unsigned int plen);
@@ -160,11 +174,6 @@ const char *herald_xdp_counter_name(unsigned int idx);
 int herald_xdp_counter_kind(unsigned int idx);
 /* Index of a counter name, or -ENOENT. */
 int herald_xdp_counter_index(const char *name);
-
-/* "198.18.0.0/15" or "198.18.0.1" (= /32), host order out. */
-int herald_xdp_parse_prefix(const char *s, uint32_t *addr, unsigned int *plen);
-int herald_xdp_parse_ipv4(const char *s, uint32_t *addr);
-int herald_xdp_parse_mac(const char *s, uint8_t mac[6]);
 
 #ifdef __cplusplus
 }

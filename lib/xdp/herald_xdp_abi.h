@@ -27,6 +27,14 @@
 /* The program itself is pinned too, so a later process can find it. */
 #define HERALD_XDP_PIN_PROG "prog"
 
+/*
+ * Frames the program checks per datagram, the first one included. A
+ * 1500-byte MTU datagram holds at most 45 minimum-size frames; the tail
+ * of a longer (jumbo) datagram is left to Herald, which checks every
+ * frame anyway.
+ */
+#define HERALD_XDP_MAX_FRAMES 48
+
 /* Queues an XSKMAP can address (rx_queue_index of the device). */
 #define HERALD_XDP_MAX_QUEUES 64
 /* Prefixes the publisher allow-list can hold. */
@@ -42,7 +50,11 @@
 #define HERALD_XDP_NUM_TGTS (HWP_NUM_SLOTS + 1)
 
 /* Config flags. */
-/* Accept PUBLISH from any source, whatever the allow-list holds. */
+/*
+ * Accept PUBLISH from any source, whatever the allow-list holds. Only
+ * this flag means "any": with it clear, an empty allow-list lets no one
+ * publish (the list fails closed).
+ */
 #define HERALD_XDP_F_ALLOW_ANY 0x01
 
 /*
@@ -55,7 +67,8 @@ struct herald_xdp_cfg {
 	__u16 port; /* Herald's UDP port; 0 = filter off */
 	__u8 flags; /* HERALD_XDP_F_* */
 	__u8 pad0;
-	__u32 allow_n; /* prefixes in hx_allow; 0 = allow any publisher */
+	__u32 allow_n; /* prefixes in hx_allow, for readers; the program
+			* does not look at it (0 is not "any") */
 	__u8 mac[6];   /* Ethernet source of forwarded frames; 0 = keep */
 	__u8 pad1[2];
 };
@@ -88,8 +101,12 @@ struct herald_xdp_lpm_key {
 /*
  * Counters (hx_counters, per CPU, one __u64 packet count each).
  * X(NAME, "name", kind): kind tells what the program did with the packet.
- * Names of HWP faults are the codec's HWP_ERRORS strings, so one fault
- * has one name whether XDP or Herald caught it.
+ * One fault has one name whether XDP or Herald caught it: the IPv4/UDP
+ * and source reasons are Herald's own (listed here in the order Herald
+ * checks them), the names of HWP faults the codec's HWP_ERRORS strings.
+ * truncated_*, bad_ip_header and the verdicts are XDP's alone. The
+ * indexes are this build's: a pinned map of another build with another
+ * count is refused (lib/xdp checks max_entries).
  */
 #define HERALD_XDP_K_PASS     0 /* XDP_PASS */
 #define HERALD_XDP_K_DROP     1 /* XDP_DROP */
@@ -106,11 +123,15 @@ struct herald_xdp_lpm_key {
 	X(TRUNCATED_IP, "truncated_ip", HERALD_XDP_K_DROP)                     \
 	X(BAD_IP_HEADER, "bad_ip_header", HERALD_XDP_K_DROP)                   \
 	X(TRUNCATED_UDP, "truncated_udp", HERALD_XDP_K_DROP)                   \
-	X(IP_OPTIONS, "ip_options", HERALD_XDP_K_DROP)                         \
-	X(IP_FRAGMENT, "ip_fragment", HERALD_XDP_K_DROP)                       \
 	X(BAD_IP_CHECKSUM, "bad_ip_checksum", HERALD_XDP_K_DROP)               \
 	X(BAD_IP_LENGTH, "bad_ip_length", HERALD_XDP_K_DROP)                   \
+	X(IP_FRAGMENT, "ip_fragment", HERALD_XDP_K_DROP)                       \
+	X(IP_OPTIONS, "ip_options", HERALD_XDP_K_DROP)                         \
 	X(BAD_UDP_LENGTH, "bad_udp_length", HERALD_XDP_K_DROP)                 \
+	X(SOURCE_MAC_GROUP, "source_mac_group", HERALD_XDP_K_DROP)             \
+	X(SOURCE_IP_NOT_UNICAST, "source_ip_not_unicast", HERALD_XDP_K_DROP)   \
+	X(SOURCE_IP_OWN, "source_ip_own", HERALD_XDP_K_DROP)                   \
+	X(SOURCE_PORT_ZERO, "source_port_zero", HERALD_XDP_K_DROP)             \
 	X(EMPTY, "empty_datagram", HERALD_XDP_K_DROP)                          \
 	X(TRUNCATED, "truncated_header", HERALD_XDP_K_DROP)                    \
 	X(BAD_MAGIC, "bad_magic", HERALD_XDP_K_DROP)                           \
@@ -126,6 +147,7 @@ struct herald_xdp_lpm_key {
 	X(ZERO_SUBSCRIBER, "zero_subscriber", HERALD_XDP_K_DROP)               \
 	X(ZERO_PUB_SEQ, "zero_pub_seq", HERALD_XDP_K_DROP)                     \
 	X(BAD_NACK_COUNT, "bad_nack_count", HERALD_XDP_K_DROP)                 \
+	X(ZERO_FROM_SEQ, "zero_from_seq", HERALD_XDP_K_DROP)                   \
 	X(PUBLISHER_NOT_ALLOWED, "publisher_not_allowed", HERALD_XDP_K_DROP)   \
 	X(TTL_EXPIRED, "ttl_expired", HERALD_XDP_K_DROP)
 

@@ -89,8 +89,8 @@ hx_ip_csum_ok(const uint8_t *frame)
 	return fold(sum16(ip, (size_t)(ip[0] & 0xf) * 4, 0)) == 0xffff;
 }
 
-static uint16_t
-udp_csum(const uint8_t *frame)
+uint16_t
+hx_udp_fold(const uint8_t *frame)
 {
 	const uint8_t *ip = frame + HX_ETH_LEN;
 	const uint8_t *udp = ip + (ip[0] & 0xf) * 4;
@@ -109,7 +109,7 @@ hx_udp_csum_ok(const uint8_t *frame)
 
 	if (udp[6] == 0 && udp[7] == 0)
 		return true; /* no checksum */
-	return udp_csum(frame) == 0xffff;
+	return hx_udp_fold(frame) == 0xffff;
 }
 
 size_t
@@ -145,7 +145,7 @@ hx_build_udp4(uint8_t *buf, size_t cap, const struct hx_pkt_spec *s,
 	if (plen != 0)
 		memcpy(udp + HX_UDP_LEN, payload, plen);
 	if (s->udp_csum) {
-		c = (uint16_t)~udp_csum(buf);
+		c = (uint16_t)~hx_udp_fold(buf);
 		put16(udp + 6, c == 0 ? 0xffff : c);
 	}
 	return len;

@@ -46,6 +46,12 @@ size_t hx_build_udp4(uint8_t *buf, size_t cap, const struct hx_pkt_spec *s,
 /* Recomputes the IPv4 header checksum of the frame (after edits). */
 void hx_fix_ip_csum(uint8_t *frame);
 
+/*
+ * The folded one's complement sum of a frame's UDP pseudo-header, header
+ * (checksum field as it stands) and payload: 0xffff when it verifies.
+ */
+uint16_t hx_udp_fold(const uint8_t *frame);
+
 /* Whether the IPv4 header / UDP checksums of a frame verify. */
 bool hx_ip_csum_ok(const uint8_t *frame);
 bool hx_udp_csum_ok(const uint8_t *frame);

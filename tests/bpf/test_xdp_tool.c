@@ -458,6 +458,96 @@ Test(tool, help_and_usage_errors)
 	cr_assert_neq(access(pin_dir, F_OK), 0);
 }
 
+Test(tool, numbers_and_addresses_use_the_strict_parsers)
+{
+	char out[4096];
+
+	/* lib/inet's rules: no leading zeros, no octal, exact MACs. */
+	cr_assert_eq(tool(out, sizeof(out), "attach hxa --port 07700 --pin %s",
+			  pin_dir),
+		     2, "%s", out);
+	cr_assert_eq(tool(out, sizeof(out),
+			  "attach hxa --addr 198.018.0.1 --pin %s", pin_dir),
+		     2, "%s", out);
+	cr_assert_eq(tool(out, sizeof(out),
+			  "attach hxa --allow 198.18.0.0/015 --pin %s",
+			  pin_dir),
+		     2, "%s", out);
+	cr_assert_eq(tool(out, sizeof(out),
+			  "attach hxa --mac 02:00:00:00:00:9 --pin %s",
+			  pin_dir),
+		     2, "%s", out);
+	cr_assert_eq(tool(out, sizeof(out), "counters hxa --watch 01"), 2);
+	cr_assert_eq(
+		tool(out, sizeof(out), "slot hxa 010 pass --pin %s", pin_dir),
+		2, "010 is neither 10 nor octal 8: %s", out);
+	cr_assert_eq(tool(out, sizeof(out), "slot-of 0x10"), 0);
+	cr_assert_eq(strtoul(out, NULL, 10), hwp_slot(16));
+	cr_assert_eq(tool(out, sizeof(out), "slot-of 010"), 2);
+	cr_assert_neq(access(pin_dir, F_OK), 0);
+}
+
+Test(tool, allow_list_fails_closed_on_veth)
+{
+	int rx = udp_socket_in(ns_a, IP_A, HWP_DEFAULT_PORT);
+	int tx = udp_socket_in(ns_b, IP_B, 0);
+	uint8_t d[128];
+	char out[4096];
+	size_t n = publish_frame(d, 5);
+
+	attach_tool(); /* --allow IP_B/32 */
+	send_to_a(tx, HWP_DEFAULT_PORT, d, n);
+	cr_assert_eq(received(rx), (ssize_t)n);
+	/* The last prefix deleted: no publisher, not any. */
+	cr_assert_eq(tool(out, sizeof(out), "allow hxa del " IP_B " --pin %s",
+			  pin_dir),
+		     0, "%s", out);
+	cr_assert_eq(tool(out, sizeof(out), "status hxa --pin %s", pin_dir), 0);
+	cr_assert_not_null(strstr(out, "(empty: no publisher)"), "%s", out);
+	send_to_a(tx, HWP_DEFAULT_PORT, d, n);
+	cr_assert_lt(received(rx), 0, "PUBLISH passed an empty allow-list");
+	cr_assert_eq(counter("publisher_not_allowed"), 1);
+	/* Only the explicit flag means any source. */
+	cr_assert_eq(tool(out, sizeof(out), "config hxa --allow-any --pin %s",
+			  pin_dir),
+		     0, "%s", out);
+	send_to_a(tx, HWP_DEFAULT_PORT, d, n);
+	cr_assert_eq(received(rx), (ssize_t)n);
+	cr_assert_eq(tool(out, sizeof(out), "detach hxa --pin %s", pin_dir), 0);
+	close(rx);
+	close(tx);
+}
+
+Test(tool, attach_without_allow_means_any_unless_told_otherwise)
+{
+	int rx = udp_socket_in(ns_a, IP_A, HWP_DEFAULT_PORT);
+	int tx = udp_socket_in(ns_b, IP_B2, 0);
+	uint8_t d[128];
+	char out[4096];
+	size_t n = publish_frame(d, 5);
+
+	cr_assert_eq(tool(out, sizeof(out), "attach hxa --pin %s", pin_dir), 0,
+		     "%s", out);
+	cr_assert_eq(tool(out, sizeof(out), "status hxa --pin %s", pin_dir), 0);
+	cr_assert_not_null(strstr(out, "overridden: allow any"), "%s", out);
+	cr_assert_not_null(strstr(out, "(empty: any publisher, by allow-any)"),
+			   "%s", out);
+	send_to_a(tx, HWP_DEFAULT_PORT, d, n);
+	cr_assert_eq(received(rx), (ssize_t)n);
+	cr_assert_eq(tool(out, sizeof(out), "detach hxa --pin %s", pin_dir), 0);
+
+	cr_assert_eq(tool(out, sizeof(out),
+			  "attach hxa --no-allow-any --pin %s", pin_dir),
+		     0, "%s", out);
+	cr_assert_eq(tool(out, sizeof(out), "status hxa --pin %s", pin_dir), 0);
+	cr_assert_not_null(strstr(out, "(empty: no publisher)"), "%s", out);
+	send_to_a(tx, HWP_DEFAULT_PORT, d, n);
+	cr_assert_lt(received(rx), 0);
+	cr_assert_eq(tool(out, sizeof(out), "detach hxa --pin %s", pin_dir), 0);
+	close(rx);
+	close(tx);
+}
+
 /* ---- the library's own attach / pin / open / detach --------------- */
 
 Test(tool, library_pins_attach_open_detach)

@@ -11,7 +11,8 @@
 #   * junk to Herald's port is dropped by XDP (counted there, seen by
 #     herald-xdp) and never reaches herald (its drop counters stay 0);
 #   * "xdp slot N pass" from the CLI hands a slot to the kernel;
-#   * herald exits cleanly with conservation and no mbuf leak.
+#   * herald exits cleanly with conservation and no mbuf leak, and
+#     removes its pins and the pin root it made.
 # Usage: xdp_herald.sh HERALD_BIN XDP_OBJ HERALD_XDP_TOOL PEER_PY
 set -u
 HERALD=$1
@@ -37,7 +38,9 @@ cleanup() {
 	ip link del "$HV" 2>/dev/null
 	ip netns del "$NS" 2>/dev/null
 	rm -rf "$TMP"
-	rmdir "$PINS" 2>/dev/null
+	# Pins of a herald that died: only the files this test's run made.
+	rm -f "$PINS/$HV"/* 2>/dev/null
+	rmdir "$PINS/$HV" "$PINS" 2>/dev/null
 }
 trap cleanup EXIT INT TERM
 
@@ -114,8 +117,9 @@ sleep 0.3
 "$TOOL" counters "$HV" --pin "$PINS/$HV" > "$TMP/xdp.out" 2>&1 || fail "herald-xdp counters"
 grep -E "slot_pass[^0-9]+5( |$)" "$TMP/xdp.out" > /dev/null || fail "XDP did not pass slot 999 to the kernel: $(cat "$TMP/xdp.out")"
 
-# 5. Clean stop, books balanced.
+# 5. Clean stop, books balanced, pins and the root herald made removed.
 herald_stop
+[ -e "$PINS" ] && fail "pins left behind in $PINS: $(ls -R "$PINS")"
 $PY - "$TMP/s.json" <<'PYEOF' || fail "stats check"
 import json, sys
 d = json.load(open(sys.argv[1]))

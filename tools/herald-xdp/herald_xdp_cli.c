@@ -19,6 +19,7 @@
 #include <arpa/inet.h>
 
 #include "herald_xdp.h"
+#include "inet_parse.h"
 
 #define MAX_ALLOW 64
 
@@ -50,7 +51,8 @@ static const char usage_text[] =
 	"                    channel 0) or 'all' (the 4096 slots)\n"
 	"  allow IFACE add|del PREFIX\n"
 	"                    edit the publisher allow-list (a.b.c.d[/len]);\n"
-	"  allow IFACE list  an empty list allows every publisher\n"
+	"  allow IFACE list  an empty list allows no publisher (unless\n"
+	"                    --allow-any)\n"
 	"  config IFACE      change --port, --addr, --allow-any/--no-allow-any"
 	"\n"
 	"                    or --mac of an attached filter\n"
@@ -64,9 +66,10 @@ static const char usage_text[] =
 	"  attach and config:\n"
 	"  --port N          Herald's UDP port (default 7700)\n"
 	"  --addr A          Herald's IPv4 address (default: any)\n"
-	"  --allow PREFIX    (attach) add a publisher prefix (repeatable)\n"
+	"  --allow PREFIX    (attach) add a publisher prefix (repeatable);\n"
+	"                    without any, attach sets --allow-any\n"
 	"  --allow-any       accept PUBLISH from anyone despite --allow\n"
-	"  --no-allow-any    (config) enforce the allow-list again\n"
+	"  --no-allow-any    enforce the allow-list (empty: no publisher)\n"
 	"  --mac MAC         Ethernet source of NODE frames (default: the\n"
 	"                    frame's destination, i.e. this interface)\n"
 	"  --mode native|skb (attach) XDP mode (default native)\n"
@@ -78,6 +81,7 @@ static const char usage_text[] =
 	"  --slots           also print the slots that saw traffic\n"
 	"  -h, --help        this text\n"
 	"\n"
+	"Numbers are decimal or 0x-hex, without leading zeros.\n"
 	"Exit status: 0 ok, 1 failure, 2 usage error.\n";
 
 struct cli {
@@ -131,18 +135,6 @@ fail(const char *what, int err)
 }
 
 static int
-parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoul(s, &end, 0);
-	if (errno != 0 || end == s || *end != '\0' || *out > max)
-		return -EINVAL;
-	return 0;
-}
-
-static int
 parse_options(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -162,7 +154,7 @@ parse_options(struct cli *c, int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	unsigned long v;
+	uint64_t v;
 	int o;
 
 	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -175,12 +167,12 @@ parse_options(struct cli *c, int argc, char **argv)
 			c->pin_given = true;
 			break;
 		case 'p':
-			if (parse_uint(optarg, 65535, &v) != 0 || v == 0)
+			if (inet_parse_u64(optarg, 1, 65535, &v) != 0)
 				return usage_error("bad port: %s", optarg);
 			c->cfg.port = (uint16_t)v;
 			break;
 		case 'a':
-			if (herald_xdp_parse_ipv4(optarg, &c->cfg.addr) != 0)
+			if (inet_parse_ipv4(optarg, &c->cfg.addr) != 0)
 				return usage_error("bad address: %s", optarg);
 			c->addr_given = true;
 			break;
@@ -199,7 +191,7 @@ parse_options(struct cli *c, int argc, char **argv)
 			break;
 		case 'm':
 			c->mac_given = true;
-			if (herald_xdp_parse_mac(optarg, c->cfg.mac) != 0)
+			if (inet_parse_mac(optarg, c->cfg.mac) != 0)
 				return usage_error("bad MAC: %s", optarg);
 			break;
 		case 'M':
@@ -212,12 +204,12 @@ parse_options(struct cli *c, int argc, char **argv)
 			break;
 		case 'R': c->replace = true; break;
 		case 'w':
-			if (parse_uint(optarg, 86400, &v) != 0 || v == 0)
+			if (inet_parse_u64(optarg, 1, 86400, &v) != 0)
 				return usage_error("bad --watch: %s", optarg);
 			c->watch = (unsigned int)v;
 			break;
 		case 'c':
-			if (parse_uint(optarg, 1000000, &v) != 0)
+			if (inet_parse_u64(optarg, 0, 1000000, &v) != 0)
 				return usage_error("bad --count: %s", optarg);
 			c->count = (unsigned int)v;
 			break;
@@ -333,21 +325,28 @@ cmd_attach(struct cli *c)
 {
 	struct herald_xdp_status st;
 	struct herald_xdp *h;
-	unsigned int plen;
 	uint32_t addr;
+	uint8_t plen;
 	int i, ret;
 
 	for (i = 0; i < c->nallow; i++)
-		if (herald_xdp_parse_prefix(c->allow[i], &addr, &plen) != 0)
+		if (inet_parse_prefix(c->allow[i], &addr, &plen) != 0)
 			return usage_error("bad prefix: %s", c->allow[i]);
 	if (c->cfg.port == 0)
 		c->cfg.port = HWP_DEFAULT_PORT;
+	/*
+	 * The list fails closed: without a prefix, any publisher is what an
+	 * operator who gave none means (Herald's default too), said with
+	 * the explicit flag unless --no-allow-any asks for no publisher.
+	 */
+	if (c->nallow == 0 && !c->allow_any_given)
+		c->cfg.allow_any = true;
 	ret = herald_xdp_load(&h, c->ifname, c->pin_dir);
 	if (ret != 0)
 		return load_error(c, ret);
 	/* Configure before attaching: no window with a half config. */
 	for (i = 0; i < c->nallow && ret == 0; i++) {
-		herald_xdp_parse_prefix(c->allow[i], &addr, &plen);
+		inet_parse_prefix(c->allow[i], &addr, &plen);
 		ret = herald_xdp_allow_add(h, addr, plen);
 	}
 	if (ret == 0)
@@ -538,7 +537,9 @@ print_status(struct cli *c, struct herald_xdp *h)
 	if (n < 0)
 		return n;
 	if (n == 0)
-		printf("  (empty: any publisher)\n");
+		printf("  (empty: %s)\n",
+		       cfg.allow_any ? "any publisher, by allow-any"
+				     : "no publisher");
 	return print_slots(h);
 }
 
@@ -672,10 +673,9 @@ parse_target(struct cli *c, struct herald_xdp_target *t)
 		t->action = HERALD_XDP_NODE;
 		if (c->nargs != 4)
 			return usage_error("node needs IP and MAC");
-		if (herald_xdp_parse_ipv4(c->args[2], &t->ip) != 0 ||
-		    t->ip == 0)
+		if (inet_parse_ipv4(c->args[2], &t->ip) != 0 || t->ip == 0)
 			return usage_error("bad node address: %s", c->args[2]);
-		if (herald_xdp_parse_mac(c->args[3], t->mac) != 0)
+		if (inet_parse_mac(c->args[3], t->mac) != 0)
 			return usage_error("bad node MAC: %s", c->args[3]);
 		return 0;
 	} else {
@@ -692,7 +692,7 @@ cmd_slot(struct cli *c)
 	struct herald_xdp_target t;
 	unsigned int first, last, s;
 	struct herald_xdp *h;
-	unsigned long v;
+	uint64_t v;
 	int ret;
 
 	if (c->nargs < 2)
@@ -703,7 +703,7 @@ cmd_slot(struct cli *c)
 	} else if (strcmp(c->args[0], "all") == 0) {
 		first = 0;
 		last = HWP_NUM_SLOTS - 1;
-	} else if (parse_uint(c->args[0], HWP_NUM_SLOTS - 1, &v) == 0) {
+	} else if (inet_parse_u64(c->args[0], 0, HWP_NUM_SLOTS - 1, &v) == 0) {
 		first = last = (unsigned int)v;
 	} else {
 		return usage_error("bad slot: %s (0-4095, ctl, all)",
@@ -725,8 +725,8 @@ static int
 cmd_allow(struct cli *c)
 {
 	struct herald_xdp *h;
-	unsigned int plen = 0;
 	uint32_t addr = 0;
+	uint8_t plen = 0;
 	bool add, del;
 	int ret;
 
@@ -735,8 +735,7 @@ cmd_allow(struct cli *c)
 	if (!add && !del && !(c->nargs == 1 && strcmp(c->args[0], "list") == 0))
 		return usage_error("usage: allow IFACE add|del PREFIX | allow "
 				   "IFACE list");
-	if ((add || del) &&
-	    herald_xdp_parse_prefix(c->args[1], &addr, &plen) != 0)
+	if ((add || del) && inet_parse_prefix(c->args[1], &addr, &plen) != 0)
 		return usage_error("bad prefix: %s", c->args[1]);
 	ret = open_instance(c, &h);
 	if (ret != 0)
@@ -759,12 +758,9 @@ cmd_allow(struct cli *c)
 static int
 cmd_slot_of(struct cli *c)
 {
-	unsigned long long ch;
-	char *end;
+	uint64_t ch;
 
-	errno = 0;
-	ch = strtoull(c->ifname, &end, 0);
-	if (errno != 0 || end == c->ifname || *end != '\0')
+	if (inet_parse_u64(c->ifname, 0, UINT64_MAX, &ch) != 0)
 		return usage_error("bad channel: %s", c->ifname);
 	printf("%u\n", hwp_slot(ch));
 	return 0;
