@@ -149,6 +149,18 @@ def fix_udp_checksum(b):
     b[40:42] = struct.pack("!H", s or 0xFFFF)
 
 
+def edit_second_publisher(pkt):
+    """The second frame of a batched datagram from another publisher (id
+    + 1000): two sessions in one datagram, checksum fixed."""
+    b = bytearray(pkt)
+    first_len = struct.unpack("!H", b[42 + 6:42 + 8])[0]
+    off = 42 + first_len + 16
+    pub = struct.unpack("!I", b[off:off + 4])[0]
+    b[off:off + 4] = struct.pack("!I", pub + 1000)
+    fix_udp_checksum(b)
+    return bytes(b)
+
+
 def edit_src_port_zero(pkt):
     """A source UDP port of 0 (hwp-gen takes 1..65535), checksums fixed:
     a source Herald could not answer."""
@@ -171,6 +183,7 @@ EDITS = {
     "pad": (edit_pad, None, None),
     # Decided by the model from the packet (PROTOCOL.md section 4).
     "src-port-zero": (edit_src_port_zero, None, None),
+    "second-publisher": (edit_second_publisher, None, None),
 }
 
 

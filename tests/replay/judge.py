@@ -168,6 +168,17 @@ def check_delivers(parsed, model):
                  "(subscribers at that moment, insertion order)")
 
 
+def check_epochs(model):
+    """PROTOCOL.md 6, Epochs: never 0, and a channel's new epoch differs
+    from its previous one."""
+    for ch, epochs in model.epochs.items():
+        for a, b in zip(epochs, epochs[1:]):
+            if a == b:
+                fail(f"channel {ch}: a new state kept epoch {a:#x}")
+        if 0 in epochs:
+            fail(f"channel {ch}: epoch 0")
+
+
 def check_deliver_body(i, f, msg):
     where = f"output packet {i} (channel {f['channel']} seq {f['seq']})"
     if f["publisher"] != msg["publisher"]:

@@ -69,6 +69,7 @@ class Model:
         self.subs = {}  # channel -> [(sub, ip, port, mac)] insertion order
         self.sessions = {}  # (publisher, ip, port) -> {"last", "seen"}
         self.chans = {}  # channel -> {"seq", "last_msg", "epoch"}
+        self.epochs = {}  # channel -> epoch of each state created, in order
         self.clock = 0
         self.messages = {}  # (channel, epoch, seq) -> message dict
         self.recipients = {}  # (channel, epoch, seq) -> [(ip, port, mac)]
@@ -136,13 +137,21 @@ class Model:
                      f"an entry silent {age} ns of {timeout}: the case "
                      "depends on the walk's coarse order, move its times")
 
+    def forget_session(self, key):
+        """A session owed a PUBACK in this burst gets it as it goes."""
+        if key in self.touched:
+            del self.touched[key]
+            self.acks.setdefault(key, []).append(self.sessions[key]["last"])
+            self.count("counters.pubacks")
+        del self.sessions[key]
+
     def walk_sessions(self):
         timeout = self.cfg["session_timeout_ns"]
         self.check_blind_zone([s["seen"] for s in self.sessions.values()],
                               timeout, "session")
         for key in [k for k, s in self.sessions.items()
                     if self.silent(s["seen"], timeout)]:
-            del self.sessions[key]
+            self.forget_session(key)
 
     def session_room(self, ip):
         def per_source():
@@ -161,7 +170,7 @@ class Model:
         s = self.sessions.get(key)
         if s is not None and self.silent(s["seen"],
                                          self.cfg["session_timeout_ns"]):
-            del self.sessions[key]
+            self.forget_session(key)
             return None
         return s
 
@@ -196,6 +205,7 @@ class Model:
             st = {"seq": 0, "epoch": channel_epoch(
                 self.cfg["epoch"], channel, ts_ns, timeout)}
             self.chans[channel] = st
+            self.epochs.setdefault(channel, []).append(st["epoch"])
             self.count("counters.channels_created")
         st["last_msg"] = ts_ns
         st["seq"] += 1
@@ -323,6 +333,7 @@ class Model:
         """inputs: [(ts_ns, bytes)]; malformed: {index: herald key}."""
         stops = set(pauses)
         touched, burst = {}, 0
+        self.touched = touched
         self.order = []
         for idx, (ts_ns, pkt) in enumerate(inputs):
             if idx in stops or burst == BURST:

@@ -46,7 +46,8 @@ from case_input import (PORT_MAC, CaseFailure, build_input, fail,  # noqa
 from hwp_pcap import (T_DELIVER, T_PUBACK, fmix64, parse_udp4,  # noqa
                       read_pcap, write_pcap)
 from inet_csum import csum_fold  # noqa: E402
-from judge import (check_conservation, check_delivers, check_frame,  # noqa
+from judge import (check_conservation, check_delivers, check_epochs,  # noqa
+                   check_frame,
                    check_generator_acks, check_model_counters,
                    check_pause_points, check_per_packet, check_ports,
                    check_publishers, check_pubacks, check_show_channel,
@@ -141,6 +142,7 @@ def judge(expect, res, ctx):
     model.run(inputs, malformed, ctx["pauses"])
     check_model_counters(model, flat)
     check_delivers(parsed, model)
+    check_epochs(model)
     acks = check_pubacks(parsed, model, cfg, ctx["endpoints"])
     check_generator_acks(runs, acks, model)
     check_show_channel(chans, model, ctx["shows"])

@@ -74,6 +74,8 @@ herald_publish_flush_acks(struct herald_lcore *lc)
 	for (i = 0; i < lc->n_ack; i++) {
 		struct herald_pub_session *s = lc->ack_list[i];
 
+		if (unlikely(s == NULL))
+			continue; /* closed, and answered, within the burst */
 		s->ack_pending = false;
 		herald_puback_send(lc, s->rx_port, &s->ack_tmpl,
 				   s->key.publisher, s->last_accepted);

@@ -179,10 +179,28 @@ herald_session_open(struct herald_lcore *lc, const struct herald_pub_key *k,
 	return s;
 }
 
+/* A session owed a PUBACK for this burst gets it before it goes: its
+ * frames were handled (the clock may jump within a burst of a capture). */
+static void
+settle_ack(struct herald_lcore *lc, struct herald_pub_session *s)
+{
+	unsigned int i;
+
+	herald_puback_send(lc, s->rx_port, &s->ack_tmpl, s->key.publisher,
+			   s->last_accepted);
+	s->ack_pending = false;
+	for (i = 0; i < lc->n_ack; i++)
+		if (lc->ack_list[i] == s)
+			lc->ack_list[i] = NULL;
+}
+
 void
 herald_session_close(struct herald_lcore *lc, struct herald_pub_session *s)
 {
 	struct herald_pub_key k = s->key;
+
+	if (unlikely(s->ack_pending))
+		settle_ack(lc, s);
 
 	herald_lru_unlink(&lc->sess_lru, lc->sess, (uint32_t)(s - lc->sess),
 			  lru);
