@@ -2,6 +2,7 @@
  * Ports: one RX and one TX queue per worker on every port.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_cycles.h>
@@ -93,6 +94,10 @@ port_init(uint16_t port)
 		strncmp(info.driver_name, "net_pcap", 8) == 0 ||
 		strncmp(info.driver_name, "net_null", 8) == 0 ||
 		strncmp(info.driver_name, "net_ring", 8) == 0;
+	/* Test hook: every port as one without chains (af_xdp), so that
+	 * the flat-copy path runs on virtual devices. */
+	if (getenv("HERALD_TEST_FLAT_TX") != NULL)
+		hp->multi_seg_tx = false;
 	/* With offload the NIC sums each replica's payload itself; without,
 	 * the payload is summed once per message and folded per replica. */
 	if ((info.tx_offload_capa &
