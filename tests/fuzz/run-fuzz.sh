@@ -3,13 +3,14 @@
 # SECONDS. Exit status: 0 if no crash/invariant failure was found, nonzero
 # otherwise (crash inputs land in BUILD_DIR/fuzz-TARGET/artifacts/).
 #
-# TARGET: hwp (the HWP parser, default) or config (the INI loader).
+# TARGET: hwp (the HWP parser, default), config (the INI loader) or
+# classify (herald's receive classifier on fake mbufs).
 #
 # Usage: tests/fuzz/run-fuzz.sh BUILD_DIR SECONDS [TARGET]
 set -eu
 
 if [ $# -ne 2 ] && [ $# -ne 3 ]; then
-	echo "usage: $0 BUILD_DIR SECONDS [hwp|config]" >&2
+	echo "usage: $0 BUILD_DIR SECONDS [hwp|config|classify]" >&2
 	exit 2
 fi
 SECONDS_TO_RUN=$2
@@ -70,8 +71,26 @@ config)
 	done
 	EXTRA="-dict=$OUT/config.dict"
 	;;
+classify)
+	# Header-only code under test (classify.h, inet_csum.h); the seed
+	# generator also uses the header templates of udp_out.c.
+	DPDK_CFLAGS=$(pkg-config --cflags libdpdk | sed 's/-I/-isystem /g')
+	CFLAGS="$CFLAGS $DPDK_CFLAGS -I$SRC/app -I$SRC/lib/hwp -I$SRC/lib/inet
+		-include rte_config.h"
+	BIN=fuzz_classify
+	MAX_LEN=2100
+	# shellcheck disable=SC2086
+	"$CLANG" $CFLAGS $SAN -o "$OUT/$BIN" \
+		"$SRC/tests/fuzz/fuzz_classify.c"
+	# shellcheck disable=SC2086
+	"$CLANG" $CFLAGS -o "$OUT/gen_classify_seeds" \
+		"$SRC/tests/fuzz/gen_classify_seeds.c" \
+		"$SRC/app/dataplane/udp_out.c" "$SRC/lib/hwp/hwp.c" \
+		$(pkg-config --libs libdpdk)
+	"$OUT/gen_classify_seeds" "$OUT/seeds"
+	;;
 *)
-	echo "$0: unknown target '$TARGET' (hwp or config)" >&2
+	echo "$0: unknown target '$TARGET' (hwp, config or classify)" >&2
 	exit 2
 	;;
 esac
