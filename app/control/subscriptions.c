@@ -73,15 +73,35 @@ herald_subscriptions_free(void)
 	herald.qsv = NULL;
 }
 
+void
+herald_sub_member(struct subtab_member *m, uint32_t subscriber, uint32_t ip,
+		  uint16_t port, const struct rte_ether_addr *mac)
+{
+	const struct herald_config *cfg = &herald.cfg;
+	uint16_t egress = cfg->egress_port;
+	struct herald_udp_tmpl t;
+
+	memset(m, 0, sizeof(*m));
+	m->subscriber = subscriber;
+	m->ip = ip;
+	m->udp_port = port;
+	m->egress_port = egress;
+	m->mac = *mac;
+	herald_udp_tmpl_build(&t, &herald.ports[egress].mac, mac, cfg->address,
+			      cfg->udp_port, ip, port);
+	RTE_BUILD_BUG_ON(sizeof(m->hdr) != sizeof(t.hdr));
+	memcpy(m->hdr, t.hdr, sizeof(m->hdr));
+	m->csum_ip = t.csum_ip;
+	m->csum_udp = t.csum_udp;
+}
+
 int
 herald_sub_add(uint64_t channel, uint32_t subscriber, uint32_t ip,
 	       uint16_t port, const struct rte_ether_addr *mac,
 	       const char **why)
 {
 	const struct herald_config *cfg = &herald.cfg;
-	uint16_t egress = cfg->egress_port;
 	struct subtab_member m;
-	struct herald_udp_tmpl t;
 	int rc;
 
 	if (channel == 0 || subscriber == 0) {
@@ -94,18 +114,7 @@ herald_sub_add(uint64_t channel, uint32_t subscriber, uint32_t ip,
 		*why = "no MAC given and no next_hop_mac configured";
 		return -EINVAL;
 	}
-	memset(&m, 0, sizeof(m));
-	m.subscriber = subscriber;
-	m.ip = ip;
-	m.udp_port = port;
-	m.egress_port = egress;
-	m.mac = *mac;
-	herald_udp_tmpl_build(&t, &herald.ports[egress].mac, mac, cfg->address,
-			      cfg->udp_port, ip, port);
-	RTE_BUILD_BUG_ON(sizeof(m.hdr) != sizeof(t.hdr));
-	memcpy(m.hdr, t.hdr, sizeof(m.hdr));
-	m.csum_ip = t.csum_ip;
-	m.csum_udp = t.csum_udp;
+	herald_sub_member(&m, subscriber, ip, port, mac);
 	rc = subtab_add(herald.subs, channel, &m);
 	if (rc == -ENOSPC)
 		*why = "table full (max_subscribers per channel or "

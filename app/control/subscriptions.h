@@ -10,6 +10,8 @@
 
 #include <rte_ether.h>
 
+struct subtab_member;
+
 int herald_subscriptions_init(void);
 void herald_subscriptions_free(void);
 
@@ -23,5 +25,11 @@ int herald_sub_add(uint64_t channel, uint32_t subscriber, uint32_t ip,
 		   const char **why);
 int herald_sub_del(uint64_t channel, uint32_t subscriber, uint32_t ip,
 		   uint16_t port, const char **why);
+
+/* A member entry for an endpoint: its Ethernet/IPv4/UDP header template
+ * to mac on the egress port, with partial checksums. */
+void herald_sub_member(struct subtab_member *m, uint32_t subscriber,
+		       uint32_t ip, uint16_t port,
+		       const struct rte_ether_addr *mac);
 
 #endif /* HERALD_SUBSCRIPTIONS_H */

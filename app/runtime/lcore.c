@@ -188,6 +188,15 @@ worker_main(void *arg)
 	return 0;
 }
 
+void
+herald_lcores_sync_ports(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < herald.n_workers; i++)
+		lcore_conf_ports(&herald.lcores[i]->conf);
+}
+
 /* Test hook: HERALD_TEST_FAIL_LAUNCH=<worker index> makes that
  * worker's launch fail, as an lcore that is not free would. */
 static int
@@ -206,8 +215,7 @@ herald_lcores_launch(void)
 	unsigned int i;
 	int rc;
 
-	for (i = 0; i < herald.n_workers; i++)
-		lcore_conf_ports(&herald.lcores[i]->conf);
+	herald_lcores_sync_ports();
 	/* Counted before the launches: a worker that exits early must not
 	 * see fewer workers than will run. */
 	__atomic_store_n(&workers_launched, herald.n_workers, __ATOMIC_RELEASE);

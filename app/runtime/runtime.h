@@ -205,6 +205,9 @@ void herald_ports_close(void);
 /* ---- worker lcores (runtime/lcore.c) ---- */
 int herald_lcores_init(void);
 void herald_lcores_free(void);
+/* Copy the ports, once up, into every worker's context (done by the
+ * launch; tests that drive a context themselves call it). */
+void herald_lcores_sync_ports(void);
 /* Launch every worker on its lcore; -1 (and the ones launched told to
  * stop) if one cannot be. */
 int herald_lcores_launch(void);

@@ -11,6 +11,7 @@
 
 #include "inet_csum.h"
 #include "dataplane/udp_out.h"
+#include "hwp.h"
 
 /* RFC 1071 fold, one carry at a time: slow and obviously right. */
 static uint16_t
@@ -130,4 +131,70 @@ Test(csum, finished_headers_verify)
 			rte_ipv4_udptcp_cksum_verify(ip, pkt + HERALD_UDP_OFF),
 			0, "UDP checksum, round %u, length %u", i, len);
 	}
+}
+
+/*
+ * The UDP rule that a computed 0 is sent as 0xffff (RFC 768), hit on
+ * purpose on the DELIVER path: the last two payload bytes are chosen so
+ * that the one's complement sum over pseudo-header, headers and payload
+ * comes out 0xffff, whose complement is 0. The checksum must be 0xffff,
+ * and the datagram must still verify.
+ */
+Test(csum, deliver_checksum_zero_is_sent_as_ffff)
+{
+	struct rte_ether_addr a = {{2, 0, 0, 0, 0, 1}},
+			      b = {{2, 0, 0, 0, 0, 2}};
+	struct hwp_deliver d = {.channel = 7, .seq = 1, .epoch = 9,
+				.publisher = 3, .timestamp = 123456789};
+	uint8_t pkt[HERALD_L2L4_LEN + HWP_DELIVER_LEN + 128];
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(pkt + HERALD_IP_OFF);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(pkt + HERALD_UDP_OFF);
+	uint8_t *body = pkt + HERALD_L2L4_LEN;
+	struct hwp_deliver_words dw;
+	struct herald_udp_tmpl t;
+	unsigned int round, hits = 0;
+
+	srand(29);
+	for (round = 0; round < 200; round++) {
+		uint16_t plen = (uint16_t)(2 + (unsigned int)rand() % 60 * 2);
+		uint16_t ulen = (uint16_t)(HWP_DELIVER_LEN + plen);
+		uint32_t sum;
+		uint16_t fix;
+		unsigned int j;
+
+		herald_udp_tmpl_build(&t, &a, &b, (uint32_t)rand64(),
+				      (uint16_t)rand(), (uint32_t)rand64(),
+				      (uint16_t)rand());
+		memcpy(pkt, t.hdr, HERALD_L2L4_LEN);
+		hwp_deliver_words(&dw, 0, &d, plen);
+		hwp_words_store(body, dw.w, HWP_DELIVER_WORDS);
+		for (j = 0; j < plen; j++)
+			body[HWP_DELIVER_LEN + j] = (uint8_t)rand();
+		/* What the sum is with the last payload word 0; that word
+		 * then brings it to 0xffff exactly. */
+		body[HWP_DELIVER_LEN + plen - 2] = 0;
+		body[HWP_DELIVER_LEN + plen - 1] = 0;
+		sum = ref_fold((uint64_t)t.csum_udp +
+			       2u * rte_cpu_to_be_16(
+					    (uint16_t)(sizeof(*udp) + ulen)) +
+			       inet_csum_partial(body, ulen));
+		fix = (uint16_t)(0xffff - sum);
+		memcpy(&body[HWP_DELIVER_LEN + plen - 2], &fix, 2);
+		herald_udp_finish(pkt, t.csum_ip, t.csum_udp, ulen,
+				  inet_csum_fold64(
+					  inet_csum_words(dw.w,
+							  HWP_DELIVER_WORDS) +
+					  inet_csum_partial(body + HWP_DELIVER_LEN,
+							    plen)));
+		if (fix == 0 && sum == 0xffff)
+			continue; /* already 0xffff with a zero word: no case */
+		hits++;
+		cr_assert_eq(udp->dgram_cksum, 0xffff,
+			     "round %u: a computed 0 must be sent as 0xffff",
+			     round);
+		cr_assert_eq(rte_ipv4_udptcp_cksum_verify(ip, udp), 0,
+			     "round %u: the datagram must verify", round);
+		cr_assert_eq(rte_raw_cksum(ip, sizeof(*ip)), 0xffff);
+	}
+	cr_assert_gt(hits, 150);
 }

@@ -1,0 +1,95 @@
+#!/usr/bin/python3
+"""Command files and the prompt (hardening issue, defect 10): every line
+runs or is rejected with file:line, nothing is dropped silently, and a
+paste at the prompt is taken at once.
+
+* a line over 1023 bytes (a long comment whose tail reads 'sub add ...')
+  is rejected with file:line and its tail does not run;
+* a line with a NUL byte is rejected with file:line;
+* a last line without a newline runs;
+* a command that fails prints its reason with file:line on stderr, not
+  on stdout;
+* 200 lines pasted at once at the -i prompt are all answered well
+  within the 11 s a byte-per-millisecond reader took (3 s allowed).
+
+Usage: cmdfile.py HERALD
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+SUB = "sub add 1 1 198.18.2.1 40000 02:00:00:02:00:01"
+
+
+def herald(binary, tmp, cmds=None, stdin=None, interactive=False):
+    ini = os.path.join(tmp, "h.ini")
+    with open(ini, "w") as f:
+        f.write("[herald]\nepoch = 7\n")
+    argv = [binary, "-l", "0-1", "--no-huge", "-m", "512", "--no-pci",
+            "--file-prefix", "hcli%d" % os.getpid(), "--log-level=error",
+            "--vdev", "net_null0,no-rx=1", "--", "--config", ini]
+    if cmds is not None:
+        path = os.path.join(tmp, "cmds")
+        with open(path, "wb") as f:
+            f.write(cmds)
+        argv += ["--cmdline-file", path]
+    if interactive:
+        argv += ["-i"]
+    else:
+        argv += ["--exit-when-idle", "200"]
+    t0 = time.monotonic()
+    p = subprocess.run(argv, input=stdin, capture_output=True, timeout=60)
+    return (p.returncode, p.stdout.decode(errors="replace"),
+            p.stderr.decode(errors="replace"), time.monotonic() - t0)
+
+
+def main():
+    binary = sys.argv[1]
+    tmp = tempfile.mkdtemp()
+    errors = []
+
+    long_line = ("# " + "x" * 1100 + " " + SUB + "\n").encode()
+    rc, out, err, _t = herald(binary, tmp, cmds=long_line)
+    if rc != 2 or "cmds:1: the line is longer than 1023 bytes" not in err:
+        errors.append("long line: exit %d, stderr %r" % (rc, err[-300:]))
+    if "sub add: channel 1" in out:
+        errors.append("long line: its tail ran as a command")
+
+    rc, out, err, _t = herald(binary, tmp,
+                              cmds=b"show stats\nsub add 1\0 1\n")
+    if rc != 2 or "cmds:2: the line holds a NUL byte" not in err:
+        errors.append("NUL byte: exit %d, stderr %r" % (rc, err[-300:]))
+
+    rc, out, err, _t = herald(binary, tmp, cmds=("show stats\n" + SUB).encode())
+    if rc != 0 or "sub add: channel 1 subscriber 1 done" not in out:
+        errors.append("last line without newline: exit %d, stdout %r"
+                      % (rc, out[-300:]))
+
+    rc, out, err, _t = herald(binary, tmp,
+                              cmds=b"sub del 1 1 198.18.2.1 40000\n")
+    if (rc != 2 or "cmds:1: command failed: sub del 1 1 198.18.2.1 40000: "
+            "sub del: no such subscription" not in err):
+        errors.append("failed command: exit %d, stderr %r" % (rc, err))
+    if "no such subscription" in out or "error" in out:
+        errors.append("failed command: its reason went to stdout: %r" % out)
+
+    paste = "".join("sub add %d 1 198.18.2.1 40000 02:00:00:02:00:01\n" % c
+                    for c in range(1, 201)) + "quit\n"
+    rc, out, err, took = herald(binary, tmp, stdin=paste.encode(),
+                                interactive=True)
+    done = out.count("subscriber 1 done")
+    if rc != 0 or done != 200:
+        errors.append("paste: exit %d, %d of 200 lines answered" % (rc, done))
+    if took > 3.0:
+        errors.append("paste: 200 lines took %.1f s (a reader of a byte "
+                      "per millisecond)" % took)
+    for e in errors:
+        print("FAIL:", e)
+    print("cmdfile: %s" % ("FAIL" if errors else "OK"))
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
