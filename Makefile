@@ -24,8 +24,10 @@ run: build
 	./tools/run-demo.sh $(BUILD)
 
 # Every suite, then every suite that runs herald (and the unit tests) again
-# with herald built under AddressSanitizer and UBSan (e2e there is the
-# net_tap test: the ASan build has no BPF, so no xdp_herald).
+# with herald built under AddressSanitizer and UBSan and with its debug
+# checks (poisoned snapshots and worker contexts, mbuf sanity checks at TX
+# enqueue, snapshot/channel asserts: what ASan cannot see in DPDK's
+# memory). e2e there is the net_tap tests: the ASan build has no BPF.
 test: build
 	meson test -C $(BUILD) --print-errorlogs --num-processes 1
 	$(MAKE) test-asan
@@ -35,7 +37,8 @@ test-unit: build
 
 $(ASAN_BUILD)/build.ninja:
 	meson setup $(ASAN_BUILD) -Db_sanitize=address,undefined \
-		-Db_lundef=false -Dbpf=false -Dfuzz_seconds=0 $(MESON_OPTS)
+		-Db_lundef=false -Dbpf=false -Dfuzz_seconds=0 \
+		-Ddebug_checks=true $(MESON_OPTS)
 
 test-asan: deps $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
@@ -43,7 +46,7 @@ test-asan: deps $(ASAN_BUILD)/build.ninja
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C $(ASAN_BUILD) --print-errorlogs --num-processes 1 \
 		--suite unit --suite replay --suite multiworker --suite telemetry \
-		--suite config --suite e2e
+		--suite config --suite e2e --suite cli
 
 # Long fuzzing sessions of the HWP parser and the INI loader (make test
 # runs short ones).

@@ -3,6 +3,12 @@
 /herald/lcores and /herald/stats answer, counters grow between two
 queries, and the books balance once herald is stopped.
 
+Teardown (hardening issue, defect 3): clients keep polling while herald
+stops. Every answer must be a consistent one (counters that only grow,
+the worker list) or "herald is stopping", never values read from freed
+workers (the debug build poisons a freed worker context with 0xdb bytes,
+so such a read shows), and herald must exit cleanly.
+
 Usage: telemetry.py HERALD HWP_GEN
 """
 import json
@@ -12,6 +18,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -29,6 +36,51 @@ def query(path, cmd):
     reply = json.loads(s.recv(65536).decode())
     s.close()
     return reply[cmd]
+
+
+POISON = 0xDBDBDBDB00000000
+
+
+def poll_until_gone(sock, stop, replies):
+    """Query /herald/stats and /herald/lcores until herald is gone."""
+    while True:
+        for cmd in ("/herald/stats", "/herald/lcores"):
+            try:
+                replies.append((cmd, query(sock, cmd)))
+            except (OSError, ValueError, KeyError):
+                if stop.is_set():
+                    return
+
+
+def check_teardown(per_poller):
+    """Each poller's answers, in its own order."""
+    errors = []
+    if not any(per_poller):
+        return ["no telemetry answer while herald stopped"]
+    for replies in per_poller:
+        errors += check_replies(replies)
+    return errors[:10]
+
+
+def check_replies(replies):
+    errors, last = [], {}
+    for cmd, r in replies:
+        if r == "herald is stopping":
+            continue
+        if cmd == "/herald/lcores":
+            if r != [1] and r != []:
+                errors.append("lcores during teardown: %r" % (r,))
+            continue
+        if not isinstance(r, dict):
+            errors.append("stats during teardown: %r" % (r,))
+            continue
+        for k, v in r.items():
+            if v >= POISON:
+                errors.append("stats read a freed worker: %s = %#x" % (k, v))
+            elif v < last.get(k, 0):
+                errors.append("%s went back: %d after %d" % (k, v, last[k]))
+            last[k] = v
+    return errors
 
 
 def main():
@@ -84,8 +136,19 @@ def main():
         if str(e):
             errors.append("query failed: %s" % e)
     finally:
+        stop, replies = threading.Event(), [[], [], []]
+        pollers = [threading.Thread(target=poll_until_gone,
+                                    args=(sock, stop, r))
+                   for r in replies]
+        for t in pollers:
+            t.start()
+        time.sleep(0.2)
+        stop.set()
         proc.send_signal(signal.SIGINT)
         out, _ = proc.communicate(timeout=30)
+        for t in pollers:
+            t.join(timeout=30)
+        errors += check_teardown(replies)
     if proc.returncode != 0:
         errors.append("herald exit %d:\n%s" % (proc.returncode, out))
     else:
