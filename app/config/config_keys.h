@@ -66,18 +66,21 @@ X(lcores, slots, SLOTS, 0, HWP_NUM_SLOTS - 1, "spread", slot_owner,
   "covering every slot exactly once")
 
 X(limits, max_channels, U32, 1, 1u << 24, "65536", max_channels,
-  "per worker: channels with sequence state. Full: messages of a new channel "
-  "are acknowledged (the session already accepted them) and dropped, counted "
-  "`channel_table_full`; size it for every channel your publishers use")
+  "per worker: channels with sequence state. Full (after idle channels "
+  "without subscriber gave up theirs): a message of a new channel is dropped "
+  "unacknowledged, counted `publish_channel_full`, and its publisher resends "
+  "it; size it for every channel your publishers use")
 X(limits, max_subscribed_channels, U32, 1, 1u << 24, "65536",
   max_subscribed_channels,
   "channels with at least one subscriber")
 X(limits, max_subscribers, U32, 1, 1u << 16, "1024", max_subscribers,
-  "subscribers per channel")
+  "subscribers per channel (one payload buffer carries at most 16384 "
+  "replicas: a larger fan-out sends further groups a copy, `payload_copies`)")
 X(limits, max_publisher_sessions, U32, 1, 1u << 24, "4096",
   max_publisher_sessions,
-  "per worker. Full: a START for a new session is dropped unanswered, "
-  "counted `publish_session_full`; its later frames get PUBACK acked_seq 0")
+  "per worker. Full (after expired sessions were forgotten): a START for a "
+  "new session is dropped unanswered, counted `publish_session_full`; its "
+  "later frames get PUBACK acked_seq 0")
 X(limits, max_sessions_per_source, U32, 1, 1u << 24, "64",
   max_sessions_per_source,
   "per worker: publisher sessions one source IPv4 address may hold; more "

@@ -13,6 +13,7 @@
 #include "obs/stats.h"
 
 static struct rte_eth_stats port_snapshot[HERALD_MAX_PORTS];
+static int port_promiscuous[HERALD_MAX_PORTS];
 
 static void
 json_array(FILE *f, const char *name, const char *const *names,
@@ -48,6 +49,7 @@ herald_stats_snapshot_ports(void)
 	for (i = 0; i < herald.n_ports; i++) {
 		memset(&port_snapshot[i], 0, sizeof(port_snapshot[i]));
 		rte_eth_stats_get((uint16_t)i, &port_snapshot[i]);
+		port_promiscuous[i] = rte_eth_promiscuous_get((uint16_t)i);
 	}
 }
 
@@ -66,12 +68,14 @@ json_ports(FILE *f, const struct herald_counters *t)
 			", \"rx_packets\": %" PRIu64
 			", \"tx_packets\": %" PRIu64
 			", \"tx_dropped\": %" PRIu64
-			", \"tx_csum_offload\": %s, \"tx_multi_seg\": %s}",
+			", \"tx_csum_offload\": %s, \"tx_multi_seg\": %s"
+			", \"promiscuous\": %s}",
 			i ? ", " : "", i, herald.ports[i].name, s->ipackets,
 			s->opackets, s->imissed, s->oerrors, t->port_rx[i],
 			t->port_tx[i], t->port_tx_dropped[i],
 			herald.ports[i].csum_offload ? "true" : "false",
-			herald.ports[i].multi_seg_tx ? "true" : "false");
+			herald.ports[i].multi_seg_tx ? "true" : "false",
+			port_promiscuous[i] == 1 ? "true" : "false");
 	}
 	fprintf(f, "],\n");
 }

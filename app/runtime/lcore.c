@@ -38,6 +38,7 @@ lcore_conf_fill(struct herald_lcore_conf *c)
 	c->udp_port_be = rte_cpu_to_be_16(cfg->udp_port);
 	c->verify_udp = cfg->verify_udp_checksum;
 	c->has_next_hop_mac = cfg->has_next_hop_mac;
+	c->start_reopens = getenv("HERALD_BENCH_START_REOPENS") != NULL;
 	c->next_hop_mac = cfg->next_hop_mac;
 	c->n_workers = herald.n_workers;
 	c->epoch = herald.epoch;

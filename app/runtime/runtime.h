@@ -88,6 +88,7 @@ struct herald_lcore_conf {
 	uint16_t udp_port_be;
 	bool verify_udp;
 	bool has_next_hop_mac;
+	bool start_reopens; /* HERALD_BENCH_START_REOPENS: benchmarks only */
 	uint16_t n_ports;
 	unsigned int n_workers;
 	uint32_t address; /* host order, for headers */

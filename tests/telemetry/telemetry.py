@@ -114,8 +114,13 @@ def main():
         else:
             errors.append("no telemetry socket at " + sock)
             raise RuntimeError
-        time.sleep(0.5)
-        info = query(sock, "/herald/info")
+        # The socket is the EAL's, up before herald registers its
+        # commands: wait until /herald/info answers.
+        for _ in range(100):
+            info = query(sock, "/herald/info")
+            if isinstance(info, dict):
+                break
+            time.sleep(0.1)
         if info.get("epoch") != EPOCH or info.get("udp_port") != 7700:
             errors.append("info: %r" % info)
         if query(sock, "/herald/lcores") != [1]:

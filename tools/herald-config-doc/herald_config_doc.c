@@ -170,6 +170,7 @@ main(int argc, char **argv)
 	char *in, *out = NULL;
 	size_t in_len, out_len;
 	unsigned int diff;
+	int rc = 0;
 	FILE *f;
 
 	if (argc < 2 || argc > 3 ||
@@ -185,32 +186,43 @@ main(int argc, char **argv)
 		return 2;
 	}
 	f = open_memstream(&out, &out_len);
-	if (f == NULL || check_docs() < 0 || generate(path, in, f) < 0)
-		return 2;
+	if (f == NULL || check_docs() < 0 || generate(path, in, f) < 0) {
+		rc = 2;
+		goto done;
+	}
 	fclose(f);
+	f = NULL;
 	diff = first_difference(in, out);
 	if (strcmp(mode, "--check") == 0) {
-		if (diff == 0)
-			return 0;
-		fprintf(stderr,
-			"%s:%u: differs from the key table "
-			"(app/config/config_keys.h); run ninja -C BUILD "
-			"config-doc\n",
-			path, diff);
-		return 1;
+		if (diff != 0) {
+			fprintf(stderr,
+				"%s:%u: differs from the key table "
+				"(app/config/config_keys.h); run ninja -C "
+				"BUILD config-doc\n",
+				path, diff);
+			rc = 1;
+		}
+		goto done;
 	}
 	if (strcmp(mode, "--update") == 0) {
 		if (diff == 0)
-			return 0;
+			goto done;
 		f = fopen(path, "w");
 		if (f == NULL || fwrite(out, 1, out_len, f) != out_len ||
 		    fclose(f) != 0) {
 			perror(path);
-			return 2;
+			rc = 2;
+		} else {
+			printf("%s: key tables regenerated\n", path);
 		}
-		printf("%s: key tables regenerated\n", path);
-		return 0;
+		f = NULL;
+		goto done;
 	}
 	fwrite(out, 1, out_len, stdout);
-	return 0;
+done:
+	if (f != NULL)
+		fclose(f);
+	free(in);
+	free(out);
+	return rc;
 }
