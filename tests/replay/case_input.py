@@ -63,40 +63,56 @@ def parse_seqs(text):
 
 
 def read_gen_lines(case_dir):
-    """hwp-gen argument lists, and runner edits ('@EDIT INDEXES' lines)."""
-    lines, edits = [], {}
+    """hwp-gen invocations as (queue, argument list), and the runner's
+    edits of queue 0 ('@EDIT INDEXES' lines). '@queue K' sends the
+    invocations after it to RX queue K (worker K's capture)."""
+    lines, edits, queue = [], {}, 0
     with open(os.path.join(case_dir, "gen.args")) as f:
         for raw in f:
             raw = raw.strip()
-            if raw.startswith("@"):
+            if raw.startswith("@queue "):
+                queue = int(raw.split()[1])
+            elif raw.startswith("@"):
                 name, _, idx = raw[1:].partition(" ")
                 if name not in EDITS:
                     fail(f"gen.args: unknown edit '@{name}'")
+                if queue != 0:
+                    fail("gen.args: edits apply to queue 0 only")
                 for i in parse_seqs(idx):
                     edits[i] = name
             elif raw and not raw.startswith("#"):
-                lines.append(shlex.split(raw))
+                lines.append((queue, shlex.split(raw)))
     if not lines:
         fail("gen.args holds no hwp-gen invocation")
     return lines, edits
 
 
+def queue_pcap(work, q):
+    return os.path.join(work, "input.pcap" if q == 0 else f"input-q{q}.pcap")
+
+
 def build_input(gen, lines, edits, work):
-    """Run hwp-gen for each line, then apply the edits to the capture.
-    Returns (pcap path, [(args, manifest)])."""
-    pcap = os.path.join(work, "input.pcap")
-    runs = []
-    for k, args in enumerate(lines):
+    """Run hwp-gen for each line into its queue's capture, then apply the
+    edits to queue 0's. Returns ([pcap path per queue],
+    [(queue, args, manifest)])."""
+    runs, n_queues = [], 1 + max(q for q, _a in lines)
+    started = set()
+    for k, (q, args) in enumerate(lines):
         man = os.path.join(work, f"gen-{k}.json")
-        cmd = [gen] + args + ["-q", "-o", pcap, "--manifest", man]
-        if k > 0:
+        cmd = [gen] + args + ["-q", "-o", queue_pcap(work, q),
+                              "--manifest", man]
+        if q in started:
             cmd.append("--append")
+        started.add(q)
         r = subprocess.run(cmd, capture_output=True, text=True)
         if r.returncode != 0:
             fail(f"hwp-gen failed ({r.returncode}): {' '.join(cmd)}\n"
                  f"{r.stderr}")
         with open(man) as f:
-            runs.append((args, json.load(f)))
+            runs.append((q, args, json.load(f)))
+    if len(started) != n_queues:
+        fail("gen.args: every queue up to the highest needs traffic")
+    pcap = queue_pcap(work, 0)
     if edits:
         pkts = read_pcap(pcap)
         for i, name in edits.items():
@@ -104,7 +120,7 @@ def build_input(gen, lines, edits, work):
                 fail(f"gen.args: @{name} {i}: no such UDP packet")
             pkts[i] = (pkts[i][0], EDITS[name][0](pkts[i][1]))
         write_pcap(pcap, pkts)
-    return pcap, runs
+    return [queue_pcap(work, q) for q in range(n_queues)], runs
 
 
 def fix_ip_checksum(b):
@@ -207,6 +223,9 @@ def load_config(path):
     if epoch == 0:
         fail("herald.ini must set a fixed non-zero [herald] epoch")
     nh = get("herald", "next_hop_mac", "")
+    workers = len(get("lcores", "workers", "1").replace(",", " ").split())
+    if get("lcores", "slots", "spread") != "spread":
+        fail("the model knows [lcores] slots = spread only")
     return {
         "address": int(ipaddress.IPv4Address(get("herald", "address",
                                                  "198.18.0.1"))),
@@ -226,6 +245,7 @@ def load_config(path):
                                   60000) * 10**6,
         "max_channels": num("limits", "max_channels", 65536),
         "mtu": num("herald", "mtu", 1500),
+        "workers": workers,
     }
 
 
@@ -261,15 +281,18 @@ def timeline(cmds, next_hop_mac):
     return changes, sorted(set(pauses)), shows
 
 
-def malformed_index(runs, edits=None, verify_udp=True):
-    """{packet index: 'nonhwp.x' or 'invalid.y'} from the manifests and
-    the runner's edits."""
+def malformed_index(runs, edits=None, verify_udp=True, queue=0):
+    """{packet index: 'nonhwp.x' or 'invalid.y'} of one queue's capture,
+    from the manifests and the runner's edits."""
     out = {}
-    for i, name in (edits or {}).items():
+    for i, name in (edits or {}).items() if queue == 0 else ():
         reason = EDITS[name][1 if verify_udp else 2]
         if reason is not None:
             out[i] = reason
-    for _args, man in runs:
+    for run in runs:
+        q, man = (run[0], run[2]) if len(run) == 3 else (0, run[1])
+        if q != queue:
+            continue
         for p in man.get("packets", []):
             if p["hwp"]:
                 out[p["index"]] = "invalid." + p["reason"]
@@ -281,13 +304,12 @@ def malformed_index(runs, edits=None, verify_udp=True):
     return out
 
 
-def publisher_endpoints(inputs, malformed):
+def publisher_endpoints(queues, malformed):
     """{(ip, port): src mac} of every sender of a valid datagram."""
     eps = {}
-    for idx, (_ts, pkt) in enumerate(inputs):
-        d = None if idx in malformed else parse_udp4(pkt)
-        if d is not None:
-            eps[(d["src_ip"], d["src_port"])] = d["src_mac"]
+    for q, inputs in enumerate(queues):
+        for idx, (_ts, pkt) in enumerate(inputs):
+            d = None if idx in malformed[q] else parse_udp4(pkt)
+            if d is not None:
+                eps[(d["src_ip"], d["src_port"])] = d["src_mac"]
     return eps
-
-

@@ -106,11 +106,13 @@ def check_frame(i, d):
     return ftype
 
 
-def parse_output(out_pkts, cfg):
-    """[(kind, d, fields)] of every output packet, headers judged."""
+def parse_output(out_pkts, cfg, queues=None):
+    """[(kind, d, fields)] of every output packet, headers judged; d has
+    the TX queue each left on (queues: one per packet)."""
     parsed = []
     for i, (_ts, pkt) in enumerate(out_pkts):
         d = check_headers(i, pkt, cfg)
+        d["queue"] = queues[i] if queues is not None else 0
         ftype = check_frame(i, d)
         p = d["payload"]
         if ftype == T_DELIVER:
@@ -166,6 +168,37 @@ def check_delivers(parsed, model):
             fail(f"channel {key[0]} seq {key[2]}: DELIVERs went to "
                  f"{fmt_eps(got)}, expected {fmt_eps(want)} "
                  "(subscribers at that moment, insertion order)")
+
+
+def renumber(parsed, model):
+    """N workers: the seqs herald gave each channel's messages, from its
+    DELIVERs (payloads name their PUBLISH), in place of the model's
+    provisional ones, after checking herald's order is one it could have
+    produced: every DELIVER on its owner's TX queue, each worker's
+    messages in that worker's order, a seq for one message only."""
+    by_payload, actual = {}, {}
+    for key, msg in model.messages.items():
+        k = (key[0], msg["payload"])
+        if k in by_payload:
+            fail("model: two messages of a channel share a payload; "
+                 "N-worker cases need payloads of 20 bytes or more")
+        by_payload[k] = key
+    for i, (ftype, d, f) in enumerate(parsed):
+        if ftype != T_DELIVER:
+            continue
+        key = by_payload.get((f["channel"], f["payload"]))
+        if key is None:
+            fail(f"output packet {i}: DELIVER of channel {f['channel']} "
+                 "matches no message of the model")
+        if d["queue"] != model.owner_of(f["channel"]):
+            fail(f"output packet {i}: channel {f['channel']} DELIVER left "
+                 f"on queue {d['queue']}, its owner is "
+                 f"{model.owner_of(f['channel'])}")
+        seq = (f["epoch"], f["seq"])
+        if actual.setdefault(key, seq) != seq:
+            fail(f"output packet {i}: channel {f['channel']} message sent "
+                 f"as seq {seq[1]} and as seq {actual[key][1]}")
+    model.renumber(actual)
 
 
 def check_epochs(model):
@@ -248,7 +281,7 @@ def check_generator_acks(runs, got, model):
     (traffic generated for Herald's address and port, with START)."""
     last, repeats = {}, {}
     here = (ip_str(model.cfg["address"]), model.cfg["udp_port"])
-    for args, man in runs:
+    for _q, args, man in runs:
         if (man.get("herald_ip"), man.get("herald_port")) != here:
             continue
         for p in man.get("publishers", []):
@@ -454,11 +487,13 @@ def herald_commands(case_cmd, per_packet, n, work):
     return path
 
 
-def check_pause_points(stats, pauses):
-    """Each 'pause at N' must hold the worker at exactly N packets."""
+def check_pause_points(stats, pauses, lengths=None):
+    """Each 'pause at N' must hold every worker at exactly N packets (or
+    the end of its capture): the total is their sum."""
     for n in pauses:
         got = stats.get(n, {}).get("counters.rx_packets")
-        if got != n:
+        want = n if lengths is None else sum(min(n, k) for k in lengths)
+        if got != want:
             fail(f"'pause at {n}' returned while herald had received "
                  f"{got} packets (commands after it applied at the wrong "
                  "point of the stream)")

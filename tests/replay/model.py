@@ -1,5 +1,16 @@
 """Reference model of PROTOCOL.md (revision 2), sections 4 and 6, over a
-replay's input, for one worker lcore (-l 0-1).
+replay's input, for one worker lcore (-l 0-1) or several.
+
+With N workers, worker q reads RX queue q's capture: publisher sessions,
+PUBACKs and bursts are its own, exactly as with one; a message goes to
+the worker owning its channel's slot ([lcores] slots = spread), over a
+hand-off ring when that is another worker. The order in which an owner
+sequences messages arriving from several workers depends on timing, so
+the model sequences each channel's messages in capture-time order and the
+judge re-numbers them from what herald sent, checking that it is an
+order herald could have produced (each worker's messages in its order).
+With N workers the model refuses cases whose outcome would depend on
+that timing: a full channel table, and forgotten channel state.
 
 Written from the protocol, plus the choices Herald documents where the
 protocol leaves them open (docs/DATAPLANE.md):
@@ -60,11 +71,18 @@ def source_reason(d, my_ip):
     return None
 
 
+def owner(channel, n_workers):
+    """The worker owning channel's slot with slots spread."""
+    return (fmix64(channel) % 4096) * n_workers // 4096
+
+
 class Model:
-    """Herald's observable behaviour over the input, one worker."""
+    """Herald's observable behaviour over the input."""
 
     def __init__(self, cfg, changes):
         self.cfg = cfg
+        self.n_workers = cfg.get("workers", 1)
+        self.pending = []  # N workers: messages to sequence after the run
         self.changes = changes
         self.subs = {}  # channel -> [(sub, ip, port, mac)] insertion order
         self.sessions = {}  # (publisher, ip, port) -> {"last", "seen"}
@@ -92,6 +110,45 @@ class Model:
             for ip, port, _mac in self.recipients[key]:
                 out.setdefault((key[0], ip, port), []).append(key[2])
         return out
+
+    def owner_of(self, channel):
+        return owner(channel, self.n_workers)
+
+    def renumber(self, actual):
+        """Take herald's seqs {model key: (epoch, seq)}; messages nobody
+        received keep what is left, in the model's order. Each worker's
+        messages of a channel must keep that worker's order."""
+        by_channel = {}
+        for key in self.order:
+            by_channel.setdefault(key[0], []).append(key)
+        new_order, messages, recipients = [], {}, {}
+        for ch, keys in by_channel.items():
+            used = {actual[k] for k in keys if k in actual}
+            epochs = {e for e, _s in used} | {k[1] for k in keys}
+            if len(epochs) != 1:
+                fail(f"channel {ch}: epochs {sorted(epochs)} with several "
+                     "workers (one expected)")
+            free = iter(sorted({(keys[0][1], n)
+                                for n in range(1, len(keys) + 1)} - used))
+            pairs = []
+            for k in keys:
+                e, n = actual[k] if k in actual else next(free, (0, 0))
+                if not 1 <= n <= len(keys):
+                    fail(f"channel {ch}: seq {n} of {len(keys)} messages")
+                pairs.append(((ch, e, n), k))
+            last = {}
+            for new, k in sorted(pairs):
+                q = self.messages[k]["queue"]
+                if k in actual and self.messages[k]["index"] < last.get(q, -1):
+                    fail(f"channel {ch}: seq {new[2]} is an earlier "
+                         f"packet of worker {q} than the seq before it")
+                if k in actual:
+                    last[q] = self.messages[k]["index"]
+                messages[new] = self.messages[k]
+                recipients[new] = self.recipients[k]
+                new_order.append(new)
+        self.messages, self.recipients, self.order = (messages, recipients,
+                                                      new_order)
 
     def count(self, key, n=1):
         self.cnt[key] = self.cnt.get(key, 0) + n
@@ -228,10 +285,36 @@ class Model:
 
     def take(self, fields, ts_ns, whole):
         channel, publisher, pub_seq, payload = fields
+        if self.n_workers > 1:
+            self.pending.append((ts_ns, self.queue, self.idx, fields, whole,
+                                 list(self.subs.get(channel, []))))
+            if owner(channel, self.n_workers) != self.queue:
+                self.count("counters.handoffs_out")
+                self.count("counters.handoffs_in")
+            return "publish_accepted"
         if not self.admit(channel):
             return "publish_channel_full"
         self.sequence(channel, publisher, pub_seq, payload, ts_ns, whole)
         return "publish_accepted"
+
+    def sequence_pending(self):
+        """N workers: each channel's messages in capture-time order (the
+        judge re-numbers them from the output)."""
+        timeout = self.cfg["channel_timeout_ns"]
+        last = {}
+        for ts, q, idx, fields, whole, members in sorted(
+                self.pending, key=lambda m: (m[0], m[1], m[2])):
+            channel = fields[0]
+            if channel in last and ts - last[channel] > timeout:
+                fail("model: with several workers a channel idle past its "
+                     "timeout would depend on timing")
+            last[channel] = ts
+            self.subs = {channel: members}
+            self.sequence(*fields, ts, whole)
+            self.messages[self.order[-1]].update(queue=q, index=idx)
+        if len(last) > self.cfg["max_channels"]:
+            fail("model: with several workers a full channel table would "
+                 "depend on timing")
 
     # ------------------------------------------------------- publishers
 
@@ -329,13 +412,35 @@ class Model:
             return reason, None, None
         return None, d, frames
 
-    def run(self, inputs, malformed, pauses):
-        """inputs: [(ts_ns, bytes)]; malformed: {index: herald key}."""
+    def run(self, queues, malformed, pauses):
+        """queues: [[(ts_ns, bytes)] per RX queue]; malformed: [{index:
+        herald key}] per queue. One worker per queue."""
+        if len(queues) != self.n_workers:
+            fail(f"model: {len(queues)} captures for {self.n_workers} "
+                 "workers")
+        self.order = []
+        self.seq_at = {}
+        seen_sessions = set()
+        for q, inputs in enumerate(queues):
+            self.queue = q
+            self.sessions, self.clock, self.subs = {}, 0, {}
+            self.run_worker(inputs, malformed[q], pauses)
+            if seen_sessions & set(self.sessions):
+                fail("model: one session in two workers' captures")
+            seen_sessions |= set(self.sessions)
+        if self.n_workers > 1:
+            self.sequence_pending()
+            self.seq_at = {}
+        tx = (self.cnt.get("counters.deliveries", 0)
+              + self.cnt.get("counters.pubacks", 0))
+        self.cnt["counters.tx_packets"] = tx
+
+    def run_worker(self, inputs, malformed, pauses):
         stops = set(pauses)
         touched, burst = {}, 0
         self.touched = touched
-        self.order = []
         for idx, (ts_ns, pkt) in enumerate(inputs):
+            self.idx = idx
             if idx in stops or burst == BURST:
                 self.flush_acks(touched)
                 burst = 0
@@ -353,6 +458,3 @@ class Model:
         self.seq_at[len(inputs)] = {c: st["seq"]
                                     for c, st in self.chans.items()}
         self.apply_changes(len(inputs))
-        tx = (self.cnt.get("counters.deliveries", 0)
-              + self.cnt.get("counters.pubacks", 0))
-        self.cnt["counters.tx_packets"] = tx

@@ -42,7 +42,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "common"))
 from case_input import (PORT_MAC, CaseFailure, build_input, fail,  # noqa
                         load_config, malformed_index, publisher_endpoints,
-                        read_commands, read_gen_lines, timeline)
+                        queue_pcap, read_commands, read_gen_lines, timeline)
 from hwp_pcap import (T_DELIVER, T_PUBACK, fmix64, parse_udp4,  # noqa
                       read_pcap, write_pcap)
 from inet_csum import csum_fold  # noqa: E402
@@ -52,7 +52,8 @@ from judge import (check_conservation, check_delivers, check_epochs,  # noqa
                    check_pause_points, check_per_packet, check_ports,
                    check_publishers, check_pubacks, check_show_channel,
                    check_subscribers, compare_counters, flatten,
-                   herald_commands, parse_output, stdout_snapshots)
+                   herald_commands, parse_output, renumber,
+                   stdout_snapshots)
 from model import Model  # noqa: E402
 
 NUM_SLOTS = 4096
@@ -74,16 +75,26 @@ EXPECT_KEYS = {
 
 
 def run_herald(args, case_dir, work, tag, cmd_file):
-    inp = os.path.join(work, "input.pcap")
-    out = os.path.join(work, f"output-{tag}.pcap")
+    """Herald on net_pcap, one RX and one TX queue per worker (worker q
+    reads capture q and sends on output q)."""
+    n = args.n_queues
+    outs = [os.path.join(work, f"output-{tag}.pcap" if q == 0
+                         else f"output-{tag}-q{q}.pcap") for q in range(n)]
     stats = os.path.join(work, f"stats-{tag}.json")
-    for p in (out, stats):
+    for p in outs + [stats]:
         if os.path.exists(p):
             os.unlink(p)
     prefix = f"replay-{os.path.basename(case_dir)}-{os.getpid()}-{tag}"
-    cmd = [args.herald, "-l", "0-1", "--no-huge", "-m", "1024", "--no-pci",
+    vdev = "net_pcap0," + ",".join(
+        [f"rx_pcap={queue_pcap(work, q)}" for q in range(n)] +
+        [f"tx_pcap={o}" for o in outs])
+    lcores = (["-l", "0-1"] if n == 1 else
+              ["--lcores", "0@0," + ",".join(f"{q + 1}@1"
+                                             for q in range(n))])
+    cmd = [args.herald] + lcores + [
+           "--no-huge", "-m", "1024", "--no-pci",
            "--file-prefix", prefix, "--log-level=warning",
-           "--vdev", f"net_pcap0,rx_pcap={inp},tx_pcap={out}", "--",
+           "--vdev", vdev, "--",
            "--config", os.path.join(case_dir, "herald.ini"),
            "--exit-after-packets", str(args.n_packets),
            "--stats-json", stats, "--clock", "pcap"]
@@ -100,7 +111,8 @@ def run_herald(args, case_dir, work, tag, cmd_file):
         f.write(" ".join(cmd) + "\n--- stdout\n" + r.stdout
                 + "--- stderr\n" + r.stderr)
     return {"rc": r.returncode, "stdout": r.stdout, "stderr": r.stderr,
-            "out": out, "stats": stats, "cmd": " ".join(cmd)}
+            "out": outs[0], "outs": outs, "stats": stats,
+            "cmd": " ".join(cmd)}
 
 
 # ------------------------------------------------------------- main
@@ -126,10 +138,20 @@ def run_one(args, case_dir, work, expect, tag, cmd_file):
     return res
 
 
+def read_outputs(res):
+    """Every output packet, queue after queue, and the queue of each."""
+    pkts, queues = [], []
+    for q, path in enumerate(res["outs"]):
+        got = read_pcap(path) if os.path.exists(path) else []
+        pkts += got
+        queues += [q] * len(got)
+    return pkts, queues
+
+
 def judge(expect, res, ctx):
     cfg, runs, inputs = ctx["cfg"], ctx["runs"], ctx["inputs"]
-    out_pkts = read_pcap(res["out"]) if os.path.exists(res["out"]) else []
-    parsed = parse_output(out_pkts, cfg)
+    out_pkts, out_queues = read_outputs(res)
+    parsed = parse_output(out_pkts, cfg, out_queues)
     if "output_packets" in expect and len(out_pkts) != expect[
             "output_packets"]:
         fail(f"herald sent {len(out_pkts)} packets, expected "
@@ -137,17 +159,22 @@ def judge(expect, res, ctx):
     flat = flatten(res["json"])
     malformed = ctx["malformed"]
     stats, chans = stdout_snapshots(res["stdout"])
-    check_pause_points(stats, ctx["pauses"])
+    check_pause_points(stats, ctx["pauses"],
+                       [len(q) for q in ctx["queues"]])
     model = Model(cfg, ctx["changes"])
-    model.run(inputs, malformed, ctx["pauses"])
+    model.run(ctx["queues"], malformed, ctx["pauses"])
     check_model_counters(model, flat)
+    if model.n_workers > 1:
+        if ctx["shows"] or expect.get("per_packet_reasons"):
+            fail("'show channel' and per_packet_reasons need one worker")
+        renumber(parsed, model)
     check_delivers(parsed, model)
     check_epochs(model)
     acks = check_pubacks(parsed, model, cfg, ctx["endpoints"])
     check_generator_acks(runs, acks, model)
     check_show_channel(chans, model, ctx["shows"])
     if expect.get("per_packet_reasons"):
-        check_per_packet(stats, malformed, len(inputs))
+        check_per_packet(stats, malformed[0], len(inputs))
     compare_counters("expect.json", expect.get("counters", {}), flat)
     check_subscribers(expect, parsed, model)
     check_publishers(expect, acks)
@@ -160,8 +187,9 @@ def judge(expect, res, ctx):
 
 def prepare(args, case_dir, work, expect):
     lines, edits = read_gen_lines(case_dir)
-    pcap, runs = build_input(args.gen, lines, edits, work)
-    inputs = read_pcap(pcap)
+    pcaps, runs = build_input(args.gen, lines, edits, work)
+    queues = [read_pcap(p) for p in pcaps]
+    inputs = queues[0]
     cmd_file = os.path.join(case_dir, "commands")
     if not os.path.exists(cmd_file):
         cmd_file = None
@@ -170,15 +198,20 @@ def prepare(args, case_dir, work, expect):
         cmd_file = herald_commands(cmd_file,
                                    expect.get("per_packet_reasons"),
                                    len(inputs), work)
-    ctx = {"runs": runs, "inputs": inputs, "cmd_file": cmd_file}
+    ctx = {"runs": runs, "inputs": inputs, "queues": queues,
+           "cmd_file": cmd_file}
     if expect.get("exit_code", 0) == 0:
         cfg = load_config(os.path.join(case_dir, "herald.ini"))
-        malformed = malformed_index(runs, edits, cfg["verify_udp"])
+        if cfg["workers"] != len(queues):
+            fail(f"herald.ini has {cfg['workers']} workers, gen.args "
+                 f"fills {len(queues)} queues")
+        malformed = [malformed_index(runs, edits, cfg["verify_udp"], q)
+                     for q in range(len(queues))]
         changes, pauses, shows = timeline(read_commands(cmd_file),
                                           cfg["next_hop_mac"])
         ctx.update(cfg=cfg, malformed=malformed, changes=changes,
                    pauses=pauses, shows=shows,
-                   endpoints=publisher_endpoints(inputs, malformed))
+                   endpoints=publisher_endpoints(queues, malformed))
     else:
         ctx["cfg"] = {"address": None, "udp_port": None, "epoch": None,
                       "src_mac": PORT_MAC, "next_hop_mac": None}
@@ -197,7 +230,8 @@ def run_case(args):
         fail(f"expect.json: unknown keys {sorted(unknown)}")
     ctx = prepare(args, case_dir, work, expect)
     # Herald ends at the end of the capture, however slow the machine.
-    args.n_packets = len(ctx["inputs"])
+    args.n_packets = sum(len(q) for q in ctx["queues"])
+    args.n_queues = len(ctx["queues"])
     outputs = []
     for run in range(expect.get("runs", 1)):
         res = run_one(args, case_dir, work, expect, f"run{run}",
@@ -217,7 +251,7 @@ def judge_failed_run(expect, res):
     """A run expected to fail: the packets it sent must still be
     well-formed (no model: the run stops at an arbitrary point), and the
     case's counters are compared. Returns the output packets."""
-    out_pkts = read_pcap(res["out"]) if os.path.exists(res["out"]) else []
+    out_pkts, _queues = read_outputs(res)
     for i, (_ts, pkt) in enumerate(out_pkts):
         d = parse_udp4(pkt)
         if d is None or csum_fold(pkt[14:34]) != 0xFFFF:

@@ -173,7 +173,7 @@ def expect_failure(name, want, fn):
 def judge_with(expect, res, ctx, pkts, work):
     path = os.path.join(work, "mutated.pcap")
     rc.write_pcap(path, pkts)
-    mres = dict(res, out=path)
+    mres = dict(res, out=path, outs=[path])
     rc.judge(expect, mres, ctx)
 
 
@@ -222,6 +222,7 @@ def main():
     try:
         ctx = rc.prepare(args, case_dir, work, expect)
         args.n_packets = len(ctx["inputs"])
+        args.n_queues = 1
         res = rc.run_one(args, case_dir, work, expect, "selftest",
                          ctx["cmd_file"])
         pkts = rc.judge(expect, res, ctx)
