@@ -80,8 +80,11 @@ def run(args, name, gen_args, ini, cmds, env=None, two_workers=False,
              "--log-level=warning"] + vdevs +
             ["--", "--config", os.path.join(work, "herald.ini"),
              "--cmdline-file", os.path.join(work, "commands"),
-             "--exit-after-packets", str(n), "--stats-json", stats,
-             "--clock", "pcap"])
+             "--stats-json", stats, "--clock", "pcap"] +
+            # The ring port loops DELIVERs back into herald (counted as
+            # received too): end on silence, once the ring ran dry.
+            (["--exit-after-packets", str(n)] if two_workers else
+             ["--exit-when-idle", "500"]))
     e = dict(os.environ)
     e.update(env or {})
     p = subprocess.run(argv, capture_output=True, text=True, timeout=100,
