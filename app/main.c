@@ -206,6 +206,8 @@ print_banner(void)
 static int
 setup(const struct app_opts *o)
 {
+	int rc;
+
 	if (check_lcores() < 0 ||
 	    herald_config_check_ports(&herald.cfg, rte_eth_dev_count_avail()) <
 		    0)
@@ -217,9 +219,12 @@ setup(const struct app_opts *o)
 		return 2;
 	}
 	if (herald_mempools_init() < 0 || herald_subscriptions_init() < 0 ||
-	    herald_allow_init() < 0 || herald_lcores_init() < 0 ||
-	    herald_ports_init() < 0 || herald_xdp_ports_init() < 0 ||
-	    herald_cli_init() < 0)
+	    herald_allow_init() < 0 || herald_lcores_init() < 0)
+		return 1;
+	rc = herald_ports_init();
+	if (rc == HERALD_PORT_CONFIG_ERROR)
+		return 2;
+	if (rc < 0 || herald_xdp_ports_init() < 0 || herald_cli_init() < 0)
 		return 1;
 	herald_mempools_mark(false);
 	herald_telemetry_init();

@@ -14,21 +14,30 @@
 
 /*
  * The configured MTU on the port, with scattered RX where one RX buffer
- * cannot hold a frame (rx.c makes such frames whole again).
+ * cannot hold a frame (rx.c makes such frames whole again). A port that
+ * cannot take it is a config error: its largest MTU, and its largest
+ * frame with ethdev's rule for the overhead (what rte_eth_dev_configure
+ * refuses: net_tap in 22.11 takes frames of 1522 bytes at most).
  */
 static int
 mtu_conf(const struct herald_port *hp, const struct rte_eth_dev_info *info,
 	 struct rte_eth_conf *conf)
 {
 	uint16_t mtu = herald.cfg.mtu;
+	uint32_t overhead = RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+	uint32_t max = info->max_mtu;
 
-	if (mtu > info->max_mtu) {
-		fprintf(stderr,
-			"herald: config %s: [herald] mtu: %u, port %u (%s) "
-			"takes at most %u\n",
-			herald.cfg.path, mtu, hp->port_id, hp->name,
-			info->max_mtu);
-		return -EINVAL;
+	if (info->max_mtu != UINT16_MAX && info->max_rx_pktlen > info->max_mtu)
+		overhead = info->max_rx_pktlen - info->max_mtu;
+	if (info->max_rx_pktlen > overhead)
+		max = RTE_MIN(max, info->max_rx_pktlen - overhead);
+	if (mtu > max) {
+		herald_config_error(&herald.cfg, "herald", "mtu",
+				    "%u: port %u (%s) takes an MTU of at most "
+				    "%u (frames of %u bytes)",
+				    mtu, hp->port_id, hp->name, max,
+				    info->max_rx_pktlen);
+		return HERALD_PORT_CONFIG_ERROR;
 	}
 	conf->rxmode.mtu = mtu;
 	if ((uint32_t)mtu + RTE_ETHER_HDR_LEN > RTE_MBUF_DEFAULT_DATAROOM &&
@@ -155,6 +164,7 @@ int
 herald_ports_init(void)
 {
 	uint16_t port;
+	int rc;
 
 	herald.n_ports = rte_eth_dev_count_avail();
 	if (herald.n_ports == 0) {
@@ -169,8 +179,11 @@ herald_ports_init(void)
 	}
 	RTE_ETH_FOREACH_DEV(port)
 	{
-		if (port >= HERALD_MAX_PORTS || port_init(port) != 0)
+		if (port >= HERALD_MAX_PORTS)
 			return -1;
+		rc = port_init(port);
+		if (rc != 0)
+			return rc == HERALD_PORT_CONFIG_ERROR ? rc : -1;
 	}
 	/* egress_port was checked by herald_config_check_ports. */
 	return 0;

@@ -198,6 +198,10 @@ void herald_mempools_mark(bool end);
 bool herald_mempools_ok(FILE *f);
 
 /* ---- ports (runtime/ports.c) ---- */
+/* What herald_ports_init returns when a port cannot take the
+ * configuration (reported as a config error: herald exits 2). */
+#define HERALD_PORT_CONFIG_ERROR (-2)
+/* 0, HERALD_PORT_CONFIG_ERROR, or -1 for any other failure. */
 int herald_ports_init(void);
 /* After the workers stopped: let PMDs reap their TX completions. */
 void herald_ports_drain_tx(void);
