@@ -97,6 +97,10 @@ c, fr = d["counters"], d["frames"]
 errs = []
 if not d["ports"][0]["tx_csum_offload"]:
     errs.append("port 0 did not use TX checksum offload")
+# Hardening issue, defect 6: herald does not force promiscuous mode on (a
+# tap starts without it; the peer sends to herald's own MAC).
+if d["ports"][0]["promiscuous"] is not False:
+    errs.append("port 0 in promiscuous mode: %r" % d["ports"][0]["promiscuous"])
 if fr["publish_accepted"] != 2 * n:
     errs.append("accepted %d, expected %d" % (fr["publish_accepted"], 2 * n))
 if c["deliveries"] != 4 * n or c["deliveries_in_place"] != n:
