@@ -317,7 +317,10 @@ main(int argc, char **argv)
 		rc = 2;
 		herald.force_quit = true;
 	}
-	herald_pause_release();
+	/* On a failure the workers stop where they are held: nothing was
+	 * received that another worker would have to sequence. */
+	if (rc == 0)
+		herald_pause_release();
 	herald.run_start_tsc = rte_get_tsc_cycles();
 	if (rc == 0) {
 		co.interactive = o.interactive;

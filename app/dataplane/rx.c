@@ -17,15 +17,18 @@ static void
 handle_datagram(struct herald_lcore *lc, uint16_t port, struct rte_mbuf *m,
 		const struct herald_rx_info *ri, unsigned int nf)
 {
-	struct herald_publish_dgram pd = {
-		.port = port,
-		.m = m,
-		.ri = ri,
-		.whole = nf == 1,
-		.allowed = -1,
-		.rx_ns = herald_clock_rx_ns(&lc->conf.clock, m, lc->now_ns),
-	};
+	struct herald_publish_dgram pd;
 	unsigned int i;
+
+	/* Field by field: the unknown-session list needs no zeroing. */
+	pd.port = port;
+	pd.m = m;
+	pd.ri = ri;
+	pd.whole = nf == 1;
+	pd.allowed = -1;
+	pd.m_taken = false;
+	pd.n_unknown = 0;
+	pd.rx_ns = herald_clock_rx_ns(&lc->conf.clock, m, lc->now_ns);
 
 	if (pd.rx_ns > lc->clock_ns)
 		lc->clock_ns = pd.rx_ns;

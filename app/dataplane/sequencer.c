@@ -116,7 +116,7 @@ herald_seq_lcore_free(struct herald_lcore *lc)
 }
 
 bool
-herald_seq_admit(struct herald_lcore *lc, uint64_t channel)
+herald_seq_admit_slow(struct herald_lcore *lc, uint64_t channel)
 {
 	const struct herald_lcore *owner = lc;
 
@@ -170,8 +170,8 @@ chan_create(struct herald_lcore *lc, uint64_t channel, uint64_t now_ns)
 }
 
 struct herald_chan_state *
-herald_seq_channel(struct herald_lcore *lc, uint64_t channel, uint16_t slot,
-		   uint64_t now_ns, bool has_subs)
+herald_seq_channel_slow(struct herald_lcore *lc, uint64_t channel,
+			uint16_t slot, uint64_t now_ns, bool has_subs)
 {
 	struct herald_chan_state **cached = &lc->chan_cache[slot];
 	struct herald_chan_state *c = *cached;

@@ -12,17 +12,23 @@
 #include "dataplane/lru.h"
 #include "runtime/runtime.h"
 
-/* channel 0 (never valid on the wire): a free entry. */
+/* channel 0 (never valid on the wire): a free entry. One cache line. */
 struct herald_chan_state {
 	uint64_t channel;
 	uint64_t last_seq; /* last seq assigned; 0: none yet */
 	uint64_t last_msg_ns;
 	uint32_t epoch; /* channel epoch, never 0 */
 	struct herald_lru_node lru;
-};
+} __rte_cache_aligned;
 
 int herald_seq_lcore_init(struct herald_lcore *lc);
 void herald_seq_lcore_free(struct herald_lcore *lc);
+
+/* Slow paths of the two below. */
+bool herald_seq_admit_slow(struct herald_lcore *lc, uint64_t channel);
+struct herald_chan_state *
+herald_seq_channel_slow(struct herald_lcore *lc, uint64_t channel,
+			uint16_t slot, uint64_t now_ns, bool has_subs);
 
 /*
  * May a message for channel be taken? True when the owner of its slot
@@ -30,17 +36,39 @@ void herald_seq_lcore_free(struct herald_lcore *lc);
  * the receiving worker before it acknowledges; reads the owner's table
  * only when the owner is at its limit.
  */
-bool herald_seq_admit(struct herald_lcore *lc, uint64_t channel);
+static inline bool
+herald_seq_admit(struct herald_lcore *lc, uint64_t channel)
+{
+	if (likely(lc->conf.n_workers == 1 &&
+		   lc->n_channels < lc->conf.max_channels))
+		return true;
+	return herald_seq_admit_slow(lc, channel);
+}
 
 /*
  * The state of channel (whose slot is slot) for a message received at
  * now_ns, created if new, re-created with a new epoch if it was idle for
  * the channel timeout and has_subs is false; NULL when the table is
- * full. Only the owner of the slot calls this.
+ * full. Only the owner of the slot calls this. The cached, busy channel
+ * is inline.
  */
-struct herald_chan_state *herald_seq_channel(struct herald_lcore *lc,
-					     uint64_t channel, uint16_t slot,
-					     uint64_t now_ns, bool has_subs);
+static inline struct herald_chan_state *
+herald_seq_channel(struct herald_lcore *lc, uint64_t channel, uint16_t slot,
+		   uint64_t now_ns, bool has_subs)
+{
+	struct herald_chan_state *c = lc->chan_cache[slot];
+
+	/* Linked within an eighth of the timeout: no re-link due, and, as
+	 * every message since moved last_msg_ns no earlier than the link,
+	 * not idle either. */
+	if (likely(c != NULL && c->channel == channel &&
+		   lc->clock_ns - c->lru.linked_ns <=
+			   lc->conf.channel_timeout_ns / LRU_RELINK_DIV)) {
+		c->last_msg_ns = now_ns;
+		return c;
+	}
+	return herald_seq_channel_slow(lc, channel, slot, now_ns, has_subs);
+}
 
 /* End of an iteration: forget channels idle past the timeout without
  * subscriber (a bounded number), free slots past their grace period. */

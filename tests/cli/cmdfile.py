@@ -20,6 +20,10 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common"))
+from verdict import verdict  # noqa: E402
+
 SUB = "sub add 1 1 198.18.2.1 40000 02:00:00:02:00:01"
 
 
@@ -85,10 +89,7 @@ def main():
     if took > 3.0:
         errors.append("paste: 200 lines took %.1f s (a reader of a byte "
                       "per millisecond)" % took)
-    for e in errors:
-        print("FAIL:", e)
-    print("cmdfile: %s" % ("FAIL" if errors else "OK"))
-    return 1 if errors else 0
+    return verdict("cmdfile", errors)
 
 
 if __name__ == "__main__":

@@ -21,8 +21,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mw_common import (books, gen, outputs, owner, publishes,  # noqa: E402
-                       run_herald, write_ini)
+from mw_common import (gen, outputs, owner, publishes, run_two,  # noqa
+                       verdict)
 
 CHANNELS = range(1, 9)
 SUBS = [(1, "198.18.2.1", "02:00:00:02:00:01"),
@@ -100,14 +100,7 @@ def main():
         for ch in CHANNELS:
             for sid, ip, mac in SUBS:
                 f.write("sub add %d %d %s 40000 %s\n" % (ch, sid, ip, mac))
-    rc, log = run_herald(herald, tmp, [p("a.pcap"), p("b.pcap")],
-                         write_ini(tmp), p("cmds"),
-                         exit_after=2 * MESSAGES)
-    if rc != 0:
-        print(log)
-        print("FAIL: herald exit %d" % rc)
-        return 1
-    d, errors = books(tmp)
+    d, errors = run_two(herald, tmp, p("cmds"), 2 * MESSAGES)
     c = d["counters"]
     if not c["handoffs_out"] > 0:
         errors.append("no hand-offs between the workers")
@@ -117,11 +110,8 @@ def main():
     errors += errs
     check_delivers(out, pubs, errors)
     check_pubacks(out, pubs, errors)
-    for e in errors[:20]:
-        print("FAIL:", e)
-    print("handoff: %s (%d hand-offs, %d deliveries)" %
-          ("FAIL" if errors else "OK", c["handoffs_out"], c["deliveries"]))
-    return 1 if errors else 0
+    return verdict("handoff", errors[:20], "%d hand-offs, %d deliveries"
+                   % (c["handoffs_out"], c["deliveries"]))
 
 
 if __name__ == "__main__":

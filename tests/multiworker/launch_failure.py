@@ -13,7 +13,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mw_common import books, gen, run_herald, write_ini  # noqa: E402
+from mw_common import books, gen, run_herald, verdict, write_ini  # noqa
 
 
 def main():
@@ -39,10 +39,7 @@ def main():
             continue
         _d, errs = books(tmp)
         errors += ["worker %s failing: %s" % (fail, e) for e in errs]
-    for e in errors:
-        print("FAIL:", e)
-    print("launch_failure: %s" % ("FAIL" if errors else "OK"))
-    return 1 if errors else 0
+    return verdict("launch_failure", errors)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from case_input import CaseFailure  # noqa: E402
 from herald_books import book_errors  # noqa: E402
 from hwp_pcap import fmix64, read_pcap  # noqa: E402
 from judge import check_frame, check_headers  # noqa: E402
+from verdict import verdict  # noqa: E402,F401
 
 EPOCH = 5
 HERALD_IP = 0xC6120001  # 198.18.0.1
@@ -69,6 +70,19 @@ def run_herald(herald, tmp, inputs, ini, cmds=None, extra_env=None,
     r = subprocess.run(argv, capture_output=True, text=True, timeout=120,
                        env=env)
     return r.returncode, r.stdout + r.stderr
+
+
+def run_two(herald, tmp, cmds, packets):
+    """Herald on a.pcap and b.pcap (one per worker) with command file
+    cmds, ending after packets: (stats JSON, book errors), or exit 1."""
+    rc, log = run_herald(herald, tmp, [os.path.join(tmp, "a.pcap"),
+                                       os.path.join(tmp, "b.pcap")],
+                         write_ini(tmp), cmds, exit_after=packets)
+    if rc != 0:
+        print(log)
+        print("FAIL: herald exit %d" % rc)
+        sys.exit(1)
+    return books(tmp)
 
 
 def write_ini(tmp, extra=""):

@@ -23,8 +23,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mw_common import (books, gen, outputs, publishes,  # noqa: E402
-                       run_herald, write_ini)
+from mw_common import (gen, outputs, publishes, run_herald,  # noqa: E402
+                       run_two, verdict, write_ini)
 
 CHANNELS = list(range(1, 7))
 MESSAGES = 600
@@ -53,14 +53,7 @@ def main():
                 f.write("sub add %d %d %s 40000 02:00:00:02:01:%02x\n"
                         % (ch, 100 + k, sub_ip(k), k))
         f.write("resume\n")
-    rc, log = run_herald(herald, tmp, [p("a.pcap"), p("b.pcap")],
-                         write_ini(tmp), p("cmds"),
-                         exit_after=2 * MESSAGES)
-    if rc != 0:
-        print(log)
-        print("FAIL: herald exit %d" % rc)
-        return 1
-    d, errors = books(tmp)
+    d, errors = run_two(herald, tmp, p("cmds"), 2 * MESSAGES)
     if d["counters"]["handoffs_out"] == 0:
         errors.append("no hand-offs: the test proves nothing")
     pubs = publishes(p("a.pcap"))
@@ -99,12 +92,8 @@ def main():
     if rc != 2 or "cmds2:2" not in log or "already" not in log:
         errors.append("'pause at 40' after 'pause at 100': exit %d, want 2 "
                       "naming cmds2:2:\n%s" % (rc, log[-1500:]))
-    for e in errors[:20]:
-        print("FAIL:", e)
-    print("pause_exact: %s (%d pause points, %d hand-offs)" %
-          ("FAIL" if errors else "OK", len(PAUSES),
-           d["counters"]["handoffs_out"]))
-    return 1 if errors else 0
+    return verdict("pause_exact", errors[:20], "%d pause points, %d hand-offs"
+                   % (len(PAUSES), d["counters"]["handoffs_out"]))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "common"))
 from herald_books import book_errors  # noqa: E402
+from verdict import verdict  # noqa: E402
 
 EPOCH = 0x7e1e0001
 
@@ -159,10 +160,7 @@ def main():
     else:
         with open(os.path.join(tmp, "s.json")) as f:
             errors += book_errors(json.load(f))
-    for e in errors:
-        print("FAIL:", e)
-    print("telemetry: %s" % ("FAIL" if errors else "OK"))
-    return 1 if errors else 0
+    return verdict("telemetry", errors)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@
  * it, within the bound, that payloads are byte-identical, and that every
  * mbuf goes back to its pool.
  */
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,6 +29,7 @@
 #include "dataplane/fanout.h"
 #include "herald.h"
 #include "subtab.h"
+#include "ut_eal.h"
 
 struct herald herald;
 
@@ -39,15 +39,6 @@ struct herald herald;
 
 static struct rte_ring *tx_ring, *rx_ring;
 static char runtime_dir[PATH_MAX];
-
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 static void
 setup(void)
@@ -95,7 +86,7 @@ teardown(void)
 	herald_subscriptions_free();
 	herald_mempools_free();
 	rte_eal_cleanup();
-	nftw(runtime_dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	ut_rm_runtime_dir(runtime_dir);
 }
 
 TestSuite(fanout, .init = setup, .fini = teardown, .timeout = 120);

@@ -7,7 +7,6 @@
  * brings EAL up and down once per test, with a per-process file prefix.
  */
 #include <errno.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -26,6 +25,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "subtab.h"
+#include "ut_eal.h"
 
 #define QS_THREADS   4
 #define POISON	     0x5a
@@ -37,15 +37,6 @@ static char runtime_dir[PATH_MAX];
 static unsigned int tab_seq;
 
 /* ---------- fixture ---------- */
-
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 static void
 eal_up(void)
@@ -100,8 +91,7 @@ eal_down(void)
 	qsv = NULL;
 	rte_eal_cleanup();
 	/* Leave nothing behind in /var/run/dpdk. */
-	if (runtime_dir[0] != '\0')
-		nftw(runtime_dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	ut_rm_runtime_dir(runtime_dir);
 }
 
 TestSuite(subtab, .init = eal_up, .fini = eal_down, .timeout = 60);

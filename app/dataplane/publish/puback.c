@@ -56,17 +56,6 @@ herald_puback_tmpl(const struct herald_lcore *lc, struct herald_udp_tmpl *t,
 }
 
 void
-herald_puback_queue(struct herald_lcore *lc, struct herald_pub_session *s)
-{
-	if (s->ack_pending)
-		return;
-	if (unlikely(lc->n_ack == HERALD_ACKS_PER_BURST))
-		herald_publish_flush_acks(lc);
-	s->ack_pending = true;
-	lc->ack_list[lc->n_ack++] = s;
-}
-
-void
 herald_publish_flush_acks(struct herald_lcore *lc)
 {
 	unsigned int i;

@@ -89,7 +89,7 @@ message_mbuf(struct herald_lcore *lc, struct herald_publish_dgram *pd,
 /* Take an in-order frame: FRAME_publish_accepted once its message is on
  * its way to the sequencer, else why it could not be taken (nothing of
  * it is left behind). */
-static enum herald_frame_outcome
+static __rte_always_inline enum herald_frame_outcome
 take(struct herald_lcore *lc, struct herald_publish_dgram *pd,
      const struct hwp_frame *f)
 {

@@ -82,13 +82,44 @@ void herald_puback_tmpl(const struct herald_lcore *lc,
 			struct herald_udp_tmpl *t, uint16_t port,
 			const struct rte_ether_addr *mac, uint32_t ip,
 			uint16_t udp_port);
-/* Owe session s a PUBACK at the end of the burst. */
-void herald_puback_queue(struct herald_lcore *lc, struct herald_pub_session *s);
+
+/* The slow path of herald_session_lookup (hash lookup, expiry). */
+struct herald_pub_session *
+herald_session_lookup_slow(struct herald_lcore *lc,
+			   const struct herald_pub_key *k);
+
+static inline unsigned int
+herald_sess_cache_index(const struct herald_pub_key *k)
+{
+	return (k->publisher * 0x9e3779b1u ^ k->ip ^ k->port) &
+	       (HERALD_SESS_CACHE - 1);
+}
+
+static inline bool
+herald_session_silent(const struct herald_lcore *lc,
+		      const struct herald_pub_session *s)
+{
+	return lc->clock_ns - s->last_seen_ns > lc->conf.session_timeout_ns &&
+	       lc->clock_ns > s->last_seen_ns;
+}
 
 /* The live session of key at the worker's clock, or NULL (a session
- * silent for the session timeout is forgotten here). */
-struct herald_pub_session *
-herald_session_lookup(struct herald_lcore *lc, const struct herald_pub_key *k);
+ * silent for the session timeout is forgotten here). The cache hit is
+ * inline: the hot path of every PUBLISH. */
+static inline struct herald_pub_session *
+herald_session_lookup(struct herald_lcore *lc, const struct herald_pub_key *k)
+{
+	struct herald_pub_session *s =
+		lc->sess_cache[herald_sess_cache_index(k)];
+
+	/* A closed entry has publisher 0, which no key carries. */
+	if (likely(s != NULL && s->key.publisher == k->publisher &&
+		   s->key.ip == k->ip && s->key.port == k->port &&
+		   !herald_session_silent(lc, s)))
+		return s;
+	return herald_session_lookup_slow(lc, k);
+}
+
 /* Whether a session from source ip may be opened now:
  * FRAME_publish_accepted, or publish_session_full / publish_source_limit. */
 enum herald_frame_outcome herald_session_room(struct herald_lcore *lc,
@@ -112,9 +143,30 @@ herald_session_touch(struct herald_lcore *lc, struct herald_pub_session *s)
 	herald_lru_touch(&lc->sess_lru, lc->sess, (uint32_t)(s - lc->sess), lru,
 			 lc->clock_ns, lc->conf.session_timeout_ns);
 }
+/* Slow path of herald_session_track_path: a new port or MAC. */
+void herald_session_move(struct herald_lcore *lc, struct herald_pub_session *s,
+			 uint16_t rx_port, const struct rte_ether_addr *mac);
+
 /* The publisher may come back through another port or router. */
-void herald_session_track_path(struct herald_lcore *lc,
-			       struct herald_pub_session *s, uint16_t rx_port,
-			       const struct rte_ether_addr *mac);
+static inline void
+herald_session_track_path(struct herald_lcore *lc, struct herald_pub_session *s,
+			  uint16_t rx_port, const struct rte_ether_addr *mac)
+{
+	if (unlikely(s->rx_port != rx_port ||
+		     !rte_is_same_ether_addr(&s->mac, mac)))
+		herald_session_move(lc, s, rx_port, mac);
+}
+
+/* Owe session s a PUBACK at the end of the burst. */
+static inline void
+herald_puback_queue(struct herald_lcore *lc, struct herald_pub_session *s)
+{
+	if (s->ack_pending)
+		return;
+	if (unlikely(lc->n_ack == HERALD_ACKS_PER_BURST))
+		herald_publish_flush_acks(lc);
+	s->ack_pending = true;
+	lc->ack_list[lc->n_ack++] = s;
+}
 
 #endif /* HERALD_PUBLISH_H */

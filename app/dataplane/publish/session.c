@@ -68,44 +68,21 @@ herald_publish_lcore_free(struct herald_lcore *lc)
 	lc->source_sessions = NULL;
 }
 
-static inline unsigned int
-sess_cache_index(const struct herald_pub_key *k)
-{
-	return (k->publisher * 0x9e3779b1u ^ k->ip ^ k->port) &
-	       (HERALD_SESS_CACHE - 1);
-}
-
-static inline bool
-key_equal(const struct herald_pub_key *a, const struct herald_pub_key *b)
-{
-	return a->publisher == b->publisher && a->ip == b->ip &&
-	       a->port == b->port;
-}
-
-static inline bool
-silent_too_long(const struct herald_lcore *lc,
-		const struct herald_pub_session *s)
-{
-	return lc->clock_ns - s->last_seen_ns > lc->conf.session_timeout_ns &&
-	       lc->clock_ns > s->last_seen_ns;
-}
-
 struct herald_pub_session *
-herald_session_lookup(struct herald_lcore *lc, const struct herald_pub_key *k)
+herald_session_lookup_slow(struct herald_lcore *lc,
+			   const struct herald_pub_key *k)
 {
-	struct herald_pub_session **c = &lc->sess_cache[sess_cache_index(k)];
-	struct herald_pub_session *s = *c;
+	struct herald_pub_session **c =
+		&lc->sess_cache[herald_sess_cache_index(k)];
+	struct herald_pub_session *s;
 	int32_t pos;
 
-	/* A closed entry has publisher 0, which no key carries. */
-	if (unlikely(s == NULL || !key_equal(&s->key, k))) {
-		pos = rte_hash_lookup(lc->sessions, k);
-		if (pos < 0)
-			return NULL;
-		s = &lc->sess[pos];
-		*c = s;
-	}
-	if (unlikely(silent_too_long(lc, s))) {
+	pos = rte_hash_lookup(lc->sessions, k);
+	if (pos < 0)
+		return NULL;
+	s = &lc->sess[pos];
+	*c = s;
+	if (unlikely(herald_session_silent(lc, s))) {
 		herald_session_close(lc, s);
 		lc->cnt.c[CNT_sessions_expired]++;
 		return NULL;
@@ -174,7 +151,7 @@ herald_session_open(struct herald_lcore *lc, const struct herald_pub_key *k,
 	herald_puback_tmpl(lc, &s->ack_tmpl, rx_port, mac, k->ip, k->port);
 	herald_lru_append(&lc->sess_lru, lc->sess, (uint32_t)pos, lru,
 			  lc->clock_ns);
-	lc->sess_cache[sess_cache_index(k)] = s;
+	lc->sess_cache[herald_sess_cache_index(k)] = s;
 	lc->n_sessions++;
 	return s;
 }
@@ -228,7 +205,7 @@ herald_session_expire(struct herald_lcore *lc, uint32_t budget)
 					      lc->clock_ns, timeout)) {
 		struct herald_pub_session *s = &lc->sess[lc->sess_lru.head];
 
-		if (!silent_too_long(lc, s))
+		if (!herald_session_silent(lc, s))
 			break;
 		herald_session_close(lc, s);
 		lc->cnt.c[CNT_sessions_expired]++;
@@ -238,12 +215,9 @@ herald_session_expire(struct herald_lcore *lc, uint32_t budget)
 }
 
 void
-herald_session_track_path(struct herald_lcore *lc, struct herald_pub_session *s,
-			  uint16_t rx_port, const struct rte_ether_addr *mac)
+herald_session_move(struct herald_lcore *lc, struct herald_pub_session *s,
+		    uint16_t rx_port, const struct rte_ether_addr *mac)
 {
-	if (likely(s->rx_port == rx_port &&
-		   rte_is_same_ether_addr(&s->mac, mac)))
-		return;
 	s->rx_port = rx_port;
 	rte_ether_addr_copy(mac, &s->mac);
 	herald_puback_tmpl(lc, &s->ack_tmpl, rx_port, mac, s->key.ip,
