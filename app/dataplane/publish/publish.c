@@ -37,7 +37,7 @@ allowed(const struct herald_lcore *lc, uint32_t src_ip)
 
 /* A PUBLISH without START for a session Herald does not know: tell the
  * publisher to resend with START, once per session and datagram. */
-static void
+static __rte_noinline void
 answer_unknown(struct herald_lcore *lc, struct herald_publish_dgram *pd,
 	       uint32_t publisher)
 {
@@ -57,7 +57,7 @@ answer_unknown(struct herald_lcore *lc, struct herald_publish_dgram *pd,
 
 /* The mbuf that will carry one accepted frame's payload: the received
  * mbuf itself for a one-frame datagram, else an indirect mbuf on it. */
-static struct rte_mbuf *
+static __rte_always_inline struct rte_mbuf *
 message_mbuf(struct herald_lcore *lc, struct herald_publish_dgram *pd,
 	     const struct hwp_frame *f)
 {
@@ -115,7 +115,7 @@ take(struct herald_lcore *lc, struct herald_publish_dgram *pd,
 
 /* START for a session Herald does not know: open it at this pub_seq if
  * the frame is taken, else leave no trace. */
-static enum herald_frame_outcome
+static __rte_noinline enum herald_frame_outcome
 start_session(struct herald_lcore *lc, struct herald_publish_dgram *pd,
 	      const struct hwp_frame *f, const struct herald_pub_key *key)
 {
