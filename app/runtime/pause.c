@@ -7,6 +7,7 @@
  * packet N + 1 onwards and to nothing before it.
  */
 #include <inttypes.h>
+#include <stdbool.h>
 
 #include <rte_cycles.h>
 
@@ -65,42 +66,61 @@ herald_pause_release(void)
 		herald.lcores[i]->pause_at = UINT64_MAX;
 }
 
-/* Set every worker's pause point and wait until all are idle there with
- * no hand-off in flight. */
-static int
-pause_and_wait(uint64_t packets, const char **why)
-{
-	uint64_t deadline = rte_get_tsc_cycles() +
-			    rte_get_tsc_hz() / 1000 * HERALD_PAUSE_TIMEOUT_MS;
+/*
+ * The one pause in progress (the control thread runs one at a time).
+ * Stages: the workers reach their point; then the control plane settles
+ * (what they queued for it is applied, and its requests to them are
+ * queued); then the workers report idle once more, having answered
+ * those requests, so everything the packets before the point caused
+ * has been sent.
+ */
+static struct {
+	enum { PAUSE_NONE, PAUSE_WORKERS, PAUSE_SETTLE, PAUSE_FINAL } stage;
+	uint64_t packets;
+	uint64_t deadline;
 	uint64_t gen[HERALD_MAX_WORKERS];
+} pz;
+
+static herald_pause_settle_fn settle_fn;
+
+void
+herald_pause_set_settle(herald_pause_settle_fn fn)
+{
+	settle_fn = fn;
+}
+
+/* A new report generation from every worker at its current point. */
+static void
+pause_request_reports(void)
+{
 	unsigned int i;
 
-	for (i = 0; i < herald.n_workers; i++) {
-		struct herald_lcore *lc = herald.lcores[i];
+	for (i = 0; i < herald.n_workers; i++)
+		pz.gen[i] = __atomic_add_fetch(&herald.lcores[i]->pause_gen, 1,
+					       __ATOMIC_RELEASE);
+}
 
-		lc->pause_at = packets;
-		gen[i] =
-			__atomic_add_fetch(&lc->pause_gen, 1, __ATOMIC_RELEASE);
+static int
+pause_begin(uint64_t packets, const char **why)
+{
+	unsigned int i;
+
+	if (pz.stage != PAUSE_NONE) {
+		*why = "another pause is in progress";
+		return -1;
 	}
-	while (!all_paused(gen)) {
-		if (herald.force_quit || rte_get_tsc_cycles() > deadline) {
-			*why = "not reached (input ended?)";
-			return -1;
-		}
-		rte_delay_us_sleep(100);
-	}
+	for (i = 0; i < herald.n_workers; i++)
+		herald.lcores[i]->pause_at = packets;
+	pz.packets = packets;
+	pz.deadline = rte_get_tsc_cycles() +
+		      rte_get_tsc_hz() / 1000 * HERALD_PAUSE_TIMEOUT_MS;
+	pause_request_reports();
+	pz.stage = PAUSE_WORKERS;
 	return 0;
 }
 
 int
-herald_pause_drain(const char **why)
-{
-	/* 0 is below every count: each worker stops where it is. */
-	return pause_and_wait(0, why);
-}
-
-int
-herald_pause_at(uint64_t packets, const char **why)
+herald_pause_start(uint64_t packets, const char **why)
 {
 	unsigned int i;
 
@@ -109,13 +129,89 @@ herald_pause_at(uint64_t packets, const char **why)
 			*why = "a worker has already received more packets";
 			return -1;
 		}
-	if (pause_and_wait(packets, why) < 0)
-		return -1;
+	return pause_begin(packets, why);
+}
+
+/* The exact point was asked for: every worker stopped on it. */
+static int
+pause_check_point(const char **why)
+{
+	unsigned int i;
+
+	if (pz.packets == 0)
+		return 0; /* a drain: wherever they are */
 	for (i = 0; i < herald.n_workers; i++)
-		if (herald.lcores[i]->cnt.c[CNT_rx_packets] != packets) {
+		if (herald.lcores[i]->cnt.c[CNT_rx_packets] != pz.packets) {
 			*why = "a worker received past the pause point "
 			       "(traffic flowed while not paused)";
 			return -1;
 		}
 	return 0;
+}
+
+int
+herald_pause_poll(const char **why)
+{
+	if (pz.stage == PAUSE_NONE) {
+		*why = "no pause in progress";
+		return -1;
+	}
+	if (herald.force_quit || rte_get_tsc_cycles() > pz.deadline) {
+		pz.stage = PAUSE_NONE;
+		*why = "not reached (input ended?)";
+		return -1;
+	}
+	switch (pz.stage) {
+	case PAUSE_WORKERS:
+		if (!all_paused(pz.gen))
+			return 0;
+		pz.stage = PAUSE_SETTLE;
+		/* fall through */
+	case PAUSE_SETTLE:
+		if (settle_fn != NULL && !settle_fn())
+			return 0;
+		pause_request_reports();
+		pz.stage = PAUSE_FINAL;
+		/* fall through */
+	case PAUSE_FINAL:
+		if (!all_paused(pz.gen))
+			return 0;
+		break;
+	default: break;
+	}
+	pz.stage = PAUSE_NONE;
+	return pause_check_point(why) < 0 ? -1 : 1;
+}
+
+bool
+herald_pause_pending(void)
+{
+	return pz.stage != PAUSE_NONE;
+}
+
+/* Start a pause and poll it until done (shutdown and the blocking
+ * callers): the control plane keeps being served through settle_fn. */
+static int
+pause_wait(int started, const char **why)
+{
+	int rc = started;
+
+	if (rc < 0)
+		return -1;
+	while ((rc = herald_pause_poll(why)) == 0)
+		rte_delay_us_sleep(100);
+	return rc > 0 ? 0 : -1;
+}
+
+int
+herald_pause_drain(const char **why)
+{
+	/* 0 is below every count: each worker stops where it is. */
+	return pause_wait(pause_begin(0, why), why);
+}
+
+int
+herald_pause_at(uint64_t packets, const char **why)
+{
+	return pause_wait(herald_pause_start(packets, why), why);
 }

@@ -226,8 +226,25 @@ const struct herald_lcore *herald_slot_lcore(uint32_t slot);
 /* ---- pause points (runtime/pause.c) ---- */
 /* Workers start paused at packet 0 so a command file applies first. */
 void herald_pause_hold(void);
-/* Every worker stops receiving at packets; waits until each one has and
- * everything it received has left. Returns 0, or -1 with *why. */
+/*
+ * Asynchronous "pause at": every worker stops receiving at packets (its
+ * own rx_packets count). herald_pause_start returns 0, or -1 with *why
+ * (a worker is past the point, or a pause is in progress); the control
+ * loop then calls herald_pause_poll until it returns 1 (every worker
+ * sits at the point, the control plane has applied what they passed it
+ * and everything they received has been handled and sent) or -1 with
+ * *why (timeout, shutdown, a worker ran past the point). 0: pending.
+ */
+int herald_pause_start(uint64_t packets, const char **why);
+int herald_pause_poll(const char **why);
+bool herald_pause_pending(void);
+/* The control plane's part of a pause: called by herald_pause_poll once
+ * the workers sit at their point, until it returns true (nothing of
+ * theirs left to apply, its requests to them queued). */
+typedef bool (*herald_pause_settle_fn)(void);
+void herald_pause_set_settle(herald_pause_settle_fn fn);
+/* Blocking form of start + poll (command files until the CLI parks its
+ * sources). Returns 0, or -1 with *why. */
 int herald_pause_at(uint64_t packets, const char **why);
 /* Let every worker receive again. */
 void herald_pause_release(void);
