@@ -34,6 +34,7 @@
 #define CFG_AUX_LCORES(f)   0
 #define CFG_AUX_SLOTS(f)    0
 #define CFG_AUX_PREFIXES(f) 0
+#define CFG_AUX_SOCKET(f)   0
 
 const struct herald_cfg_key herald_cfg_keys[HERALD_CFG_NUM_KEYS] = {
 #define X(sec, key, kind, lo, hi, def, field, doc)                             \
@@ -65,6 +66,7 @@ const struct herald_cfg_key herald_cfg_keys[HERALD_CFG_NUM_KEYS] = {
 #define CFG_FITS_LCORES(s, hi)	 ((hi) * sizeof(unsigned int) <= (s))
 #define CFG_FITS_SLOTS(s, hi)	 ((s) == HWP_NUM_SLOTS && (hi) < (s))
 #define CFG_FITS_PREFIXES(s, hi) ((hi) * sizeof(struct herald_prefix) <= (s))
+#define CFG_FITS_SOCKET(s, hi)	 ((s) > 1)
 #define X(sec, key, kind, lo, hi, def, field, doc)                             \
 	_Static_assert(CFG_FITS_##kind(CFG_FIELD_SIZE(field), hi),             \
 		       "[" #sec "] " #key ": field does not fit the kind");

@@ -44,6 +44,7 @@ enum herald_cfg_kind {
 	HERALD_CFG_LCORES,   /* list of lcore ids: worker_lcores, n_workers */
 	HERALD_CFG_SLOTS,    /* spread or FIRST-LAST:LCORE list: slot_owner */
 	HERALD_CFG_PREFIXES, /* any or a.b.c.d/n list: allow, n_allow */
+	HERALD_CFG_SOCKET,   /* absolute path that fits sun_path; none: "" */
 };
 
 struct herald_cfg_key {
@@ -118,6 +119,9 @@ struct herald_config {
 	unsigned int n_allow;
 	struct herald_prefix allow[HERALD_MAX_PREFIXES]; /* depths 1..32 */
 
+	/* [control] */
+	char ctl_socket[108]; /* sun_path; "": no control socket */
+
 	/* Line of each key in the file, by enum herald_cfg_key_id; 0: not
 	 * given (the default applies). */
 	uint32_t key_line[HERALD_CFG_NUM_KEYS];
@@ -170,6 +174,14 @@ uint32_t herald_config_pool_cache(const struct herald_config *cfg, uint32_t n);
  */
 int herald_config_check_ports(const struct herald_config *cfg,
 			      unsigned int n_ports);
+
+/*
+ * The value of key k in cfg as "show config" prints it, into buf: a
+ * token_key is never shown (its length only). Returns false when the key
+ * is not set (a MAC without default), buf then says so.
+ */
+bool herald_config_value(const struct herald_config *cfg, unsigned int k,
+			 char *buf, size_t len);
 
 /* The markdown table of one section's keys, as in docs/CONFIG.md.
  * Returns 0, or -1 if the section has no key. */

@@ -33,6 +33,10 @@ doc_values(FILE *out, const struct herald_cfg_key *k)
 		fprintf(out, "`any` or a list of %llu to %llu prefixes", lo,
 			hi);
 		break;
+	case HERALD_CFG_SOCKET:
+		fprintf(out, "absolute path, at most %zu characters, or `none`",
+			k->size - 1);
+		break;
 	}
 }
 

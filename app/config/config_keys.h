@@ -119,4 +119,10 @@ X(publishers, allow, PREFIXES, 1, HERALD_MAX_PREFIXES, "any", allow,
   "`any`, or IPv4 prefixes (`a.b.c.d/n`) allowed to PUBLISH; others are "
   "dropped silently and counted `publish_not_allowed`. `0.0.0.0/0` in the "
   "list means any source")
+
+X(control, socket, SOCKET, 0, 0, "/run/herald/control.sock", ctl_socket,
+  "Unix-domain socket (mode 0600) on which `herald-ctl` and other clients run "
+  "CLI commands, each answered to its own client (docs/CLI.md); `none`: no "
+  "socket. A missing last directory is created (mode 0700). A socket a "
+  "running herald serves is a startup error; a stale one is replaced")
 /* clang-format on */

@@ -167,6 +167,31 @@ parse_path(struct herald_cfg_ctx *ctx, unsigned int k, const char *v)
 	return 0;
 }
 
+/* An absolute path that fits the field (sun_path), or "none": "". */
+static int
+parse_socket(struct herald_cfg_ctx *ctx, unsigned int k, const char *v)
+{
+	const struct herald_cfg_key *key = &herald_cfg_keys[k];
+	char sb[HERALD_CFG_SHOW_LEN];
+	size_t n = strlen(v);
+
+	if (strcmp(v, "none") == 0) {
+		memset(field(ctx, key), 0, key->size);
+		return 0;
+	}
+	if (v[0] != '/')
+		return herald_cfg_error(
+			ctx, k, "'%s' is not an absolute path (or none)",
+			herald_cfg_show(v, sb));
+	if (n >= key->size)
+		return herald_cfg_error(ctx, k,
+					"'%s' is longer than %zu characters "
+					"(a Unix socket path)",
+					herald_cfg_show(v, sb), key->size - 1);
+	memcpy(field(ctx, key), v, n + 1);
+	return 0;
+}
+
 static int
 parse_hexkey(struct herald_cfg_ctx *ctx, unsigned int k, const char *v)
 {
@@ -368,6 +393,7 @@ herald_cfg_parse_value(struct herald_cfg_ctx *ctx, unsigned int k,
 	case HERALD_CFG_LCORES: return parse_lcores(ctx, k, v);
 	case HERALD_CFG_SLOTS: return parse_slots(ctx, k, v);
 	case HERALD_CFG_PREFIXES: return parse_prefixes(ctx, k, v);
+	case HERALD_CFG_SOCKET: return parse_socket(ctx, k, v);
 	}
 	return herald_cfg_error(ctx, k, "no parser for this kind");
 }

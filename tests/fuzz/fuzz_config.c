@@ -105,6 +105,10 @@ check_loaded(const struct herald_config *cfg, unsigned int lines)
 			CHECK(memchr(f, '\0', k->size) != NULL);
 			CHECK(f[0] == '/');
 			break;
+		case HERALD_CFG_SOCKET:
+			CHECK(memchr(f, '\0', k->size) != NULL);
+			CHECK(f[0] == '\0' || f[0] == '/');
+			break;
 		case HERALD_CFG_HEXKEY:
 			memcpy(&len, (const uint8_t *)cfg + k->aux,
 			       sizeof(len));
