@@ -246,6 +246,7 @@ herald_fanout(struct herald_lcore *lc, struct rte_mbuf *m)
 	d.timestamp = meta->timestamp;
 	__atomic_store_n(&c->last_seq, d.seq, __ATOMIC_RELEASE);
 	lc->cnt.c[CNT_messages_sequenced]++;
+	lc->slot_messages[meta->slot]++;
 
 	if (!has_subs) {
 		lc->cnt.c[CNT_messages_no_subscriber]++;

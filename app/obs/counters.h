@@ -106,7 +106,10 @@ enum herald_frame_outcome {
 	X(deliveries_flat_nombuf,                                              \
 	  "DELIVERs not sent: flat mempool empty (port without chains)")       \
 	X(payload_copies, "payload copies made to bound a payload's "          \
-			  "references")
+			  "references")                                        \
+	X(loops, "iterations of the worker loop (not while stopped)")          \
+	X(busy_cycles, "TSC cycles of the iterations that received packets "   \
+		       "or drained hand-offs (show lcores: busy %)")
 
 enum herald_worker_counter {
 #define X_ENUM(name, help) CNT_##name,

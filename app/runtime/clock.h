@@ -26,14 +26,21 @@ extern struct herald_clock herald_clock;
 int herald_clock_init(int pcap_mode);
 
 /* Workers read their own copy of herald_clock (in their lcore
- * context); other threads read the global. */
+ * context); other threads read the global. tsc_ns: the time of a TSC
+ * value already read (the worker loop reuses it for its busy cycles). */
 static inline uint64_t
-herald_clock_system_ns(const struct herald_clock *c)
+herald_clock_tsc_ns(const struct herald_clock *c, uint64_t tsc)
 {
-	uint64_t d = rte_rdtsc() - c->base_tsc;
+	uint64_t d = tsc - c->base_tsc;
 
 	return c->base_ns + d / c->tsc_hz * 1000000000ULL +
 	       d % c->tsc_hz * 1000000000ULL / c->tsc_hz;
+}
+
+static inline uint64_t
+herald_clock_system_ns(const struct herald_clock *c)
+{
+	return herald_clock_tsc_ns(c, rte_rdtsc());
 }
 
 /* Receive time of m: its capture time in pcap mode (net_pcap stamps in

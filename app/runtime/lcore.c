@@ -24,6 +24,11 @@
  * ones have, hand-off rings can drain for good. */
 static volatile unsigned int workers_launched;
 static volatile unsigned int workers_rx_stopped;
+/* Workers that stopped receiving for "stop" (until "start"). */
+static volatile unsigned int workers_fwd_stopped;
+
+/* How often a stopped worker looks whether it is started again (us). */
+#define WORKER_STOPPED_POLL_US 200
 
 /* The read-only part of a worker's context, from the instance. */
 static void
@@ -78,6 +83,7 @@ herald_lcores_init(void)
 
 	workers_rx_stopped = 0;
 	workers_launched = 0;
+	workers_fwd_stopped = 0;
 	herald.n_workers = cfg->n_workers;
 	for (i = 0; i < cfg->n_workers; i++) {
 		unsigned int lcore = cfg->worker_lcores[i];
@@ -150,6 +156,42 @@ end_of_iteration(struct herald_lcore *lc)
 	rte_rcu_qsbr_quiescent(lc->conf.qsv, lc->index);
 }
 
+/*
+ * "stop": receive nothing more, but handle what other workers hand over
+ * until every worker has stopped receiving (then nothing more can come),
+ * and leave RCU, so that the control thread's writers never wait for a
+ * stopped worker, until "start" or the exit.
+ */
+static void
+worker_stopped(struct herald_lcore *lc)
+{
+	__atomic_add_fetch(&workers_fwd_stopped, 1, __ATOMIC_ACQ_REL);
+	while (__atomic_load_n(&lc->stop_req, __ATOMIC_ACQUIRE) &&
+	       !herald.force_quit &&
+	       (__atomic_load_n(&workers_fwd_stopped, __ATOMIC_ACQUIRE) <
+			lc->conf.n_workers ||
+		!rte_ring_empty(lc->handoff))) {
+		herald_dp_drain_handoffs(lc);
+		end_of_iteration(lc);
+	}
+	rte_rcu_qsbr_thread_offline(lc->conf.qsv, lc->index);
+	__atomic_store_n(&lc->stopped, true, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&lc->stop_req, __ATOMIC_ACQUIRE) &&
+	       !herald.force_quit) {
+		/*
+		 * CONTROL-PLANE HOOK: a request the control thread queued for
+		 * this worker while it is stopped goes here, handled online:
+		 *   rte_rcu_qsbr_thread_online(lc->conf.qsv, lc->index);
+		 *   (handle the request); end_of_iteration(lc);
+		 *   rte_rcu_qsbr_thread_offline(lc->conf.qsv, lc->index);
+		 */
+		rte_delay_us_sleep(WORKER_STOPPED_POLL_US);
+	}
+	rte_rcu_qsbr_thread_online(lc->conf.qsv, lc->index);
+	__atomic_sub_fetch(&workers_fwd_stopped, 1, __ATOMIC_ACQ_REL);
+	__atomic_store_n(&lc->stopped, false, __ATOMIC_RELEASE);
+}
+
 static int
 worker_main(void *arg)
 {
@@ -161,16 +203,27 @@ worker_main(void *arg)
 	while (!herald.force_quit) {
 		uint64_t gen =
 			__atomic_load_n(&lc->pause_gen, __ATOMIC_ACQUIRE);
-		unsigned int rx;
+		uint64_t tsc;
+		unsigned int rx, work;
 
-		lc->now_ns = herald_clock_system_ns(&lc->conf.clock);
+		if (unlikely(lc->stop_req)) {
+			worker_stopped(lc);
+			continue;
+		}
+		tsc = rte_rdtsc();
+		lc->now_ns = herald_clock_tsc_ns(&lc->conf.clock, tsc);
 		/* With --clock pcap only captured packets move the clock. */
 		if (!lc->conf.clock.pcap)
 			lc->clock_ns = lc->now_ns;
 		rx = herald_dp_poll_ports(lc);
-		herald_dp_drain_handoffs(lc);
+		work = rx + herald_dp_drain_handoffs(lc);
 		end_of_iteration(lc);
 		herald_pause_report(lc, gen, rx);
+		/* Busy time costs a second TSC read, and only when there was
+		 * work: an idle loop pays one add. */
+		lc->cnt.c[CNT_loops]++;
+		if (work != 0)
+			lc->cnt.c[CNT_busy_cycles] += rte_rdtsc() - tsc;
 	}
 
 	/* Stop receiving, then drain hand-offs until no worker can still
@@ -187,6 +240,37 @@ worker_main(void *arg)
 	rte_rcu_qsbr_thread_offline(lc->conf.qsv, lc->index);
 	rte_rcu_qsbr_thread_unregister(lc->conf.qsv, lc->index);
 	return 0;
+}
+
+void
+herald_lcores_forwarding(bool on)
+{
+	unsigned int i;
+
+	for (i = 0; i < herald.n_workers; i++)
+		__atomic_store_n(&herald.lcores[i]->stop_req, !on,
+				 __ATOMIC_RELEASE);
+}
+
+bool
+herald_lcores_forwarding_on(void)
+{
+	return herald.n_workers == 0 || !herald.lcores[0]->stop_req;
+}
+
+bool
+herald_lcores_forwarding_settled(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < herald.n_workers; i++) {
+		const struct herald_lcore *lc = herald.lcores[i];
+
+		if (__atomic_load_n(&lc->stopped, __ATOMIC_ACQUIRE) !=
+		    lc->stop_req)
+			return false;
+	}
+	return true;
 }
 
 void

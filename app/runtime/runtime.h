@@ -170,6 +170,11 @@ struct herald_lcore {
 		uint64_t handoffs_in;
 	} pause_report;
 	volatile bool paused;
+	/* "stop" / "start": stop_req is set by the controller
+	 * (herald_lcores_forwarding); stopped by the worker once it stopped
+	 * receiving and went RCU-offline, cleared once back online. */
+	volatile bool stop_req;
+	volatile bool stopped;
 
 	/* Current time for this burst (ns), from the system clock. */
 	uint64_t now_ns;
@@ -178,6 +183,10 @@ struct herald_lcore {
 	uint64_t clock_ns;
 
 	struct hwp_frame *frames; /* HWP_MAX_FRAMES_PER_DATAGRAM */
+
+	/* Messages sequenced per slot, on the slot's owner ("show slots"):
+	 * one add on the message's own path, read by the control thread. */
+	uint64_t slot_messages[HWP_NUM_SLOTS];
 } __rte_cache_aligned;
 
 struct herald_mempool_watch {
@@ -218,6 +227,15 @@ void herald_lcores_sync_ports(void);
 int herald_lcores_launch(void);
 /* Stop the workers (they drain the hand-off rings) and wait for them. */
 void herald_lcores_stop(void);
+/*
+ * "stop" (on false) / "start" (on true): every worker stops receiving,
+ * handles what is still handed to it, and goes RCU-offline until started
+ * again. herald_lcores_forwarding_settled() says when every worker is in
+ * the state last asked for.
+ */
+void herald_lcores_forwarding(bool on);
+bool herald_lcores_forwarding_settled(void);
+bool herald_lcores_forwarding_on(void);
 /* Worker i's context, read-only for other threads; NULL past the end. */
 const struct herald_lcore *herald_lcore_get(unsigned int i);
 /* Owner of a slot, and of a channel's slot. */
