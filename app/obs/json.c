@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Every counter as JSON at exit (--stats-json): what tests and incident
- * reproductions read.
+ * reproductions read; and the JSON forms of "show stats", "show port
+ * stats" and "show lcores" (set output json, herald-ctl --json), with the
+ * same names.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -145,4 +147,103 @@ herald_stats_write_json(const char *path)
 		herald_stats_conserved(&t, true, NULL) ? "true" : "false",
 		herald_mempools_ok(NULL) ? "true" : "false");
 	return fclose(f) == 0 ? 0 : -1;
+}
+
+void
+herald_json_string(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	fputc('"', f);
+	for (; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+void
+herald_stats_json(FILE *f)
+{
+	struct herald_counters t;
+	bool cleared;
+	double secs = herald_stats_since_seconds(&cleared);
+
+	herald_stats_since_clear(&t);
+	fprintf(f, "{\n  \"version\": \"%s\",\n  \"epoch\": %u,\n",
+		HERALD_VERSION, herald.epoch);
+	fprintf(f, "  \"seconds\": %.3f,\n  \"since\": \"%s\",\n", secs,
+		cleared ? "clear stats" : "start");
+	herald_stats_json_rates(f);
+	json_counters(f, &t);
+	fprintf(f, "  \"conservation_ok\": %s\n}\n",
+		herald_stats_conserved(&t, false, NULL) ? "true" : "false");
+}
+
+void
+herald_stats_json_ports(FILE *f, uint16_t first, uint16_t last)
+{
+	struct herald_counters t;
+	struct rte_eth_stats s;
+	unsigned int i;
+
+	herald_stats_since_clear(&t);
+	fprintf(f, "[");
+	for (i = first; i <= last && i < herald.n_ports; i++) {
+		if (herald_stats_port((uint16_t)i, &s) < 0)
+			memset(&s, 0, sizeof(s));
+		fprintf(f, "%s\n  {\"port\": %u, \"name\": ",
+			i != first ? "," : "", i);
+		herald_json_string(f, herald.ports[i].name);
+		fprintf(f,
+			", \"ipackets\": %" PRIu64 ", \"imissed\": %" PRIu64
+			", \"ibytes\": %" PRIu64 ", \"ierrors\": %" PRIu64
+			", \"rx_nombuf\": %" PRIu64 ", \"opackets\": %" PRIu64
+			", \"oerrors\": %" PRIu64 ", \"obytes\": %" PRIu64
+			", \"rx_packets\": %" PRIu64
+			", \"tx_packets\": %" PRIu64
+			", \"tx_dropped\": %" PRIu64 "}",
+			s.ipackets, s.imissed, s.ibytes, s.ierrors, s.rx_nombuf,
+			s.opackets, s.oerrors, s.obytes, t.port_rx[i],
+			t.port_tx[i], t.port_tx_dropped[i]);
+	}
+	fprintf(f, "]\n");
+}
+
+void
+herald_stats_json_lcores(FILE *f)
+{
+	struct herald_lcore_view v;
+	bool cleared;
+	double secs = herald_stats_since_seconds(&cleared);
+	unsigned int i;
+
+	fprintf(f,
+		"{\"control_lcore\": %u, \"seconds\": %.3f, \"since\": "
+		"\"%s\", \"workers\": [",
+		rte_get_main_lcore(), secs, cleared ? "clear stats" : "start");
+	for (i = 0; herald_stats_lcore(i, &v) == 0; i++)
+		fprintf(f,
+			"%s\n  {\"worker\": %u, \"lcore\": %u, \"slots\": %u, "
+			"\"loops\": %" PRIu64 ", \"busy_cycles\": %" PRIu64
+			", \"busy_pct\": %.2f, \"rx_packets\": %" PRIu64
+			", \"tx_packets\": %" PRIu64
+			", \"tx_dropped\": %" PRIu64
+			", \"handoffs_out\": %" PRIu64
+			", \"handoffs_in\": %" PRIu64
+			", \"messages_sequenced\": %" PRIu64
+			", \"deliveries\": %" PRIu64
+			", \"paused\": %s, \"stopped\": %s"
+			", \"rcu_online\": %s}",
+			i != 0 ? "," : "", i, v.lcore_id, v.slots, v.loops,
+			v.busy_cycles, v.busy_pct, v.rx, v.tx, v.tx_dropped,
+			v.handoffs_out, v.handoffs_in, v.messages, v.deliveries,
+			v.paused ? "true" : "false",
+			v.stopped ? "true" : "false",
+			v.rcu_online ? "true" : "false");
+	fprintf(f, "]}\n");
 }
