@@ -50,4 +50,13 @@
 #define HERALD_CONTROL_PERIOD_US 1000
 #define HERALD_PAUSE_TIMEOUT_MS	 20000
 
+/* Control socket: clients at once; a client's unread answer bytes past
+ * which its next line waits; the most one answer may hold (longer ones
+ * are cut and fail); how long a client may leave answers unread before
+ * it is disconnected (ms). */
+#define HERALD_CTL_MAX_CLIENTS 16
+#define HERALD_CTL_OUT_LOW     (64u * 1024)
+#define HERALD_CTL_OUT_MAX     (1024u * 1024)
+#define HERALD_CTL_STALL_MS    2000
+
 #endif /* HERALD_CONST_H */

@@ -24,6 +24,7 @@
 #include "cli/cli.h"
 #include "config/config.h"
 #include "control/control.h"
+#include "control/ctlsock.h"
 #include "control/subscriptions.h"
 #include "dataplane/publish/publish.h"
 #include "herald.h"
@@ -200,6 +201,9 @@ print_banner(void)
 		       herald.ports[i].multi_seg_tx ? "chained DELIVERs"
 						    : "DELIVERs copied flat");
 	}
+	if (herald.cfg.ctl_socket[0] != '\0')
+		printf("  control socket %s (herald-ctl --socket %s)\n",
+		       herald.cfg.ctl_socket, herald.cfg.ctl_socket);
 	fflush(stdout);
 }
 
@@ -226,6 +230,8 @@ setup(const struct app_opts *o)
 		return 2;
 	if (rc < 0 || herald_xdp_ports_init() < 0 || herald_cli_init() < 0)
 		return 1;
+	if (herald_ctlsock_open() < 0)
+		return 2;
 	herald_mempools_mark(false);
 	herald_telemetry_init();
 	return 0;
@@ -239,6 +245,7 @@ teardown(const struct app_opts *o, int rc)
 	bool ok;
 
 	herald.run_end_tsc = rte_get_tsc_cycles();
+	herald_ctlsock_close();
 	herald_lcores_stop();
 	herald_stats_totals(&t);
 	herald_stats_summary();
@@ -254,6 +261,7 @@ teardown(const struct app_opts *o, int rc)
 	herald_telemetry_stop();
 	herald_lcores_free();
 	herald_cli_free();
+	herald_xstats_free();
 	herald_subscriptions_free();
 	herald_allow_free();
 	herald_mempools_free();
@@ -292,6 +300,7 @@ main(int argc, char **argv)
 
 	rc = setup(&o);
 	if (rc != 0) {
+		herald_ctlsock_close();
 		herald_ports_close();
 		herald_xdp_ports_close();
 		herald_telemetry_stop();
@@ -310,23 +319,21 @@ main(int argc, char **argv)
 	herald_pause_hold();
 	if (herald_lcores_launch() < 0)
 		rc = 1;
-	/* A failed line: stop before any traffic flows on a state the
-	 * operator did not ask for. */
-	if (rc == 0 && o.cmdline_file != NULL &&
-	    herald_cli_run_file(o.cmdline_file) != 0) {
+	/* The command file runs from the control loop, which releases the
+	 * workers once it is done. A failed line stops herald before any
+	 * traffic flows on a state the operator did not ask for; the
+	 * workers stop where they are held: nothing was received that
+	 * another worker would have to sequence. */
+	if (rc == 0 && herald_cli_start(o.cmdline_file, o.interactive) < 0) {
 		rc = 2;
 		herald.force_quit = true;
 	}
-	/* On a failure the workers stop where they are held: nothing was
-	 * received that another worker would have to sequence. */
-	if (rc == 0)
-		herald_pause_release();
 	herald.run_start_tsc = rte_get_tsc_cycles();
 	if (rc == 0) {
-		co.interactive = o.interactive;
 		co.exit_when_idle_ms = o.exit_when_idle_ms;
 		co.exit_after_packets = o.exit_after_packets;
 		herald_control_run(&co);
+		rc = herald_cli_exit_code();
 	}
 	rc = teardown(&o, rc);
 	rte_eal_cleanup();

@@ -1,43 +1,33 @@
 /* SPDX-License-Identifier: BSD-3-Clause
- * The CLI engine: one command context assembled from every area's table,
- * command files (every line runs or is rejected with file:line), the
- * interactive prompt, generated help, and failure reporting.
+ * The CLI's command tables: one context assembled from every area's
+ * table, the parser every source shares, generated help and docs, and
+ * what a line that does not parse did wrong.
  */
-#include <errno.h>
-#include <poll.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include <cmdline_rdline.h>
-#include <cmdline_socket.h>
+#include "cli/cli_priv.h"
+#include "inet_parse.h"
 
-#include "cli/cli.h"
-#include "cli/cli_cmd.h"
-#include "herald.h"
-
-#define PROMPT "herald> "
-/* Longest command-file line (without its newline). */
-#define CLI_LINE_MAX 1023
-
-static cmdline_parse_inst_t **const areas[] = {
-	herald_cli_cmds_stats,
-	herald_cli_cmds_sub,
-	herald_cli_cmds_run,
-	herald_cli_cmds_xdp,
+struct cli_area {
+	const char *name;
+	cmdline_parse_inst_t **cmds;
 };
 
-static cmdline_parse_ctx_t *main_ctx;
+static const struct cli_area areas[] = {
+	{"stats", herald_cli_cmds_stats}, {"sub", herald_cli_cmds_sub},
+	{"run", herald_cli_cmds_run},	  {"sys", herald_cli_cmds_sys},
+	{"xdp", herald_cli_cmds_xdp},
+};
 
-/* The command being run: where its failures are reported. */
-static struct {
-	const char *path; /* command file, NULL at the prompt */
-	unsigned int line;
-	unsigned int failures;
-	char reason[256];
-} cur;
+const char *const herald_cli_area_names[] = {
+	"stats", "sub", "run", "sys", "xdp", NULL,
+};
+
+char herald_cli_json_tag;
+
+static cmdline_parse_ctx_t *main_ctx;
+struct cmdline *herald_cli_parser;
 
 int
 herald_cli_init(void)
@@ -45,201 +35,234 @@ herald_cli_init(void)
 	unsigned int a, i, n = 0;
 
 	for (a = 0; a < RTE_DIM(areas); a++)
-		for (i = 0; areas[a][i] != NULL; i++)
+		for (i = 0; areas[a].cmds[i] != NULL; i++)
 			n++;
 	main_ctx = calloc(n + 1, sizeof(*main_ctx));
 	if (main_ctx == NULL)
 		return -1;
 	n = 0;
 	for (a = 0; a < RTE_DIM(areas); a++)
-		for (i = 0; areas[a][i] != NULL; i++)
-			main_ctx[n++] = areas[a][i];
+		for (i = 0; areas[a].cmds[i] != NULL; i++)
+			main_ctx[n++] = areas[a].cmds[i];
 	main_ctx[n] = NULL;
+	/* No file descriptors: sources get their answers through their own
+	 * streams, never from rte_cmdline. */
+	herald_cli_parser = cmdline_new(main_ctx, "", -1, -1);
+	if (herald_cli_parser == NULL) {
+		free(main_ctx);
+		main_ctx = NULL;
+		return -1;
+	}
 	return 0;
 }
 
 void
 herald_cli_free(void)
 {
+	cli_prompt_close();
+	cli_source_free_all();
+	if (herald_cli_parser != NULL)
+		cmdline_free(herald_cli_parser);
+	herald_cli_parser = NULL;
 	free(main_ctx);
 	main_ctx = NULL;
 }
 
-FILE *
-herald_cli_out(void)
+/* The syntax part of a help string ("show stats: ..."): its length. */
+static int
+syntax_len(const char *h)
 {
-	return stdout;
+	const char *colon = strstr(h, ": ");
+
+	return colon != NULL ? (int)(colon - h) : (int)strlen(h);
 }
 
-void
-herald_cli_fail(const char *fmt, ...)
+static const char *
+description(const char *h)
 {
-	va_list ap;
+	const char *colon = strstr(h, ": ");
 
-	cur.failures++;
-	va_start(ap, fmt);
-	vsnprintf(cur.reason, sizeof(cur.reason), fmt, ap);
-	va_end(ap);
-	/* A command file reports the reason with the line (run_file). */
-	if (cur.path == NULL) {
-		fprintf(stderr, "error: %s\n", cur.reason);
-		fflush(stderr);
-	}
+	return colon != NULL ? colon + 2 : "";
 }
 
-void
-herald_cli_print_help(FILE *f)
+unsigned int
+herald_cli_print_help(FILE *f, const char *prefix)
 {
-	unsigned int a, i;
+	size_t pl = strlen(prefix);
+	unsigned int a, i, shown = 0;
 
-	fprintf(f, "Commands:\n");
 	for (a = 0; a < RTE_DIM(areas); a++) {
-		for (i = 0; areas[a][i] != NULL; i++) {
-			const char *h = areas[a][i]->help_str;
-			const char *colon = strstr(h, ": ");
-			int n = colon != NULL ? (int)(colon - h)
-					      : (int)strlen(h);
+		for (i = 0; areas[a].cmds[i] != NULL; i++) {
+			const char *h = areas[a].cmds[i]->help_str;
+			int n = syntax_len(h);
 
+			if (pl > 0 && strncmp(h, prefix, pl) != 0)
+				continue;
+			if (shown++ == 0)
+				fprintf(f, "Commands:\n");
 			if (n <= 38)
 				fprintf(f, "  %-38.*s %s\n", n, h,
-					colon != NULL ? colon + 2 : "");
+					description(h));
 			else
 				fprintf(f, "  %.*s\n  %-38s %s\n", n, h, "",
-					colon != NULL ? colon + 2 : "");
+					description(h));
 		}
 	}
-}
-
-static const char *
-parse_status_str(int rc)
-{
-	switch (rc) {
-	case CMDLINE_PARSE_AMBIGUOUS: return "ambiguous command";
-	case CMDLINE_PARSE_NOMATCH: return "unknown command";
-	case CMDLINE_PARSE_BAD_ARGS: return "bad arguments";
-	default: return "cannot parse";
-	}
-}
-
-/* A line's problem before it is parsed, or NULL. */
-static const char *
-line_defect(const char *line, ssize_t len)
-{
-	if (memchr(line, '\0', (size_t)len) != NULL)
-		return "the line holds a NUL byte";
-	if (len > CLI_LINE_MAX + (line[len - 1] == '\n'))
-		return "the line is longer than 1023 bytes";
-	return NULL;
-}
-
-/* One command-file line; returns whether it failed. */
-static bool
-run_line(struct cmdline *cl, const char *path, unsigned int lineno, char *line,
-	 ssize_t len)
-{
-	const char *defect = line_defect(line, len);
-	char *p = line;
-	int rc;
-
-	if (defect != NULL) {
-		fprintf(stderr, "herald: %s:%u: %s\n", path, lineno, defect);
-		return true;
-	}
-	if (line[len - 1] != '\n') {
-		/* The last line may lack its newline: it runs all the same. */
-		line[len] = '\n';
-		line[len + 1] = '\0';
-	}
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (*p == '#' || *p == '\n')
-		return false;
-	printf("%s%s", PROMPT, p);
-	cur.line = lineno;
-	cur.failures = 0;
-	cur.reason[0] = '\0';
-	/* Success returns the parsed length, failures are < 0. */
-	rc = cmdline_parse(cl, p);
-	p[strcspn(p, "\n")] = '\0';
-	if (rc < 0) {
-		fprintf(stderr, "herald: %s:%u: %s: %s\n", path, lineno,
-			parse_status_str(rc), p);
-		return true;
-	}
-	if (cur.failures != 0) {
-		fprintf(stderr, "herald: %s:%u: command failed: %s: %s\n", path,
-			lineno, p, cur.reason);
-		return true;
-	}
-	return false;
+	return shown;
 }
 
 int
-herald_cli_run_file(const char *path)
+herald_cli_doc_area(FILE *out, const char *area)
 {
-	unsigned int lineno = 0;
-	int failed = 0;
-	struct cmdline *cl;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	FILE *f = fopen(path, "r");
+	unsigned int a, i;
 
-	if (f == NULL) {
-		fprintf(stderr, "herald: cannot read command file %s: %s\n",
-			path, strerror(errno));
-		return -1;
-	}
-	cl = cmdline_new(main_ctx, "", -1, STDOUT_FILENO);
-	if (cl == NULL) {
-		fclose(f);
-		return -1;
-	}
-	cur.path = path;
-	while (!herald.force_quit && (len = getline(&line, &cap, f)) > 0) {
-		lineno++;
-		/* Room for the newline a last line may lack. */
-		if ((size_t)len + 2 > cap) {
-			char *bigger = realloc(line, (size_t)len + 2);
+	for (a = 0; a < RTE_DIM(areas); a++) {
+		if (strcmp(areas[a].name, area) != 0)
+			continue;
+		for (i = 0; areas[a].cmds[i] != NULL; i++) {
+			const cmdline_parse_inst_t *c = areas[a].cmds[i];
 
-			if (bigger == NULL)
-				break;
-			line = bigger;
-			cap = (size_t)len + 2;
+			fprintf(out, "- `%.*s`: %s%s\n",
+				syntax_len(c->help_str), c->help_str,
+				description(c->help_str),
+				c->data == HERALD_CLI_JSON
+					? " (JSON with `set output json`)"
+					: "");
 		}
-		failed += run_line(cl, path, lineno, line, len);
+		return 0;
 	}
-	cur.path = NULL;
-	fflush(stdout);
-	free(line);
-	cmdline_free(cl);
-	fclose(f);
-	return failed;
+	return -1;
 }
 
-struct cmdline *
-herald_cli_stdin(void)
+int
+herald_cli_number(const char *w, uint64_t max, uint64_t *v)
 {
-	return cmdline_stdin_new(main_ctx, PROMPT);
+	return inet_parse_u64(w, 0, max, v);
 }
 
-bool
-herald_cli_poll(struct cmdline *cl)
-{
-	struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
-	char buf[4096];
-	ssize_t n;
+/* ---- lines that do not parse ---- */
 
-	if (poll(&pfd, 1, 0) <= 0)
-		return true;
-	n = read(STDIN_FILENO, buf, sizeof(buf));
-	if (n <= 0)
-		return false; /* end of input */
-	return cmdline_in(cl, buf, (int)n) >= 0;
+static bool
+end_of_line(char c)
+{
+	return c == '\0' || c == '\n' || c == '\r' || c == '#';
 }
 
-void
-herald_cli_stdin_close(struct cmdline *cl)
+static const char *
+skip_blanks(const char *p)
 {
-	cmdline_stdin_exit(cl);
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+static size_t
+word_len(const char *p)
+{
+	size_t n = 0;
+
+	while (!end_of_line(p[n]) && p[n] != ' ' && p[n] != '\t')
+		n++;
+	return n;
+}
+
+/*
+ * How many leading tokens of inst the line matches (each token's own
+ * parser, as rte_cmdline runs them); *end: where the match stopped;
+ * *more: the command has tokens beyond the match.
+ */
+static unsigned int
+match_tokens(const cmdline_parse_inst_t *inst, const char *line,
+	     const char **end, bool *more)
+{
+	/* Some parsers (the rest of the line) want room for a result. */
+	static char scratch[CMDLINE_PARSE_RESULT_BUFSIZE];
+	const char *p = line;
+	unsigned int i;
+
+	for (i = 0; inst->tokens[i] != NULL; i++) {
+		cmdline_parse_token_hdr_t *tk = inst->tokens[i];
+		const char *q = skip_blanks(p);
+		int n;
+
+		if (end_of_line(*q))
+			break;
+		n = tk->ops->parse(tk, q, scratch, sizeof(scratch));
+		if (n < 0)
+			break;
+		p = q + n;
+	}
+	*end = p;
+	*more = inst->tokens[i] != NULL;
+	return i;
+}
+
+/* Append the syntax of every command matching best tokens, once each. */
+static void
+usages(char *buf, size_t len, const char *line, unsigned int best)
+{
+	size_t pos = strlen(buf);
+	unsigned int i, n = 0;
+	bool more;
+
+	for (i = 0; main_ctx[i] != NULL; i++) {
+		const char *h = main_ctx[i]->help_str, *end;
+		int sl = syntax_len(h);
+
+		if (match_tokens(main_ctx[i], line, &end, &more) != best)
+			continue;
+		if (pos + (size_t)sl + 16 >= len) {
+			snprintf(buf + pos, len - pos, "; ...");
+			pos = strlen(buf);
+			break;
+		}
+		snprintf(buf + pos, len - pos, "%s%.*s",
+			 n++ ? "; " : " (usage: ", sl, h);
+		pos = strlen(buf);
+	}
+	if (n > 0 && pos + 1 < len)
+		snprintf(buf + pos, len - pos, ")");
+}
+
+const char *
+cli_explain(const char *line, int rc, char *buf, size_t len)
+{
+	const char *p = skip_blanks(line), *end = p, *e, *next;
+	unsigned int i, best = 0, m;
+	bool more, wanted = false;
+
+	for (i = 0; main_ctx[i] != NULL; i++) {
+		m = match_tokens(main_ctx[i], p, &e, &more);
+		if (m > best) {
+			best = m;
+			end = e;
+			wanted = false;
+		}
+		if (m == best && more)
+			wanted = true;
+	}
+	if (best == 0) {
+		snprintf(buf, len,
+			 "'%.*s' is not a command (help lists the commands)",
+			 (int)RTE_MIN(word_len(p), (size_t)64), p);
+		return "unknown command";
+	}
+	next = skip_blanks(end);
+	if (rc == CMDLINE_PARSE_AMBIGUOUS)
+		snprintf(buf, len, "'%.*s' matches several commands",
+			 (int)(end - p), p);
+	else if (end_of_line(*next))
+		snprintf(buf, len, "'%.*s' needs more arguments",
+			 (int)(end - p), p);
+	else if (wanted)
+		snprintf(buf, len, "'%.*s' is not valid after '%.*s'",
+			 (int)RTE_MIN(word_len(next), (size_t)64), next,
+			 (int)(end - p), p);
+	else
+		snprintf(buf, len, "'%.*s' takes no more arguments ('%.*s')",
+			 (int)(end - p), p,
+			 (int)RTE_MIN(word_len(next), (size_t)64), next);
+	usages(buf, len, p, best);
+	return rc == CMDLINE_PARSE_AMBIGUOUS ? "ambiguous command"
+					     : "bad arguments";
 }

@@ -96,11 +96,9 @@ sub_apply(struct cmd_sub_result *r, const struct rte_ether_addr *mac)
 	if (rc < 0)
 		herald_cli_fail("sub %s: %s", r->op, why);
 	else
-		fprintf(herald_cli_out(),
-			"sub %s: channel %" PRIu64 " subscriber %u %s\n", r->op,
-			r->channel, r->subscriber,
-			rc == 1 ? "updated" : "done");
-	fflush(herald_cli_out());
+		herald_cli_ack("sub %s: channel %" PRIu64 " subscriber %u %s\n",
+			       r->op, r->channel, r->subscriber,
+			       rc == 1 ? "updated" : "done");
 }
 
 static void

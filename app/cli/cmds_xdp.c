@@ -39,9 +39,7 @@ xdp_slot_apply(struct cmd_xdp_slot_result *r, uint32_t ip,
 			    mac != NULL ? mac->addr_bytes : NULL, &why) < 0)
 		herald_cli_fail("xdp slot: %s", why);
 	else
-		fprintf(herald_cli_out(), "xdp slot %u: %s\n", r->slot,
-			r->action);
-	fflush(herald_cli_out());
+		herald_cli_ack("xdp slot %u: %s\n", r->slot, r->action);
 }
 
 static void

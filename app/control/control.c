@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "control/control.h"
+#include "control/ctlsock.h"
 #include "herald.h"
 #include "obs/stats.h"
 #include "subtab.h"
@@ -38,18 +39,24 @@ herald_control_run(const struct herald_control_opts *o)
 	uint64_t hz = rte_get_tsc_hz();
 	uint64_t now = rte_get_tsc_cycles();
 	uint64_t next_tick = now + hz, last_rx = total_rx(), last_change = now;
-	struct cmdline *cl = o->interactive ? herald_cli_stdin() : NULL;
 
 	while (!herald.force_quit) {
 		uint64_t rx;
 
-		if (cl != NULL && !herald_cli_poll(cl))
-			herald.force_quit = true;
+		herald_cli_service();
+		herald_ctlsock_poll();
 		now = rte_get_tsc_cycles();
 		if (now >= next_tick) {
 			herald_stats_tick();
 			subtab_reclaim(herald.subs);
 			next_tick = now + hz;
+		}
+		/* The startup command file holds the workers (at its pause
+		 * points): no end of input before it is done. */
+		if (herald_cli_starting()) {
+			last_change = now;
+			rte_delay_us_sleep(HERALD_CONTROL_PERIOD_US);
+			continue;
 		}
 		rx = total_rx();
 		if (o->exit_after_packets != 0 && rx >= o->exit_after_packets) {
@@ -71,6 +78,4 @@ herald_control_run(const struct herald_control_opts *o)
 		}
 		rte_delay_us_sleep(HERALD_CONTROL_PERIOD_US);
 	}
-	if (cl != NULL)
-		herald_cli_stdin_close(cl);
 }

@@ -9,7 +9,6 @@
 #include <stdint.h>
 
 struct herald_control_opts {
-	bool interactive;
 	uint64_t exit_when_idle_ms; /* 0: run until quit or signal */
 	/* Exit once the workers received this many packets and handled
 	 * them (0: never): a replay ends at the end of its capture, not

@@ -82,7 +82,7 @@ echo "mtu = 3000: refused, $(grep "\[herald\] mtu" "$TMP/herald.log")"
 ini 1500
 echo "sub add 1 11 198.18.1.11 41001 02:00:00:00:11:01" > "$TMP/cmds"
 herald_tap_run b -l 0-1
-herald_tap_ready "sub add: channel 1 subscriber 11"
+herald_tap_ready "cmds: 1 command, 0 failed"
 ip -n "$NS" link set "$IF" mtu 3000 || fail "tap MTU 3000"
 ip netns exec "$NS" $PY "$HWP" jumbo "$IF" "$HMAC" 198.18.1.1 \
 	"$TMP/peer.json" 1400:dropped 960:accepted || fail "peer checks"

@@ -55,7 +55,7 @@ herald_tap_run() {
 	HPID=$!
 }
 
-# herald_tap_ready PATTERN: herald's log shows PATTERN (the last line of
+# herald_tap_ready PATTERN: herald's log shows PATTERN (the summary of
 # its command file, or its banner), then the tap goes up.
 herald_tap_ready() {
 	herald_wait_log "$1"

@@ -54,7 +54,7 @@ INI
 echo "sub add 1 11 198.18.1.11 41001 02:00:00:00:11:01" > "$TMP/cmds"
 
 herald_tap_run a -l 0-1
-herald_tap_ready "sub add: channel 1 subscriber 11"
+herald_tap_ready "cmds: 1 command, 0 failed"
 $PY "$HWP" ethdev "$TSOCK" 0 "$TMP/ethdev.json" || fail "telemetry /ethdev/info"
 
 ip netns exec "$NS" $PY "$HWP" csum "$IF" "$HMAC" 198.18.1.1 \
