@@ -154,7 +154,7 @@ validated(void)
 		rdline_add_history(pr.rdl, b);
 	if (pr.src->busy)
 		pr.newline_owed = true;
-	else
+	else if (!herald.force_quit)
 		rdline_newline(pr.rdl, HERALD_CLI_PROMPT);
 }
 

@@ -30,7 +30,7 @@ SUB = "sub add 1 1 198.18.2.1 40000 02:00:00:02:00:01"
 def herald(binary, tmp, cmds=None, stdin=None, interactive=False):
     ini = os.path.join(tmp, "h.ini")
     with open(ini, "w") as f:
-        f.write("[herald]\nepoch = 7\n")
+        f.write("[herald]\nepoch = 7\n[control]\nsocket = none\n")
     argv = [binary, "-l", "0-1", "--no-huge", "-m", "512", "--no-pci",
             "--file-prefix", "hcli%d" % os.getpid(), "--log-level=error",
             "--vdev", "net_null0,no-rx=1", "--", "--config", ini]

@@ -58,6 +58,8 @@ workers = 1
 rx_mbufs = 4095
 header_mbufs = 4095
 indirect_mbufs = 1023
+[control]
+socket = none
 INI
 }
 

@@ -55,6 +55,8 @@ workers = 1
 rx_mbufs = 4095
 header_mbufs = 4095
 indirect_mbufs = 1023
+[control]
+socket = none
 INI
 cat > "$TMP/cmds" <<CMDS
 sub add 1 11 198.18.1.11 41001 02:00:00:00:11:01

@@ -68,6 +68,8 @@ workers = 1,2
 rx_mbufs = 4095
 header_mbufs = 4095
 indirect_mbufs = 1023
+[control]
+socket = none
 INI
 
 herald_tap_run a --lcores 0@0,1@1,2@1

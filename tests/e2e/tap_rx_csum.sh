@@ -50,6 +50,8 @@ workers = 1
 rx_mbufs = 4095
 header_mbufs = 4095
 indirect_mbufs = 1023
+[control]
+socket = none
 INI
 echo "sub add 1 11 198.18.1.11 41001 02:00:00:00:11:01" > "$TMP/cmds"
 

@@ -70,6 +70,8 @@ workers = 1
 rx_mbufs = 4095
 header_mbufs = 4095
 indirect_mbufs = 1023
+[control]
+socket = none
 INI
 # Channel 2 lives in slot 999 (fmix64(2) mod 4096): the CLI hands that
 # slot to the kernel, so its PUBLISHes must never reach herald.

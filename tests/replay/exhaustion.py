@@ -58,7 +58,8 @@ def run(args, name, gen_args, ini, cmds, env=None, two_workers=False,
     stats = os.path.join(work, "stats.json")
     pcap, n = generate(args, work, gen_args, interleave)
     with open(os.path.join(work, "herald.ini"), "w") as f:
-        f.write(ini)
+        # No control socket: a test never meets an operator's herald.
+        f.write(ini + "[control]\nsocket = none\n")
     with open(os.path.join(work, "commands"), "w") as f:
         f.write(cmds)
     ring = "hx%s%d" % (name[:4], os.getpid())

@@ -52,7 +52,8 @@ def main(argv):
                    check=True, capture_output=True)
     with open(ini, "w") as f:
         f.write("[herald]\nepoch = 0x5eed0002\negress_port = 1\n"
-                "[mempool]\nrx_mbufs = 4095\nheader_mbufs = 16383\n")
+                "[mempool]\nrx_mbufs = 4095\nheader_mbufs = 16383\n"
+                "[control]\nsocket = none\n")
     with open(cmds, "w") as f:
         for i in range(1, SUBSCRIBERS + 1):
             f.write("sub add %d %d 198.18.2.%d 40000 02:00:00:02:00:%02x\n"

@@ -92,7 +92,7 @@ def main():
                     "--channels", "4", "--messages", "512", "--quiet"], check=True)
     with open(os.path.join(tmp, "h.ini"), "w") as f:
         f.write("[herald]\nepoch = %d\nnext_hop_mac = 02:00:00:00:00:fe\n"
-                "egress_port = 1\n" % EPOCH)
+                "egress_port = 1\n[control]\nsocket = none\n" % EPOCH)
     with open(os.path.join(tmp, "cmds"), "w") as f:
         f.write("sub add 1 9 198.18.2.9 40000\n")
     prefix = "htel%d" % os.getpid()

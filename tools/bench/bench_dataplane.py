@@ -230,7 +230,9 @@ def write_config(work, npkts):
                 "[lcores]\n"
                 "workers = 1\n"
                 "[mempool]\n"
-                "rx_mbufs = %d\n" % (NEXT_HOP_MAC, rx_mbufs))
+                "rx_mbufs = %d\n"
+                "[control]\n"
+                "socket = none\n" % (NEXT_HOP_MAC, rx_mbufs))
     return path
 
 
