@@ -111,6 +111,20 @@ herald_cli_print_help(FILE *f, const char *prefix)
 	return shown;
 }
 
+/* Markdown text: "<packets>" would be taken for an HTML tag. */
+static void
+doc_text(FILE *out, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '<')
+			fputs("&lt;", out);
+		else if (*s == '>')
+			fputs("&gt;", out);
+		else
+			fputc(*s, out);
+	}
+}
+
 int
 herald_cli_doc_area(FILE *out, const char *area)
 {
@@ -122,12 +136,11 @@ herald_cli_doc_area(FILE *out, const char *area)
 		for (i = 0; areas[a].cmds[i] != NULL; i++) {
 			const cmdline_parse_inst_t *c = areas[a].cmds[i];
 
-			fprintf(out, "- `%.*s`: %s%s\n",
-				syntax_len(c->help_str), c->help_str,
-				description(c->help_str),
-				c->data == HERALD_CLI_JSON
-					? " (JSON with `set output json`)"
-					: "");
+			fprintf(out, "- `%.*s`: ", syntax_len(c->help_str),
+				c->help_str);
+			doc_text(out, description(c->help_str));
+			fprintf(out, "%s\n",
+				c->data == HERALD_CLI_JSON ? " (*JSON*)" : "");
 		}
 		return 0;
 	}

@@ -254,20 +254,23 @@ void
 cli_source_run(struct herald_cli_source *s, const char *text, size_t len)
 {
 	char buf[HERALD_CLI_LINE_MAX + 2];
+	const char *defect = NULL;
 	const char *p;
 	int rc;
 
 	s->fail = CLI_FAIL_NONE;
 	s->line[0] = '\0';
-	if (memchr(text, '\0', len) != NULL) {
-		fail_line(s, CLI_FAIL_DEFECT, "the line holds a NUL byte");
-		return;
-	}
 	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
 		len--;
-	if (len > HERALD_CLI_LINE_MAX) {
-		fail_line(s, CLI_FAIL_DEFECT,
-			  "the line is longer than 1023 bytes");
+	if (memchr(text, '\0', len) != NULL)
+		defect = "the line holds a NUL byte";
+	else if (len > HERALD_CLI_LINE_MAX)
+		defect = "the line is longer than 1023 bytes";
+	if (defect != NULL) {
+		/* Not known to be a comment: a command that failed. */
+		if (s->file != NULL)
+			s->file->n_cmds++;
+		fail_line(s, CLI_FAIL_DEFECT, defect);
 		return;
 	}
 	memcpy(buf, text, len);
@@ -420,7 +423,7 @@ file_end(struct herald_cli_source *s)
 			 * operator did not ask for. */
 			boot.exit_code = 2;
 			herald.force_quit = true;
-		} else {
+		} else if (!herald.force_quit) {
 			herald_pause_release();
 			herald.run_start_tsc = rte_get_tsc_cycles();
 			if (boot.interactive && cli_prompt_open() < 0)
@@ -439,8 +442,10 @@ file_step(struct herald_cli_source *s, uint64_t deadline)
 	struct cli_file *cf = s->file;
 	ssize_t len;
 
-	while (!s->busy && s->child == NULL && !herald.force_quit) {
-		len = getline(&cf->buf, &cf->cap, cf->f);
+	while (!s->busy && s->child == NULL) {
+		/* "quit" (or a signal) ends the file where it is. */
+		len = herald.force_quit ? 0
+					: getline(&cf->buf, &cf->cap, cf->f);
 		if (len <= 0) {
 			file_end(s);
 			return;
