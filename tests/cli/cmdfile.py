@@ -10,11 +10,19 @@ paste at the prompt is taken at once.
 * a command that fails prints its reason with file:line on stderr, not
   on stdout;
 * 200 lines pasted at once at the -i prompt are all answered well
-  within the 11 s a byte-per-millisecond reader took (3 s allowed).
+  within the 11 s a byte-per-millisecond reader took (3 s allowed);
+* the prompt is parked while "pause at" completes: the line after it
+  runs at exactly that packet (docs/CLI.md, Commands that complete
+  later);
+* the prompt refuses a line longer than its editor holds (511 bytes)
+  instead of running it cut, and names a bad argument in one line;
+* books and mempools balance after every run.
 
-Usage: cmdfile.py HERALD
+Usage: cmdfile.py HERALD HWP_GEN
 """
+import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -22,18 +30,26 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "common"))
+from herald_books import book_errors  # noqa: E402
 from verdict import verdict  # noqa: E402
 
 SUB = "sub add 1 1 198.18.2.1 40000 02:00:00:02:00:01"
 
 
-def herald(binary, tmp, cmds=None, stdin=None, interactive=False):
+BOOKS = []
+
+
+def herald(binary, tmp, cmds=None, stdin=None, interactive=False,
+           vdev="net_null0,no-rx=1"):
     ini = os.path.join(tmp, "h.ini")
+    stats = os.path.join(tmp, "s.json")
+    if os.path.exists(stats):
+        os.unlink(stats)
     with open(ini, "w") as f:
         f.write("[herald]\nepoch = 7\n[control]\nsocket = none\n")
     argv = [binary, "-l", "0-1", "--no-huge", "-m", "512", "--no-pci",
             "--file-prefix", "hcli%d" % os.getpid(), "--log-level=error",
-            "--vdev", "net_null0,no-rx=1", "--", "--config", ini]
+            "--vdev", vdev, "--", "--config", ini, "--stats-json", stats]
     if cmds is not None:
         path = os.path.join(tmp, "cmds")
         with open(path, "wb") as f:
@@ -45,12 +61,17 @@ def herald(binary, tmp, cmds=None, stdin=None, interactive=False):
         argv += ["--exit-when-idle", "200"]
     t0 = time.monotonic()
     p = subprocess.run(argv, input=stdin, capture_output=True, timeout=60)
+    try:
+        with open(stats) as f:
+            BOOKS.extend(book_errors(json.load(f)))
+    except (OSError, ValueError) as e:
+        BOOKS.append("no stats JSON: %s" % e)
     return (p.returncode, p.stdout.decode(errors="replace"),
             p.stderr.decode(errors="replace"), time.monotonic() - t0)
 
 
 def main():
-    binary = sys.argv[1]
+    binary, gen = sys.argv[1], sys.argv[2]
     tmp = tempfile.mkdtemp()
     errors = []
 
@@ -93,6 +114,33 @@ def main():
     if took > 3.0:
         errors.append("paste: 200 lines took %.1f s (a reader of a byte "
                       "per millisecond)" % took)
+
+    # The line after "pause at 100" waits for it: it sees 100 packets.
+    pcap = os.path.join(tmp, "pub.pcap")
+    subprocess.run([gen, "--mode", "publish", "-o", pcap, "--messages",
+                    "1000", "--quiet"], check=True)
+    rc, out, err, _t = herald(binary, tmp, interactive=True,
+                              vdev="net_pcap0,rx_pcap=" + pcap,
+                              stdin=b"pause at 100\nshow stats\nresume\n"
+                                    b"quit\n")
+    m = re.search(r"^paused at 100 packets\n.*?Herald stats.*?"
+                  r"^  rx_packets +(\d+)$", out, re.M | re.S)
+    if rc != 0 or m is None or m.group(1) != "100":
+        errors.append("prompt: show stats after pause at 100: exit %d, %r"
+                      % (rc, m and m.group(1)))
+
+    rc, out, err, _t = herald(binary, tmp, interactive=True,
+                              stdin=b"sub add 1 1 198.18.2.1 " + b"1" * 600
+                                    + b"\nshow port stats 9\nquit\n")
+    want = ["error: the line is longer than the prompt's 511 bytes",
+            "error: show port stats 9: no port 9 (ports: 0)"]
+    if rc != 0 or [ln for ln in err.splitlines()
+                   if ln.startswith("error:")] != want:
+        errors.append("prompt: long line and bad argument: exit %d, %r"
+                      % (rc, err[-400:]))
+    if "sub add: channel 1" in out:
+        errors.append("prompt: the long line ran (cut)")
+    errors += BOOKS
     return verdict("cmdfile", errors)
 
 
