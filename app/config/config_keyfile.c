@@ -56,8 +56,7 @@ keyfile_parse(struct herald_cfg_ctx *ctx, char *buf, size_t n)
 	char *p = buf, *end = buf + n;
 	int len;
 
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' ||
-			   *p == '\r'))
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
 		p++;
 	while (end > p && (end[-1] == ' ' || end[-1] == '\t' ||
 			   end[-1] == '\n' || end[-1] == '\r'))
@@ -65,9 +64,8 @@ keyfile_parse(struct herald_cfg_ctx *ctx, char *buf, size_t n)
 	*end = '\0';
 	len = hwp_key_from_hex(p, cfg->token_key, sizeof(cfg->token_key));
 	if (len < HWP_KEY_MIN_LEN)
-		return keyfile_error(ctx,
-				     "not one line of 16 to 64 bytes of hex",
-				     0);
+		return keyfile_error(
+			ctx, "not one line of 16 to 64 bytes of hex", 0);
 	cfg->token_key_len = len;
 	return 0;
 }

@@ -39,6 +39,8 @@ json_counters(FILE *f, const struct herald_counters *t)
 	/* Skip "ok": it is not a drop reason. */
 	json_array(f, "invalid", herald_invalid_names + 1, t->invalid + 1,
 		   HWP_ERR__COUNT - 1, false);
+	json_array(f, "control", herald_control_names, herald.ctl_cnt.c,
+		   CTL__COUNT, false);
 }
 
 void

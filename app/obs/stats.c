@@ -12,6 +12,7 @@
 #include "obs/stats.h"
 
 static struct herald_counters baseline;
+static struct herald_ctl_counters ctl_baseline;
 static struct rte_eth_stats port_baseline[HERALD_MAX_PORTS];
 
 struct rate {
@@ -42,6 +43,7 @@ herald_stats_clear(void)
 
 	/* Baselines only: the JSON at exit stays absolute and consistent. */
 	herald_stats_totals(&baseline);
+	ctl_baseline = herald.ctl_cnt;
 	RTE_ETH_FOREACH_DEV(port)
 	{
 		if (port < HERALD_MAX_PORTS)
@@ -87,6 +89,7 @@ print_nonzero(FILE *f, const char *group, const char *const *names,
 void
 herald_stats_show(FILE *f)
 {
+	struct herald_ctl_counters ctl;
 	struct herald_counters t;
 	unsigned int i;
 
@@ -106,6 +109,10 @@ herald_stats_show(FILE *f)
 		      NONHWP__COUNT, 0);
 	print_nonzero(f, "invalid", herald_invalid_names, t.invalid,
 		      HWP_ERR__COUNT, 1);
+	ctl = herald.ctl_cnt;
+	for (i = 0; i < CTL__COUNT; i++)
+		ctl.c[i] -= ctl_baseline.c[i];
+	print_nonzero(f, "control", herald_control_names, ctl.c, CTL__COUNT, 0);
 }
 
 void

@@ -29,6 +29,9 @@ void herald_stats_show_lcores(FILE *f);
 bool herald_stats_conserved(const struct herald_counters *t, bool at_exit,
 			    FILE *f);
 
+/* The control thread's part of the books (at exit). */
+bool herald_stats_control_conserved(const struct herald_counters *t, FILE *f);
+
 /* Keep the ports' ethdev counters for the JSON written after close. */
 void herald_stats_snapshot_ports(void);
 
