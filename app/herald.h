@@ -13,6 +13,8 @@
 #include "herald_const.h"
 #include "runtime/runtime.h"
 
+struct hwp_token_key;
+
 struct herald {
 	struct herald_config cfg;
 	uint32_t epoch;
@@ -34,6 +36,15 @@ struct herald {
 	struct rte_rcu_qsbr *qsv;
 	struct subtab *subs;
 	struct rte_lpm *allow; /* NULL: any source may publish */
+
+	/* The control plane (app/control): subscriber endpoints, read by
+	 * workers (control/ctlq.h), the prepared token key (NULL: none
+	 * configured), and the control thread's counters. */
+	struct rte_hash *endpoints;
+	struct herald_endpoint *ep; /* by position */
+	uint32_t ep_slots;	    /* positions of the endpoint table */
+	struct hwp_token_key *token_key;
+	struct herald_ctl_counters ctl_cnt;
 
 	unsigned int n_workers;
 	struct herald_lcore *lcores[HERALD_MAX_WORKERS];

@@ -223,8 +223,10 @@ setup(const struct app_opts *o)
 		return 2;
 	}
 	if (herald_mempools_init() < 0 || herald_subscriptions_init() < 0 ||
-	    herald_allow_init() < 0 || herald_lcores_init() < 0)
+	    herald_allow_init() < 0 || herald_lcores_init() < 0 ||
+	    herald_subscriptions_lcores_ready() < 0)
 		return 1;
+	herald_control_init();
 	rc = herald_ports_init();
 	if (rc == HERALD_PORT_CONFIG_ERROR)
 		return 2;

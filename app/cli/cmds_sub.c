@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli_cmd.h"
+#include "control/control.h"
 #include "control/subscriptions.h"
 #include "dataplane/dataplane.h"
 #include "herald.h"
@@ -35,7 +36,9 @@ cmd_show_channel_parsed(void *parsed, struct cmdline *cl __rte_unused,
 		": slot %u, owner lcore %u, last seq %" PRIu64 "\n",
 		r->id, slot, herald_slot_lcore(slot)->lcore_id,
 		herald_dp_channel_last_seq(r->id));
-	/* Writer-side read: the control thread is the only writer. */
+	/* What was changed before this command shows; a writer-side read:
+	 * the control thread is the only writer. */
+	herald_control_flush();
 	c = subtab_lookup(herald.subs, r->id);
 	fprintf(out, "  %u subscriber(s)\n", c == NULL ? 0 : c->n_members);
 	for (i = 0; c != NULL && i < c->n_members; i++) {

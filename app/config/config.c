@@ -351,6 +351,7 @@ scan(struct herald_cfg_ctx *ctx, char *text, size_t len)
 	return 0;
 }
 
+/* A U32 key's value (pool sizes, ring sizes). */
 static uint32_t
 pool_size(const struct herald_config *cfg, unsigned int k)
 {
@@ -394,17 +395,29 @@ check_cache(struct herald_cfg_ctx *ctx)
 	return 0;
 }
 
+/* The rings whose size must be a power of two. */
+static const unsigned int cfg_rings[] = {
+	HERALD_CFG_limits_handoff_ring_size,
+	HERALD_CFG_control_item_ring_size,
+	HERALD_CFG_control_request_ring_size,
+};
+
 /* Rules between keys; ranges are in the table. */
 static int
 check_keys(struct herald_cfg_ctx *ctx)
 {
-	uint32_t ring = ctx->cfg->handoff_ring_size;
+	unsigned int i;
 
-	if ((ring & (ring - 1)) != 0)
-		return herald_cfg_error(ctx,
-					HERALD_CFG_limits_handoff_ring_size,
-					"must be a power of two");
-	return check_cache(ctx);
+	for (i = 0; i < RTE_DIM(cfg_rings); i++) {
+		uint32_t ring = pool_size(ctx->cfg, cfg_rings[i]);
+
+		if ((ring & (ring - 1)) != 0)
+			return herald_cfg_error(ctx, cfg_rings[i],
+						"must be a power of two");
+	}
+	if (check_cache(ctx) < 0)
+		return -1;
+	return herald_cfg_load_token_key_file(ctx);
 }
 
 int

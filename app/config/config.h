@@ -82,7 +82,8 @@ struct herald_config {
 	uint32_t publisher_credit;
 	uint32_t history_depth; /* not used yet (reliability layer) */
 	uint8_t token_key[HWP_KEY_MAX_LEN];
-	int token_key_len; /* 0: none configured; not used yet */
+	int token_key_len;	  /* 0: none configured */
+	char token_key_file[256]; /* loaded into token_key */
 	bool verify_udp_checksum;
 	char xdp_pin_root[200]; /* pins go to <root>/<ifname> */
 	uint16_t mtu; /* IPv4 MTU of every port: datagrams up to it are taken */
@@ -101,6 +102,10 @@ struct herald_config {
 	uint32_t session_timeout_ms;	  /* silent publisher session: gone */
 	uint32_t channel_timeout_ms;	  /* idle channel without subscriber */
 	uint32_t handoff_ring_size;
+	uint32_t max_subscriptions;	    /* in all */
+	uint32_t max_endpoints;		    /* subscriber (address, port) */
+	uint32_t max_passive_subscriptions; /* reliability layer */
+	uint32_t endpoint_timeout_ms;	    /* silent endpoint: unsubscribed */
 
 	/* [mempool] */
 	uint32_t rx_mbufs;
@@ -111,6 +116,13 @@ struct herald_config {
 	uint32_t mempool_cache; /* use herald_config_pool_cache() instead */
 	uint16_t rx_desc;
 	uint16_t tx_desc;
+
+	/* [control] */
+	uint32_t item_ring_size;    /* per worker, frames to the control */
+	uint32_t request_ring_size; /* per worker, SUBACKs to send */
+	uint32_t fail_replies_per_s;
+	uint32_t fail_reply_burst;
+	uint32_t rate_sources;
 
 	/* [publishers] */
 	/* Any source may publish: "any", or a /0 in the list. n_allow is 0

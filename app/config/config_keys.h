@@ -44,8 +44,12 @@ X(herald, history_depth, U32, 1, 1u << 20, "1024", history_depth,
   "with the reliability layer (issue 10): nothing is kept yet")
 X(herald, token_key, HEXKEY, 16, 64, NULL, token_key,
   "the key shared with the auth service that signs subscription tokens "
-  "(PROTOCOL.md section 5). Accepted; takes effect with the control plane "
-  "(issue 9): tokens are not checked yet")
+  "(PROTOCOL.md section 5). Neither this nor `token_key_file` set: every "
+  "SUBSCRIBE/UNSUBSCRIBE is answered BAD_TOKEN (said at start)")
+X(herald, token_key_file, PATH, 0, 0, NULL, token_key_file,
+  "instead of `token_key`: a file holding the key in hex (one line), a "
+  "regular file of herald's user or root, mode 0600 or stricter, so the "
+  "key need not sit in the INI. Setting both is an error")
 X(herald, verify_udp_checksum, BOOL, 0, 0, "yes", verify_udp_checksum,
   "drop datagrams whose UDP checksum is wrong (`bad_udp_checksum`); skipped "
   "when the NIC already checked it (RX offload). Turning it off saves about "
@@ -72,10 +76,27 @@ X(limits, max_channels, U32, 1, 1u << 24, "65536", max_channels,
   "it; size it for every channel your publishers use")
 X(limits, max_subscribed_channels, U32, 1, 1u << 24, "65536",
   max_subscribed_channels,
-  "channels with at least one subscriber")
-X(limits, max_subscribers, U32, 1, 1u << 16, "1024", max_subscribers,
+  "channels with at least one subscriber; a SUBSCRIBE to one more is "
+  "answered LIMIT")
+X(limits, max_subscriptions, U32, 1, 1u << 24, "1048576", max_subscriptions,
+  "subscriptions in all (every channel, every endpoint, operator's "
+  "included); a SUBSCRIBE past it is answered LIMIT")
+X(limits, max_endpoints, U32, 1, 1u << 22, "65536", max_endpoints,
+  "subscriber endpoints (address and port) with at least one subscription; "
+  "a SUBSCRIBE from one more is answered LIMIT")
+X(limits, max_passive_subscriptions, U32, 1, 1u << 24, "1048576",
+  max_passive_subscriptions,
+  "passive subscriptions (PROTOCOL.md 6). Accepted; passive SUBSCRIBEs are "
+  "answered UNAVAILABLE until the reliability layer (issue 10)")
+X(limits, endpoint_timeout_ms, U32, 1000, 86400000, "15000",
+  endpoint_timeout_ms,
+  "a subscriber endpoint that sent nothing (SUBSCRIBE, UNSUBSCRIBE, "
+  "HEARTBEAT, NACK) for this long loses every subscription it made "
+  "(PROTOCOL.md 6, Liveness); operator subscriptions are kept")
+X(limits, max_subscribers, U32, 1, 1u << 20, "1024", max_subscribers,
   "subscribers per channel (one payload buffer carries at most 16384 "
-  "replicas: a larger fan-out sends further groups a copy, `payload_copies`)")
+  "replicas: a larger fan-out sends further groups a copy, `payload_copies`); "
+  "a SUBSCRIBE past it is answered LIMIT")
 X(limits, max_publisher_sessions, U32, 1, 1u << 24, "4096",
   max_publisher_sessions,
   "per worker. Full (after expired sessions were forgotten): a START for a "
@@ -120,6 +141,22 @@ X(publishers, allow, PREFIXES, 1, HERALD_MAX_PREFIXES, "any", allow,
   "dropped silently and counted `publish_not_allowed`. `0.0.0.0/0` in the "
   "list means any source")
 
+X(control, item_ring_size, U32, 64, 1u << 20, "16384", item_ring_size,
+  "power of two: per worker, SUBSCRIBE/UNSUBSCRIBE frames waiting for the "
+  "control thread; full: counted `control_ring_full`, unanswered")
+X(control, request_ring_size, U32, 64, 1u << 20, "16384", request_ring_size,
+  "power of two: per worker, the control thread's SUBACK requests to the "
+  "channel's owner; the control thread applies no more changes than fit")
+X(control, fail_replies_per_s, U32, 0, 1u << 20, "10", fail_replies_per_s,
+  "failed SUBSCRIBE/UNSUBSCRIBE answered per second and source address "
+  "(token bucket); the rest are counted `suback_fail_limited`, unanswered. "
+  "0: failures are never answered")
+X(control, fail_reply_burst, U32, 1, 1u << 20, "20", fail_reply_burst,
+  "the bucket's depth: failures answered at once from a quiet source")
+X(control, rate_sources, U32, 64, 1u << 22, "65536", rate_sources,
+  "source addresses whose failure budget is remembered; the least recently "
+  "seen gives its entry up (it never gains more than it sent: a reply is "
+  "smaller than its request)")
 X(control, socket, SOCKET, 0, 0, "/run/herald/control.sock", ctl_socket,
   "Unix-domain socket (mode 0600) on which `herald-ctl` and other clients run "
   "CLI commands, each answered to its own client (docs/CLI.md); `none`: no "

@@ -32,4 +32,7 @@ const char *herald_cfg_show(const char *v, char *buf);
 int herald_cfg_parse_value(struct herald_cfg_ctx *ctx, unsigned int k,
 			   const char *v);
 
+/* [herald] token_key_file, after every key is parsed: 0 or -1. */
+int herald_cfg_load_token_key_file(struct herald_cfg_ctx *ctx);
+
 #endif /* HERALD_CONFIG_PRIV_H */

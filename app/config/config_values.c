@@ -156,8 +156,7 @@ parse_path(struct herald_cfg_ctx *ctx, unsigned int k, const char *v)
 	size_t n = strlen(v);
 
 	if (v[0] != '/')
-		return herald_cfg_error(ctx, k,
-					"'%s' is not an absolute path (bpffs)",
+		return herald_cfg_error(ctx, k, "'%s' is not an absolute path",
 					herald_cfg_show(v, sb));
 	if (n >= key->size)
 		return herald_cfg_error(ctx, k,

@@ -18,4 +18,11 @@ struct herald_control_opts {
 
 void herald_control_run(const struct herald_control_opts *o);
 
+/* Hook the control plane into pause points (before the workers run). */
+void herald_control_init(void);
+/* Publish the changes made so far (the operator's, the network's). */
+void herald_control_flush(void);
+/* A pause point's part (runtime/runtime.h, herald_pause_set_settle). */
+bool herald_control_settle(bool at_point);
+
 #endif /* HERALD_CONTROL_H */

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause
- * Subscription changes from the CLI (and later SUBSCRIBE frames).
+ * The control plane's tables, set up and torn down together: the RCU
+ * variable, the published subscription table, the endpoints, the control
+ * thread's own indexes, the token key; and the operator's changes (CLI,
+ * command files), which go through the same tables as SUBSCRIBE frames
+ * and are published with the next batch.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -9,9 +13,11 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 
+#include "control/plane.h"
 #include "control/subscriptions.h"
 #include "dataplane/udp_out.h"
 #include "herald.h"
+#include "hwp_token.h"
 #include "subtab.h"
 
 #ifdef HERALD_DEBUG
@@ -58,12 +64,43 @@ herald_subscriptions_init(void)
 #ifdef HERALD_DEBUG
 	subtab_set_free_hook(herald.subs, poison_snapshot, NULL);
 #endif
+	if (herald.cfg.token_key_len > 0) {
+		herald.token_key = hwp_token_key_new(
+			herald.cfg.token_key, (size_t)herald.cfg.token_key_len);
+		if (herald.token_key == NULL) {
+			fprintf(stderr,
+				"herald: cannot prepare the token key\n");
+			return -1;
+		}
+	} else {
+		printf("herald: no token_key configured: every SUBSCRIBE and "
+		       "UNSUBSCRIBE is answered BAD_TOKEN\n");
+	}
+	if (ctl_endpoints_init() < 0 || ctl_tables_init() < 0 ||
+	    ctl_replies_init() < 0) {
+		fprintf(stderr,
+			"herald: cannot create the control plane's tables "
+			"(max_subscriptions, max_endpoints: memory)\n");
+		return -1;
+	}
 	return 0;
+}
+
+int
+herald_subscriptions_lcores_ready(void)
+{
+	return ctl_batch_init();
 }
 
 void
 herald_subscriptions_free(void)
 {
+	ctl_replies_free();
+	ctl_batch_free();
+	ctl_tables_free();
+	ctl_endpoints_free();
+	hwp_token_key_free(herald.token_key);
+	herald.token_key = NULL;
 	if (herald.subs != NULL) {
 		subtab_reclaim_all(herald.subs);
 		subtab_free(herald.subs);
@@ -95,14 +132,30 @@ herald_sub_member(struct subtab_member *m, uint32_t subscriber, uint32_t ip,
 	m->csum_udp = t.csum_udp;
 }
 
+/* An operator's change of (channel, subscriber, endpoint). */
+static void
+operator_change(struct ctl_change *ch, uint64_t channel, uint32_t subscriber,
+		uint32_t ip, uint16_t port, const struct rte_ether_addr *mac)
+{
+	memset(ch, 0, sizeof(*ch));
+	ch->channel = channel;
+	ch->subscriber = subscriber;
+	ch->ip = ip;
+	ch->port = port;
+	if (mac != NULL)
+		ch->mac = *mac;
+	ch->now_ns = ctl_now_ns();
+	ch->origin = CTL_OPERATOR;
+}
+
 int
 herald_sub_add(uint64_t channel, uint32_t subscriber, uint32_t ip,
 	       uint16_t port, const struct rte_ether_addr *mac,
 	       const char **why)
 {
 	const struct herald_config *cfg = &herald.cfg;
-	struct subtab_member m;
-	int rc;
+	struct ctl_change ch;
+	uint32_t pos;
 
 	if (channel == 0 || subscriber == 0) {
 		*why = "channel and subscriber must not be 0";
@@ -114,23 +167,38 @@ herald_sub_add(uint64_t channel, uint32_t subscriber, uint32_t ip,
 		*why = "no MAC given and no next_hop_mac configured";
 		return -EINVAL;
 	}
-	herald_sub_member(&m, subscriber, ip, port, mac);
-	rc = subtab_add(herald.subs, channel, &m);
-	if (rc == -ENOSPC)
-		*why = "table full (max_subscribers per channel or "
-		       "max_subscribed_channels)";
-	else if (rc < 0)
-		*why = "out of memory";
-	return rc;
+	operator_change(&ch, channel, subscriber, ip, port, mac);
+	switch (ctl_sub_add(&ch, false, &pos)) {
+	case CTL_ADDED: herald.ctl_cnt.c[CTL_operator_adds]++; return 0;
+	case CTL_REFRESHED: return 1;
+	case CTL_LIMIT_SUBSCRIBERS:
+		*why = "table full (max_subscribers per channel)";
+		return -ENOSPC;
+	case CTL_LIMIT_CHANNELS:
+		*why = "table full (max_subscribed_channels)";
+		return -ENOSPC;
+	case CTL_LIMIT_SUBSCRIPTIONS:
+		*why = "table full (max_subscriptions)";
+		return -ENOSPC;
+	case CTL_LIMIT_ENDPOINTS:
+		*why = "table full (max_endpoints)";
+		return -ENOSPC;
+	default: *why = "out of memory"; return -ENOMEM;
+	}
 }
 
 int
 herald_sub_del(uint64_t channel, uint32_t subscriber, uint32_t ip,
 	       uint16_t port, const char **why)
 {
-	int rc = subtab_del(herald.subs, channel, subscriber, ip, port);
+	struct ctl_change ch;
+	uint32_t chan_pos;
 
-	if (rc == -ENOENT)
+	operator_change(&ch, channel, subscriber, ip, port, NULL);
+	if (ctl_sub_del(&ch, &chan_pos) != CTL_REMOVED) {
 		*why = "no such subscription";
-	return rc;
+		return -ENOENT;
+	}
+	herald.ctl_cnt.c[CTL_operator_dels]++;
+	return 0;
 }

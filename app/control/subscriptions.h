@@ -12,7 +12,10 @@
 
 struct subtab_member;
 
+/* The control plane's tables (before the workers' contexts), and what
+ * needs the workers (after them). */
 int herald_subscriptions_init(void);
+int herald_subscriptions_lcores_ready(void);
 void herald_subscriptions_free(void);
 
 /*

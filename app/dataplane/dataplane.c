@@ -7,6 +7,7 @@
 #include "dataplane/dataplane.h"
 #include "dataplane/publish/publish.h"
 #include "dataplane/sequencer.h"
+#include "dataplane/subscribe.h"
 #include "runtime/tx.h"
 
 int
@@ -29,6 +30,12 @@ herald_dp_lcore_free(struct herald_lcore *lc)
 	herald_seq_lcore_free(lc);
 	rte_free(lc->frames);
 	lc->frames = NULL;
+}
+
+unsigned int
+herald_dp_poll_control(struct herald_lcore *lc)
+{
+	return herald_suback_poll(lc);
 }
 
 void

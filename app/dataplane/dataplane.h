@@ -24,6 +24,9 @@ void herald_dp_lcore_free(struct herald_lcore *lc);
 unsigned int herald_dp_poll_ports(struct herald_lcore *lc);
 /* Messages from the hand-off ring; returns how many. */
 unsigned int herald_dp_drain_handoffs(struct herald_lcore *lc);
+/* The control thread's requests (SUBACKs) and packets; returns the work
+ * done. Runs paused or not: a pause waits for it. */
+unsigned int herald_dp_poll_control(struct herald_lcore *lc);
 /* End of an iteration, before the quiescent state. */
 void herald_dp_end_burst(struct herald_lcore *lc);
 

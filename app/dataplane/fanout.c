@@ -14,6 +14,7 @@
 
 #include "dataplane/fanout.h"
 #include "dataplane/sequencer.h"
+#include "dataplane/subscribe.h"
 #include "dataplane/udp_out.h"
 #include "inet_csum.h"
 #include "runtime/tx.h"
@@ -208,14 +209,24 @@ replicate(struct herald_lcore *lc, const struct subtab_channel *subs,
 	return true;
 }
 
-/* Subscribers of a channel; the snapshot is cached until the worker's
- * next quiescent state, when end_of_iteration forgets it. */
+/*
+ * Subscribers of a channel; the snapshot is cached until the worker's
+ * next quiescent state, when end_of_iteration forgets it. A lookup that
+ * sees a table version this worker has not answered the requests of
+ * answers them first (dataplane/suback.c): a change's SUBACK leaves
+ * before the first message sequenced with it.
+ */
 static inline const struct subtab_channel *
 subscribers(struct herald_lcore *lc, uint64_t channel)
 {
+	uint64_t version;
+
 	if (lc->subs_cache_channel != channel) {
-		lc->subs_cache = subtab_lookup(lc->conf.subs, channel);
+		lc->subs_cache =
+			subtab_lookup_version(lc->conf.subs, channel, &version);
 		lc->subs_cache_channel = channel;
+		if (unlikely(version > lc->req_seen))
+			herald_suback_catch_up(lc, version);
 	}
 	return lc->subs_cache;
 }

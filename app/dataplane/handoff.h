@@ -23,8 +23,8 @@ herald_dp_steer(struct herald_lcore *lc, struct rte_mbuf *msg)
 
 	/* With one worker it owns every slot: no need to wait for the hash. */
 	if (unlikely(lc->conf.n_workers > 1))
-		owner = lc->conf.peers[lc->conf.slot_owner[herald_meta(msg)
-								   ->slot]];
+		owner = lc->conf.peers
+				[lc->conf.slot_owner[herald_meta(msg)->slot]];
 	if (owner == lc) {
 		herald_fanout(lc, msg);
 		return FRAME_publish_accepted;

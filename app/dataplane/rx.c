@@ -9,6 +9,7 @@
 #include "dataplane/classify.h"
 #include "dataplane/dataplane.h"
 #include "dataplane/publish/publish.h"
+#include "dataplane/subscribe.h"
 #include "runtime/clock.h"
 #include "runtime/pause.h"
 
@@ -18,6 +19,7 @@ handle_datagram(struct herald_lcore *lc, uint16_t port, struct rte_mbuf *m,
 		const struct herald_rx_info *ri, unsigned int nf)
 {
 	struct herald_publish_dgram pd;
+	struct herald_subscriber_dgram sd;
 	unsigned int i;
 
 	/* Field by field: the unknown-session list needs no zeroing. */
@@ -32,16 +34,26 @@ handle_datagram(struct herald_lcore *lc, uint16_t port, struct rte_mbuf *m,
 
 	if (pd.rx_ns > lc->clock_ns)
 		lc->clock_ns = pd.rx_ns;
+	sd.port = port;
+	sd.ri = ri;
+	sd.rx_ns = pd.rx_ns;
 	lc->cnt.c[CNT_rx_datagrams_valid]++;
 	lc->cnt.c[CNT_rx_frames] += nf;
 	for (i = 0; i < nf; i++) {
 		const struct hwp_frame *f = &lc->frames[i];
 		enum herald_frame_outcome o;
 
-		if (f->type == HWP_T_PUBLISH)
-			o = herald_publish_frame(lc, &pd, f);
-		else
-			o = FRAME_control_unhandled;
+		switch (f->type) {
+		case HWP_T_PUBLISH: o = herald_publish_frame(lc, &pd, f); break;
+		case HWP_T_SUBSCRIBE:
+		case HWP_T_UNSUBSCRIBE:
+			o = herald_subscribe_frame(lc, &sd, f);
+			break;
+		case HWP_T_HEARTBEAT:
+			o = herald_heartbeat_frame(lc, &sd, f);
+			break;
+		default: o = herald_nack_frame(lc, &sd, f); break;
+		}
 		lc->cnt.frame[o]++;
 	}
 	if (!pd.m_taken)

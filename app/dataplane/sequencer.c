@@ -54,13 +54,16 @@ herald_seq_channel_epoch(uint32_t instance_epoch, uint64_t channel,
 	       1;
 }
 
-/* Positions the table holds: the limit, plus one per message the rings
- * can hold (admitted against a count that others read without a lock),
- * plus what waits for a grace period. */
+/* Positions the table holds: the limit, plus the states subscriptions
+ * create, plus one per message the rings can hold (admitted against a
+ * count that others read without a lock), plus what waits for a grace
+ * period. */
 static uint32_t
 table_entries(const struct herald_lcore *lc)
 {
-	return RTE_MAX(lc->conf.max_channels + 2 * herald.cfg.handoff_ring_size,
+	return RTE_MAX(lc->conf.max_channels +
+			       lc->conf.max_subscribed_channels +
+			       2 * herald.cfg.handoff_ring_size,
 		       HERALD_HASH_MIN_ENTRIES);
 }
 
@@ -193,6 +196,27 @@ herald_seq_channel_slow(struct herald_lcore *lc, uint64_t channel,
 	herald_lru_touch(&lc->chan_lru, lc->chan, (uint32_t)(c - lc->chan), lru,
 			 lc->clock_ns, lc->conf.channel_timeout_ns);
 	return c;
+}
+
+struct herald_chan_state *
+herald_seq_channel_for_suback(struct herald_lcore *lc, uint64_t channel,
+			      uint64_t rx_ns, bool had_members)
+{
+	int32_t pos = rte_hash_lookup(lc->channels, &channel);
+	struct herald_chan_state *c;
+
+	if (pos >= 0) {
+		c = &lc->chan[pos];
+		if (!had_members && idle_too_long(lc, c, rx_ns)) {
+			lc->cnt.c[CNT_channels_expired]++;
+			chan_init(lc, c, channel, rx_ns);
+		}
+		return c;
+	}
+	if (lc->n_channels >=
+	    lc->conf.max_channels + lc->conf.max_subscribed_channels)
+		return NULL;
+	return chan_create(lc, channel, rx_ns);
 }
 
 /* Delete c's key; its position is freed after a grace period. */

@@ -70,6 +70,20 @@ herald_seq_channel(struct herald_lcore *lc, uint64_t channel, uint16_t slot,
 	return herald_seq_channel_slow(lc, channel, slot, now_ns, has_subs);
 }
 
+/*
+ * The state of channel for an OK SUBACK of a change made at rx_ns (the
+ * SUBSCRIBE's time): created if there is none (the epoch is drawn for
+ * rx_ns, as for a message), re-created with a new epoch if it was idle
+ * for the channel timeout and the channel had no subscriber before the
+ * change (the rule a message applies), else as it is. A subscribed
+ * channel's state may take room beyond max_channels (up to
+ * max_subscribed_channels more); NULL if there is none.
+ */
+struct herald_chan_state *herald_seq_channel_for_suback(struct herald_lcore *lc,
+							uint64_t channel,
+							uint64_t rx_ns,
+							bool had_members);
+
 /* End of an iteration: forget channels idle past the timeout without
  * subscriber (a bounded number), free slots past their grace period. */
 void herald_seq_expire(struct herald_lcore *lc);

@@ -46,3 +46,28 @@ herald_udp_tmpl_build(struct herald_udp_tmpl *t,
 	t->csum_udp = (uint32_t)rte_raw_cksum(&ip->src_addr, 8) + proto_be +
 		      rte_raw_cksum(udp, 4);
 }
+
+struct rte_mbuf *
+herald_udp_frame_mbuf(struct rte_mempool *pool, const struct herald_udp_tmpl *t,
+		      const uint8_t *frame, uint16_t len, bool csum_offload)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	uint8_t *p;
+
+	if (m == NULL)
+		return NULL;
+	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(HERALD_L2L4_LEN + len));
+	if (p == NULL) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	memcpy(p, t->hdr, HERALD_L2L4_LEN);
+	memcpy(p + HERALD_L2L4_LEN, frame, len);
+	if (csum_offload)
+		herald_udp_finish_offload(m, p, len);
+	else
+		herald_udp_finish(p, t->csum_ip, t->csum_udp, len,
+				  inet_csum_fold64(inet_csum_partial(
+					  p + HERALD_L2L4_LEN, len)));
+	return m;
+}

@@ -9,6 +9,7 @@
 #ifndef HERALD_UDP_OUT_H
 #define HERALD_UDP_OUT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_byteorder.h>
@@ -86,5 +87,15 @@ herald_udp_finish_offload(struct rte_mbuf *m, uint8_t *pkt,
 		       RTE_MBUF_F_TX_UDP_CKSUM;
 	udp->dgram_cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
 }
+
+/*
+ * One small frame (SUBACK, HEARTBEAT) in a fresh mbuf from pool: the
+ * template's headers, the frame's len bytes, lengths and checksums (or
+ * the offload request). NULL if the pool is empty.
+ */
+struct rte_mbuf *herald_udp_frame_mbuf(struct rte_mempool *pool,
+				       const struct herald_udp_tmpl *t,
+				       const uint8_t *frame, uint16_t len,
+				       bool csum_offload);
 
 #endif /* HERALD_UDP_OUT_H */

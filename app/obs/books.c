@@ -4,6 +4,7 @@
  */
 #include <inttypes.h>
 
+#include "herald.h"
 #include "obs/stats.h"
 
 static bool
@@ -23,7 +24,9 @@ herald_stats_conserved(const struct herald_counters *t, bool at_exit, FILE *f)
 	uint64_t dropped = herald_counters_nonhwp_total(t) +
 			   herald_counters_invalid_total(t) +
 			   t->c[CNT_rx_jumbo_nombuf];
-	uint64_t out = t->c[CNT_deliveries] + t->c[CNT_pubacks];
+	uint64_t out = t->c[CNT_deliveries] + t->c[CNT_pubacks] +
+		       t->c[CNT_subacks] + t->c[CNT_keepalives] +
+		       t->c[CNT_control_sent];
 	uint64_t seq =
 		t->c[CNT_messages_sequenced] + t->c[CNT_channel_table_full];
 	bool ok = true;
@@ -47,7 +50,60 @@ herald_stats_conserved(const struct herald_counters *t, bool at_exit, FILE *f)
 		    "handoffs_out == handoffs_in", t->c[CNT_handoffs_out],
 		    t->c[CNT_handoffs_in]);
 	ok &= check(f, out == t->c[CNT_tx_packets] + t->c[CNT_tx_dropped],
-		    "deliveries + pubacks == tx_packets + tx_dropped", out,
-		    t->c[CNT_tx_packets] + t->c[CNT_tx_dropped]);
+		    "deliveries + pubacks + subacks + keepalives + "
+		    "control_sent == tx_packets + tx_dropped",
+		    out, t->c[CNT_tx_packets] + t->c[CNT_tx_dropped]);
+	return ok && herald_stats_control_conserved(t, f);
+}
+
+/* The control thread's books, at exit (obs/counters.h). */
+bool
+herald_stats_control_conserved(const struct herald_counters *t, FILE *f)
+{
+	const uint64_t *c = herald.ctl_cnt.c;
+	uint64_t outcomes = 0, failed, ok_answers;
+	unsigned int i;
+	bool ok = true;
+
+	for (i = CTL_subscribed; i <= CTL_no_memory; i++)
+		outcomes += c[i];
+	ok_answers = c[CTL_subscribed] + c[CTL_refreshed] + c[CTL_unsubscribed];
+	failed = outcomes - ok_answers;
+	ok &= check(f, t->frame[FRAME_subscribe_queued] == c[CTL_items],
+		    "subscribe_queued == control items",
+		    t->frame[FRAME_subscribe_queued], c[CTL_items]);
+	ok &= check(f, c[CTL_items] == outcomes,
+		    "control items == sum of item outcomes", c[CTL_items],
+		    outcomes);
+	ok &= check(f, ok_answers == c[CTL_subacks_requested],
+		    "subscribed + refreshed + unsubscribed == "
+		    "subacks_requested",
+		    ok_answers, c[CTL_subacks_requested]);
+	ok &= check(f,
+		    c[CTL_subacks_requested] ==
+			    t->c[CNT_subacks] + t->c[CNT_subacks_nombuf],
+		    "subacks_requested == subacks + subacks_nombuf",
+		    c[CTL_subacks_requested],
+		    t->c[CNT_subacks] + t->c[CNT_subacks_nombuf]);
+	ok &= check(f,
+		    failed == c[CTL_fail_replies] +
+				      c[CTL_fail_replies_limited] +
+				      c[CTL_fail_replies_nombuf],
+		    "failed outcomes == fail_replies + fail_replies_limited + "
+		    "fail_replies_nombuf",
+		    failed,
+		    c[CTL_fail_replies] + c[CTL_fail_replies_limited] +
+			    c[CTL_fail_replies_nombuf]);
+	ok &= check(
+		f,
+		c[CTL_fail_replies] == c[CTL_tx_packets] + c[CTL_tx_dropped] +
+					       c[CTL_tx_forwarded],
+		"fail_replies == control tx_packets + tx_dropped + "
+		"tx_forwarded",
+		c[CTL_fail_replies],
+		c[CTL_tx_packets] + c[CTL_tx_dropped] + c[CTL_tx_forwarded]);
+	ok &= check(f, c[CTL_tx_forwarded] == t->c[CNT_control_sent],
+		    "control tx_forwarded == control_sent", c[CTL_tx_forwarded],
+		    t->c[CNT_control_sent]);
 	return ok;
 }

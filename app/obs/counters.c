@@ -15,6 +15,9 @@ const char *const herald_nonhwp_names[NONHWP__COUNT] = {
 const char *const herald_frame_names[FRAME__COUNT] = {
 	HERALD_FRAME_OUTCOMES(X_NAME)};
 
+const char *const herald_control_names[CTL__COUNT] = {
+	HERALD_CONTROL_COUNTERS(X_NAME)};
+
 #undef X_NAME
 
 #define X_HELP(name, help) help,
@@ -27,6 +30,9 @@ const char *const herald_nonhwp_help[NONHWP__COUNT] = {
 
 const char *const herald_frame_help[FRAME__COUNT] = {
 	HERALD_FRAME_OUTCOMES(X_HELP)};
+
+const char *const herald_control_help[CTL__COUNT] = {
+	HERALD_CONTROL_COUNTERS(X_HELP)};
 
 #undef X_HELP
 

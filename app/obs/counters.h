@@ -9,7 +9,16 @@
  *   rx_frames        = sum(frame outcomes)
  *   publish_accepted = messages_sequenced + channel_table_full
  *                      (all workers, + hand-offs in flight: 0 at exit)
- *   deliveries + pubacks = tx_packets + tx_dropped
+ *   deliveries + pubacks + subacks + keepalives + control_sent
+ *                    = tx_packets + tx_dropped
+ * and of the control thread (HERALD_CONTROL_COUNTERS), at exit:
+ *   subscribe_queued = items = sum(item outcomes)
+ *   subscribed + refreshed + unsubscribed = subacks_requested
+ *                    = subacks + subacks_nombuf (workers)
+ *   sum(failed outcomes) = fail_replies + fail_replies_limited
+ *                          + fail_replies_nombuf
+ *   fail_replies     = tx_packets + tx_dropped + tx_forwarded
+ *   tx_forwarded     = control_sent (workers)
  */
 #ifndef HERALD_COUNTERS_H
 #define HERALD_COUNTERS_H
@@ -61,11 +70,24 @@ enum herald_nonhwp {
 	X(publish_handoff_full, "owner lcore's hand-off ring full")            \
 	X(publish_nombuf, "no indirect mbuf for a batched PUBLISH")            \
 	X(control_unhandled,                                                   \
-	  "SUBSCRIBE/UNSUBSCRIBE/HEARTBEAT/NACK (not yet handled)")            \
+	  "NACK (not yet handled: the reliability layer); it still keeps its " \
+	  "endpoint alive")                                                    \
 	X(publish_source_limit,                                                \
 	  "START but the source address holds max_sessions_per_source")        \
 	X(publish_channel_full,                                                \
-	  "new channel but the owner's channel table is full (unacked)")
+	  "new channel but the owner's channel table is full (unacked)")       \
+	X(subscribe_queued,                                                    \
+	  "SUBSCRIBE/UNSUBSCRIBE passed to the control thread")                \
+	X(control_ring_full,                                                   \
+	  "SUBSCRIBE/UNSUBSCRIBE dropped: the control thread's ring is full "  \
+	  "(unanswered; the subscriber retries)")                              \
+	X(keepalive_answered,                                                  \
+	  "keep-alive (HEARTBEAT channel 0) of a live endpoint: answered")     \
+	X(keepalive_not_live, "keep-alive of an endpoint without "             \
+			      "subscription: dropped unanswered")              \
+	X(heartbeat_channel,                                                   \
+	  "subscriber HEARTBEAT on a channel other than 0: "                   \
+	  "keeps its endpoint alive, not answered")
 
 enum herald_frame_outcome {
 #define X_ENUM(name, help) FRAME_##name,
@@ -107,15 +129,83 @@ enum herald_frame_outcome {
 	  "DELIVERs not sent: flat mempool empty (port without chains)")       \
 	X(payload_copies, "payload copies made to bound a payload's "          \
 			  "references")                                        \
+	X(suback_requests, "OK SUBACKs the control thread asked this owner "   \
+			   "to send")                                          \
+	X(subacks, "OK SUBACK packets built (next_seq read when the change "   \
+		   "became visible)")                                          \
+	X(subacks_nombuf, "OK SUBACKs not built: mempool empty")               \
+	X(suback_no_state, "OK SUBACKs for a channel whose sequence state "    \
+			   "could not be created (table full): next_seq 1")    \
+	X(keepalives, "keep-alive answers built (HEARTBEAT channel 0)")        \
+	X(keepalives_nombuf, "keep-alive answers not built: mempool empty")    \
+	X(control_sent, "packets the control thread built, sent by this "      \
+			"worker (a port without a control TX queue)")          \
 	X(loops, "iterations of the worker loop (not while stopped)")          \
-	X(busy_cycles, "TSC cycles of the iterations that received packets "   \
-		       "or drained hand-offs (show lcores: busy %)")
+	X(busy_cycles, "TSC cycles of the iterations that did work: packets, " \
+		       "hand-offs, the control thread's requests (busy %)")
 
 enum herald_worker_counter {
 #define X_ENUM(name, help) CNT_##name,
 	HERALD_WORKER_COUNTERS(X_ENUM)
 #undef X_ENUM
 		CNT__COUNT
+};
+
+/*
+ * The control thread's counters: every SUBSCRIBE/UNSUBSCRIBE it took
+ * has one outcome (subscribed .. no_memory), then its replies and its
+ * tables. docs/CONTROL.md tells the story.
+ */
+#define HERALD_CONTROL_COUNTERS(X)                                             \
+	X(items, "SUBSCRIBE/UNSUBSCRIBE frames taken from the workers")        \
+	X(subscribed, "SUBSCRIBE answered OK: a new subscription")             \
+	X(refreshed, "SUBSCRIBE answered OK: a live subscription refreshed")   \
+	X(unsubscribed, "UNSUBSCRIBE answered OK")                             \
+	X(bad_token, "BAD_TOKEN: the token does not match (or no key is "      \
+		     "configured)")                                            \
+	X(expired, "EXPIRED: expires is not after Herald's clock")             \
+	X(not_subscribed, "NOT_SUBSCRIBED: UNSUBSCRIBE of no subscription")    \
+	X(limit_subscribers, "LIMIT: the channel has max_subscribers")         \
+	X(limit_channels, "LIMIT: max_subscribed_channels reached")            \
+	X(limit_subscriptions, "LIMIT: max_subscriptions reached")             \
+	X(limit_endpoints, "LIMIT: max_endpoints reached")                     \
+	X(unavailable_resume, "UNAVAILABLE: from_seq > 0 (no history before "  \
+			      "the reliability layer)")                        \
+	X(unavailable_passive, "UNAVAILABLE: PASSIVE (before the reliability " \
+			       "layer)")                                       \
+	X(no_memory, "LIMIT: no memory for the change")                        \
+	X(subacks_requested, "OK SUBACKs handed to the channel's owner")       \
+	X(fail_replies, "failure SUBACKs sent")                                \
+	X(fail_replies_limited, "failure SUBACKs not sent: the source's "      \
+				"budget (fail_replies_per_s) was spent")       \
+	X(fail_replies_nombuf, "failure SUBACKs not built: mempool empty")     \
+	X(request_bytes, "UDP payload bytes of the frames taken")              \
+	X(fail_reply_bytes, "UDP payload bytes of the failure SUBACKs sent")   \
+	X(tx_packets, "control-thread packets accepted by the PMD")            \
+	X(tx_dropped, "control-thread packets the PMD did not take")           \
+	X(tx_forwarded, "control-thread packets handed to worker 0 (a port "   \
+			"without a control TX queue)")                         \
+	X(batches, "batches of changes published")                             \
+	X(channels_published, "channel snapshots published (one per channel "  \
+			      "and batch, however many changes)")              \
+	X(publish_deferred, "channel publishes put off to the next batch "     \
+			    "(no memory, or readers behind)")                  \
+	X(subscriptions_expired, "subscriptions removed: endpoint silent for " \
+				 "endpoint_timeout_ms")                        \
+	X(endpoints_expired, "endpoints whose subscriptions expired")          \
+	X(operator_adds, "subscriptions added by the operator (sub add)")      \
+	X(operator_dels, "subscriptions removed by the operator (sub del)")
+
+enum herald_control_counter {
+#define X_ENUM(name, help) CTL_##name,
+	HERALD_CONTROL_COUNTERS(X_ENUM)
+#undef X_ENUM
+		CTL__COUNT
+};
+
+/* Written by the control thread only. */
+struct herald_ctl_counters {
+	uint64_t c[CTL__COUNT];
 };
 
 /* One worker's counters: written by that worker only. */
@@ -135,11 +225,13 @@ extern const char *const herald_counter_names[CNT__COUNT];
 extern const char *const herald_nonhwp_names[NONHWP__COUNT];
 extern const char *const herald_frame_names[FRAME__COUNT];
 extern const char *const herald_invalid_names[HWP_ERR__COUNT];
+extern const char *const herald_control_names[CTL__COUNT];
 /* The help string of each, from the same tables. */
 extern const char *const herald_counter_help[CNT__COUNT];
 extern const char *const herald_nonhwp_help[NONHWP__COUNT];
 extern const char *const herald_frame_help[FRAME__COUNT];
 extern const char *const herald_invalid_help[HWP_ERR__COUNT];
+extern const char *const herald_control_help[CTL__COUNT];
 
 /* a += b, field by field. */
 void herald_counters_add(struct herald_counters *a,

@@ -30,7 +30,8 @@ json_array(FILE *f, const char *name, const char *const *names,
 }
 
 static void
-json_counters(FILE *f, const struct herald_counters *t)
+json_counters_ctl(FILE *f, const struct herald_counters *t,
+		  const struct herald_ctl_counters *ctl)
 {
 	json_array(f, "counters", herald_counter_names, t->c, CNT__COUNT,
 		   false);
@@ -41,6 +42,14 @@ json_counters(FILE *f, const struct herald_counters *t)
 	/* Skip "ok": it is not a drop reason. */
 	json_array(f, "invalid", herald_invalid_names + 1, t->invalid + 1,
 		   HWP_ERR__COUNT - 1, false);
+	json_array(f, "control", herald_control_names, ctl->c, CTL__COUNT,
+		   false);
+}
+
+static void
+json_counters(FILE *f, const struct herald_counters *t)
+{
+	json_counters_ctl(f, t, &herald.ctl_cnt);
 }
 
 void
@@ -169,19 +178,26 @@ herald_json_string(FILE *f, const char *s)
 void
 herald_stats_json(FILE *f)
 {
+	struct herald_ctl_counters ctl;
 	struct herald_counters t;
 	bool cleared;
 	double secs = herald_stats_since_seconds(&cleared);
 
 	herald_stats_since_clear(&t);
+	herald_stats_ctl_since_clear(&ctl);
 	fprintf(f, "{\n  \"version\": \"%s\",\n  \"epoch\": %u,\n",
 		HERALD_VERSION, herald.epoch);
 	fprintf(f, "  \"seconds\": %.3f,\n  \"since\": \"%s\",\n", secs,
 		cleared ? "clear stats" : "start");
 	herald_stats_json_rates(f);
-	json_counters(f, &t);
-	fprintf(f, "  \"conservation_ok\": %s\n}\n",
-		herald_stats_conserved(&t, false, NULL) ? "true" : "false");
+	json_counters_ctl(f, &t, &ctl);
+	/* No verdict on the books: read while workers count, they need not
+	 * balance at this instant (the exit JSON says whether they do). */
+	fprintf(f, "  \"seconds_since_start\": %.3f\n}\n",
+		herald.run_start_tsc == 0
+			? 0
+			: (double)(rte_get_tsc_cycles() - herald.run_start_tsc) /
+				  (double)rte_get_tsc_hz());
 }
 
 void

@@ -14,6 +14,7 @@
 
 static struct herald_counters baseline;
 static struct herald_counters lcore_baseline[HERALD_MAX_WORKERS];
+static struct herald_ctl_counters ctl_baseline;
 static struct rte_eth_stats port_baseline[HERALD_MAX_PORTS];
 /* When the baselines were taken (0: never, views count from the start). */
 static uint64_t clear_tsc;
@@ -42,10 +43,9 @@ herald_stats_totals(struct herald_counters *out)
 void
 herald_stats_clear(void)
 {
-	uint16_t port;
-
 	const struct herald_lcore *lc;
 	unsigned int i;
+	uint16_t port;
 
 	/* Baselines only: the JSON at exit stays absolute and consistent. */
 	herald_stats_totals(&baseline);
@@ -54,6 +54,7 @@ herald_stats_clear(void)
 	herald_slots_clear();
 	herald_xstats_clear();
 	clear_tsc = rte_get_tsc_cycles();
+	ctl_baseline = herald.ctl_cnt;
 	RTE_ETH_FOREACH_DEV(port)
 	{
 		if (port < HERALD_MAX_PORTS)
@@ -108,6 +109,7 @@ print_nonzero(FILE *f, const char *group, const char *const *names,
 void
 herald_stats_show(FILE *f)
 {
+	struct herald_ctl_counters ctl;
 	struct herald_counters t;
 	unsigned int i;
 
@@ -127,6 +129,10 @@ herald_stats_show(FILE *f)
 		      NONHWP__COUNT, 0);
 	print_nonzero(f, "invalid", herald_invalid_names, t.invalid,
 		      HWP_ERR__COUNT, 1);
+	ctl = herald.ctl_cnt;
+	for (i = 0; i < CTL__COUNT; i++)
+		ctl.c[i] -= ctl_baseline.c[i];
+	print_nonzero(f, "control", herald_control_names, ctl.c, CTL__COUNT, 0);
 }
 
 void
@@ -134,6 +140,16 @@ herald_stats_since_clear(struct herald_counters *out)
 {
 	herald_stats_totals(out);
 	herald_counters_sub(out, &baseline);
+}
+
+void
+herald_stats_ctl_since_clear(struct herald_ctl_counters *out)
+{
+	unsigned int i;
+
+	*out = herald.ctl_cnt;
+	for (i = 0; i < CTL__COUNT; i++)
+		out->c[i] -= ctl_baseline.c[i];
 }
 
 int

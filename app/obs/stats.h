@@ -25,8 +25,10 @@ void herald_stats_show(FILE *f);
 void herald_stats_show_ports(FILE *f);
 void herald_stats_show_lcores(FILE *f);
 
-/* Totals since the last "clear stats" (since start if none). */
+/* Totals since the last "clear stats" (since start if none); the
+ * control thread's own. */
 void herald_stats_since_clear(struct herald_counters *out);
+void herald_stats_ctl_since_clear(struct herald_ctl_counters *out);
 /* Seconds the views count over (since "clear stats" or the start of
  * traffic); *cleared (may be NULL): since a clear. */
 double herald_stats_since_seconds(bool *cleared);
@@ -79,6 +81,9 @@ void herald_stats_json_rates(FILE *f);
  */
 bool herald_stats_conserved(const struct herald_counters *t, bool at_exit,
 			    FILE *f);
+
+/* The control thread's part of the books (at exit). */
+bool herald_stats_control_conserved(const struct herald_counters *t, FILE *f);
 
 /* Keep the ports' ethdev counters for the JSON written after close. */
 void herald_stats_snapshot_ports(void);

@@ -73,6 +73,8 @@ handle_stats(const char *cmd __rte_unused, const char *params __rte_unused,
 	/* Index 0 is "ok", not a drop reason. */
 	add_group(d, "invalid", herald_invalid_names, t.invalid, 1,
 		  HWP_ERR__COUNT);
+	add_group(d, "control", herald_control_names, herald.ctl_cnt.c, 0,
+		  CTL__COUNT);
 	return 0;
 }
 

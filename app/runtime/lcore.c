@@ -49,6 +49,10 @@ lcore_conf_fill(struct herald_lcore_conf *c)
 	c->epoch = herald.epoch;
 	c->publisher_credit = cfg->publisher_credit;
 	c->max_channels = cfg->max_channels;
+	c->max_subscribed_channels = cfg->max_subscribed_channels;
+	c->endpoints = herald.endpoints;
+	c->ep = herald.ep;
+	c->egress_port = cfg->egress_port;
 	c->max_publisher_sessions = cfg->max_publisher_sessions;
 	c->slot_owner = cfg->slot_owner;
 	c->peers = herald.lcores;
@@ -73,6 +77,65 @@ lcore_conf_ports(struct herald_lcore_conf *c)
 {
 	c->n_ports = herald.n_ports;
 	memcpy(c->ports, herald.ports, sizeof(c->ports));
+}
+
+/* Size of the control thread's packet ring of worker 0 (mbufs). */
+#define CTL_TX_RING 1024
+
+/* The queues between this worker and the control thread, and its
+ * endpoint stamps (control/ctlq.h). */
+static int
+lcore_ctl_init(struct herald_lcore *lc, int socket)
+{
+	const struct herald_config *cfg = &herald.cfg;
+	const unsigned int spsc = RING_F_SP_ENQ | RING_F_SC_DEQ;
+	char name[RTE_RING_NAMESIZE];
+	unsigned int k;
+
+	for (k = 0; k < RTE_DIM(lc->ctl_items); k++) {
+		snprintf(name, sizeof(name), "herald_items%u_%u", lc->index, k);
+		lc->ctl_items[k] = rte_ring_create_elem(
+			name, sizeof(struct herald_ctl_item),
+			cfg->item_ring_size, socket, spsc);
+		if (lc->ctl_items[k] == NULL)
+			return -1;
+	}
+	snprintf(name, sizeof(name), "herald_reqs%u", lc->index);
+	lc->ctl_reqs =
+		rte_ring_create_elem(name, sizeof(struct herald_ctl_req),
+				     cfg->request_ring_size, socket, spsc);
+	if (lc->index == 0) {
+		snprintf(name, sizeof(name), "herald_ctltx%u", lc->index);
+		lc->ctl_tx = rte_ring_create(name, CTL_TX_RING, socket, spsc);
+	}
+	lc->ep_seen = rte_zmalloc_socket("herald_ep_seen",
+					 sizeof(*lc->ep_seen) * herald.ep_slots,
+					 RTE_CACHE_LINE_SIZE, socket);
+	return lc->ctl_reqs == NULL || (lc->index == 0 && lc->ctl_tx == NULL) ||
+			       lc->ep_seen == NULL
+		       ? -1
+		       : 0;
+}
+
+static void
+lcore_ctl_free(struct herald_lcore *lc)
+{
+	struct rte_mbuf *m;
+	unsigned int k;
+
+	for (k = 0; k < RTE_DIM(lc->ctl_items); k++)
+		rte_ring_free(lc->ctl_items[k]);
+	rte_ring_free(lc->ctl_reqs);
+	/* Workers drain it before they stop; anything left was never
+	 * sent. */
+	while (lc->ctl_tx != NULL &&
+	       rte_ring_sc_dequeue(lc->ctl_tx, (void **)&m) == 0) {
+		herald.ctl_cnt.c[CTL_tx_forwarded]--;
+		herald.ctl_cnt.c[CTL_tx_dropped]++;
+		rte_pktmbuf_free(m);
+	}
+	rte_ring_free(lc->ctl_tx);
+	rte_free(lc->ep_seen);
 }
 
 int
@@ -104,7 +167,8 @@ herald_lcores_init(void)
 		snprintf(name, sizeof(name), "herald_handoff%u", i);
 		lc->handoff = rte_ring_create(name, cfg->handoff_ring_size,
 					      socket, RING_F_SC_DEQ);
-		if (lc->handoff == NULL || herald_dp_lcore_init(lc) < 0) {
+		if (lc->handoff == NULL || lcore_ctl_init(lc, socket) < 0 ||
+		    herald_dp_lcore_init(lc) < 0) {
 			fprintf(stderr,
 				"herald: cannot set up worker on lcore %u\n",
 				lcore);
@@ -129,6 +193,7 @@ herald_lcores_free(void)
 		herald.lcores[i] = NULL;
 		herald_dp_lcore_free(lc);
 		rte_ring_free(lc->handoff);
+		lcore_ctl_free(lc);
 #ifdef HERALD_DEBUG
 		/* A reader that kept a pointer sees garbage, not old values. */
 		memset(lc, 0xdb, sizeof(*lc));
@@ -216,7 +281,9 @@ worker_main(void *arg)
 		if (!lc->conf.clock.pcap)
 			lc->clock_ns = lc->now_ns;
 		rx = herald_dp_poll_ports(lc);
-		work = rx + herald_dp_drain_handoffs(lc);
+		work = herald_dp_drain_handoffs(lc);
+		rx += herald_dp_poll_control(lc);
+		work += rx;
 		end_of_iteration(lc);
 		herald_pause_report(lc, gen, rx);
 		/* Busy time costs a second TSC read, and only when there was
@@ -233,8 +300,12 @@ worker_main(void *arg)
 		       __atomic_load_n(&workers_launched, __ATOMIC_ACQUIRE) ||
 	       !rte_ring_empty(lc->handoff)) {
 		herald_dp_drain_handoffs(lc);
+		herald_dp_poll_control(lc);
 		end_of_iteration(lc);
 	}
+	/* The control thread has stopped: what it queued goes out too. */
+	while (herald_dp_poll_control(lc) != 0)
+		end_of_iteration(lc);
 	end_of_iteration(lc);
 
 	rte_rcu_qsbr_thread_offline(lc->conf.qsv, lc->index);

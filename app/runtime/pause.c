@@ -14,6 +14,9 @@
 #include "herald.h"
 #include "runtime/pause.h"
 
+/* The control plane's part of a pause (NULL in tests without one). */
+static herald_pause_settle_fn settle_fn;
+
 /* A consistent copy of worker lc's last idle report; false if the worker
  * was writing it. */
 static bool
@@ -62,6 +65,9 @@ herald_pause_release(void)
 {
 	unsigned int i;
 
+	/* Changes made while paused apply to what follows. */
+	if (settle_fn != NULL)
+		settle_fn(false);
 	for (i = 0; i < herald.n_workers; i++)
 		herald.lcores[i]->pause_at = UINT64_MAX;
 }
@@ -80,8 +86,6 @@ static struct {
 	uint64_t deadline;
 	uint64_t gen[HERALD_MAX_WORKERS];
 } pz;
-
-static herald_pause_settle_fn settle_fn;
 
 void
 herald_pause_set_settle(herald_pause_settle_fn fn)
@@ -109,6 +113,9 @@ pause_begin(uint64_t packets, const char **why)
 		*why = "another pause is in progress";
 		return -1;
 	}
+	/* What was changed before the pause applies before the point. */
+	if (settle_fn != NULL)
+		settle_fn(false);
 	for (i = 0; i < herald.n_workers; i++)
 		herald.lcores[i]->pause_at = packets;
 	pz.packets = packets;
@@ -168,7 +175,7 @@ herald_pause_poll(const char **why)
 		pz.stage = PAUSE_SETTLE;
 		/* fall through */
 	case PAUSE_SETTLE:
-		if (settle_fn != NULL && !settle_fn())
+		if (settle_fn != NULL && !settle_fn(true))
 			return 0;
 		pause_request_reports();
 		pz.stage = PAUSE_FINAL;

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause
- * Ports: one RX and one TX queue per worker on every port.
+ * Ports: one RX and one TX queue per worker on every port, and one more
+ * TX queue for the control thread where the port has it (else worker 0
+ * sends the control thread's packets: control/ctlq.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,7 +78,7 @@ port_init(uint16_t port)
 	struct rte_eth_conf conf;
 	struct rte_eth_dev_info info;
 	struct rte_eth_txconf txconf;
-	uint16_t nq = (uint16_t)herald.n_workers, q;
+	uint16_t nq = (uint16_t)herald.n_workers, ntxq, q;
 	uint16_t nb_rxd = cfg->rx_desc, nb_txd = cfg->tx_desc;
 	int rc;
 
@@ -130,17 +132,23 @@ port_init(uint16_t port)
 			(RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP) &
 			info.flow_type_rss_offloads;
 	}
-	rc = rte_eth_dev_configure(port, nq, nq, &conf);
+	hp->has_ctl_queue = info.max_tx_queues > nq;
+	ntxq = (uint16_t)(nq + hp->has_ctl_queue);
+	rc = rte_eth_dev_configure(port, nq, ntxq, &conf);
 	if (rc == 0)
 		rc = rte_eth_dev_adjust_nb_rx_tx_desc(port, &nb_rxd, &nb_txd);
-	for (q = 0; rc == 0 && q < nq; q++) {
-		unsigned int lcore = herald.lcores[q]->lcore_id;
+	for (q = 0; rc == 0 && q < ntxq; q++) {
+		/* The control thread's queue is on the main lcore's socket. */
+		unsigned int lcore = q < nq ? herald.lcores[q]->lcore_id
+					    : rte_get_main_lcore();
 		int socket = (int)rte_lcore_to_socket_id(lcore);
 
-		rc = rte_eth_rx_queue_setup(port, q, nb_rxd, socket, NULL,
-					    herald.rx_pool);
-		if (rc != 0)
-			break;
+		if (q < nq) {
+			rc = rte_eth_rx_queue_setup(port, q, nb_rxd, socket,
+						    NULL, herald.rx_pool);
+			if (rc != 0)
+				break;
+		}
 		txconf = info.default_txconf;
 		txconf.offloads = conf.txmode.offloads;
 		rc = rte_eth_tx_queue_setup(port, q, nb_txd, socket, &txconf);
@@ -202,7 +210,10 @@ herald_ports_drain_tx(void)
 	for (round = 0; round < 5; round++) {
 		RTE_ETH_FOREACH_DEV(port)
 		{
-			for (q = 0; q < herald.n_workers; q++) {
+			for (q = 0;
+			     q < herald.n_workers +
+					 herald.ports[port].has_ctl_queue;
+			     q++) {
 				rte_eth_tx_done_cleanup(port, q, 0);
 				rte_eth_tx_burst(port, q, none, 0);
 			}

@@ -20,6 +20,7 @@
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 
+#include "control/ctlq.h"
 #include "herald_const.h"
 #include "hwp.h"
 #include "obs/counters.h"
@@ -52,6 +53,9 @@ herald_meta(struct rte_mbuf *m)
 /* What the hot path needs to know of a port. */
 struct herald_port {
 	uint16_t port_id;
+	/* The control thread's own TX queue (n_workers), when the port has
+	 * one more queue than workers; else worker 0 sends its packets. */
+	bool has_ctl_queue;
 	bool multi_seg_tx;	   /* PMD chains segments on TX */
 	bool csum_offload;	   /* NIC fills IPv4 and UDP checksums */
 	struct rte_ether_addr mac; /* source MAC of what leaves this port */
@@ -69,6 +73,7 @@ struct herald_lru {
 	uint32_t head, tail; /* entry indexes, oldest first */
 };
 struct herald_pub_session;
+struct herald_endpoint;
 struct herald_chan_state;
 struct subtab;
 struct subtab_channel;
@@ -96,6 +101,7 @@ struct herald_lcore_conf {
 	uint32_t epoch;
 	uint32_t publisher_credit;
 	uint32_t max_channels;
+	uint32_t max_subscribed_channels;
 	uint32_t max_publisher_sessions;
 	struct rte_ether_addr next_hop_mac;
 	const uint8_t *slot_owner;	   /* worker index per slot */
@@ -113,6 +119,10 @@ struct herald_lcore_conf {
 	struct rte_rcu_qsbr *qsv;
 	const struct subtab *subs;
 	const struct rte_lpm *allow; /* NULL: any source may publish */
+	/* Subscriber endpoints (control/ctlq.h): lock-free readers. */
+	const struct rte_hash *endpoints;
+	const struct herald_endpoint *ep; /* by position */
+	uint16_t egress_port;		  /* where subscribers are reached */
 	struct herald_port ports[HERALD_MAX_PORTS];
 };
 
@@ -154,6 +164,23 @@ struct herald_lcore {
 	const struct subtab_channel *subs_cache;
 
 	struct herald_txbuf tx[HERALD_MAX_PORTS];
+
+	/* The control plane (control/ctlq.h). items[0]: SUBSCRIBE and
+	 * UNSUBSCRIBE from endpoints that hold a subscription, items[1]:
+	 * from the others; reqs: OK SUBACKs to send once their change is
+	 * visible; ctl_tx: packets the control thread built for a port
+	 * without its queue (worker 0). */
+	struct rte_ring *ctl_items[2];
+	struct rte_ring *ctl_reqs;
+	struct rte_ring *ctl_tx;
+	/* Every request up to this table version has been answered. */
+	uint64_t req_seen;
+	/* The ring's head, taken out while its change is not visible. */
+	bool req_is_held;
+	struct herald_ctl_req req_held;
+	/* Last time each endpoint (by position) was heard from (ns):
+	 * written by this worker only, swept by the control thread. */
+	uint64_t *ep_seen;
 
 	/* "pause at": stop receiving once rx_packets reaches it. Written
 	 * by the runtime's pause functions only (runtime/pause.c). */
@@ -256,10 +283,12 @@ void herald_pause_hold(void);
 int herald_pause_start(uint64_t packets, const char **why);
 int herald_pause_poll(const char **why);
 bool herald_pause_pending(void);
-/* The control plane's part of a pause: called by herald_pause_poll once
- * the workers sit at their point, until it returns true (nothing of
- * theirs left to apply, its requests to them queued). */
-typedef bool (*herald_pause_settle_fn)(void);
+/* The control plane's part of a pause: called with at_point true by
+ * herald_pause_poll once the workers sit at their point, until it
+ * returns true (nothing of theirs left to apply, its requests to them
+ * queued); with false when a pause starts or ends (publish what was
+ * changed, quickly: the workers may be running). */
+typedef bool (*herald_pause_settle_fn)(bool at_point);
 void herald_pause_set_settle(herald_pause_settle_fn fn);
 /* Blocking form of start + poll (command files until the CLI parks its
  * sources). Returns 0, or -1 with *why. */

@@ -104,6 +104,66 @@ hwp_token_verify(const uint8_t *key, size_t key_len, uint64_t channel,
 	return ok;
 }
 
+struct hwp_token_key {
+	crypto_auth_hmacsha256_state keyed; /* after the key, before data */
+};
+
+struct hwp_token_key *
+hwp_token_key_new(const uint8_t *key, size_t key_len)
+{
+	struct hwp_token_key *k;
+
+	if (key == NULL || !key_len_ok(key_len) || hwp_token_init() != 0)
+		return NULL;
+	k = sodium_malloc(sizeof(*k));
+	if (k == NULL)
+		return NULL;
+	if (crypto_auth_hmacsha256_init(&k->keyed, key, key_len) != 0) {
+		sodium_free(k);
+		return NULL;
+	}
+	return k;
+}
+
+void
+hwp_token_key_free(struct hwp_token_key *k)
+{
+	/* sodium_free wipes the memory before releasing it. */
+	if (k != NULL)
+		sodium_free(k);
+}
+
+void
+hwp_token_key_compute(const struct hwp_token_key *k, uint64_t channel,
+		      uint32_t subscriber, uint64_t expires, uint32_t addr,
+		      uint16_t port, uint8_t out[HWP_TOKEN_LEN])
+{
+	crypto_auth_hmacsha256_state st = k->keyed;
+	uint8_t msg[HWP_TOKEN_MSG_LEN];
+
+	token_message(msg, channel, subscriber, expires, addr, port);
+	crypto_auth_hmacsha256_update(&st, msg, sizeof(msg));
+	crypto_auth_hmacsha256_final(&st, out);
+	sodium_memzero(&st, sizeof(st));
+}
+
+bool
+hwp_token_key_verify(const struct hwp_token_key *k, uint64_t channel,
+		     uint32_t subscriber, uint64_t expires, uint32_t addr,
+		     uint16_t port, const uint8_t token[HWP_TOKEN_LEN])
+{
+	uint8_t expect[HWP_TOKEN_LEN];
+	bool ok;
+
+	if (k == NULL || token == NULL)
+		return false;
+	hwp_token_key_compute(k, channel, subscriber, expires, addr, port,
+			      expect);
+	ok = crypto_verify_32(expect, token) == 0;
+	sodium_memzero(expect, sizeof(expect));
+	return ok;
+}
+
 static int
 hex_nibble(char c)
 {

@@ -40,6 +40,25 @@ bool hwp_token_verify(const uint8_t *key, size_t key_len, uint64_t channel,
 		      uint32_t subscriber, uint64_t expires, uint32_t addr,
 		      uint16_t port, const uint8_t token[HWP_TOKEN_LEN]);
 
+/*
+ * A key prepared once for many tokens: HMAC's key schedule (the padded
+ * key blocks, two SHA-256 compressions) is done at creation, so that
+ * each token costs the message's two compressions only (a control
+ * thread verifying a flood of SUBSCRIBEs). Kept in guarded memory that
+ * is wiped when freed. NULL if the key is not 16 to 64 bytes or memory
+ * is short.
+ */
+struct hwp_token_key;
+struct hwp_token_key *hwp_token_key_new(const uint8_t *key, size_t key_len);
+void hwp_token_key_free(struct hwp_token_key *k);
+void hwp_token_key_compute(const struct hwp_token_key *k, uint64_t channel,
+			   uint32_t subscriber, uint64_t expires, uint32_t addr,
+			   uint16_t port, uint8_t out[HWP_TOKEN_LEN]);
+/* Constant-time comparison with the token the fields should have. */
+bool hwp_token_key_verify(const struct hwp_token_key *k, uint64_t channel,
+			  uint32_t subscriber, uint64_t expires, uint32_t addr,
+			  uint16_t port, const uint8_t token[HWP_TOKEN_LEN]);
+
 /* Parse a hex key ("00ff..."); returns its length or -1 if malformed or
  * not 16 to 64 bytes. */
 int hwp_key_from_hex(const char *hex, uint8_t *key, size_t cap);

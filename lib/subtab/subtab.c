@@ -56,10 +56,22 @@ struct bucket_entry {
 	struct subtab_channel *snap;
 };
 
-/* An immutable bucket: its channels in increasing order. */
+/* An immutable bucket: its channels in increasing order, and the table
+ * version that published it (a bucket emptied by a change stays, empty,
+ * so that a lookup of a channel that just left still has a version). */
 struct bucket {
+	uint64_t version;
 	uint32_t n;
 	struct bucket_entry e[];
+};
+
+/* The one change between subtab_stage and subtab_commit. */
+struct staged_change {
+	bool active;
+	struct bucket **slot;
+	struct bucket *nb, *old;
+	struct subtab_channel *snap, *old_snap;
+	uint32_t n_old_members;
 };
 
 struct subtab {
@@ -71,7 +83,9 @@ struct subtab {
 	uint32_t max_members;
 	uint32_t max_retired;
 	int socket_id;
-	uint32_t gen; /* last version handed out */
+	uint64_t gen;	    /* last version published */
+	uint64_t published; /* gen, stored with release after the bucket */
+	struct staged_change staged;
 	/* Retired objects, oldest first: their tokens never decrease. */
 	struct obj_hdr *retired_head;
 	struct obj_hdr *retired_last;
@@ -170,7 +184,6 @@ snap_alloc(const struct subtab *t, uint64_t channel, uint32_t n_members)
 		return NULL;
 	c->channel = channel;
 	c->n_members = n_members;
-	c->version = t->gen + 1;
 	return c;
 }
 
@@ -263,68 +276,126 @@ subtab_free(struct subtab *t)
 }
 
 const struct subtab_channel *
-subtab_lookup(const struct subtab *t, uint64_t channel)
+subtab_lookup_version(const struct subtab *t, uint64_t channel,
+		      uint64_t *version)
 {
 	const struct bucket *b = __atomic_load_n(
 		&t->dir[bucket_index(t, channel)], __ATOMIC_ACQUIRE);
 	bool found;
 	uint32_t i;
 
-	if (b == NULL)
+	/* Never changed: no change of this channel to act on. */
+	if (b == NULL) {
+		*version = 0;
 		return NULL;
+	}
+	*version = b->version;
 	i = bucket_search(b, channel, &found);
 	return found ? b->e[i].snap : NULL;
 }
 
+const struct subtab_channel *
+subtab_lookup(const struct subtab *t, uint64_t channel)
+{
+	uint64_t v;
+
+	return subtab_lookup_version(t, channel, &v);
+}
+
+uint64_t
+subtab_published(const struct subtab *t)
+{
+	return __atomic_load_n(&t->published, __ATOMIC_ACQUIRE);
+}
+
 /*
- * Make snap (NULL: none) channel's snapshot: a new bucket published with
- * one release store, the old bucket and the old snapshot retired.
- * Nothing is published on failure.
+ * Stage snap (NULL: none) as channel's snapshot: build the bucket that
+ * will replace channel's, with the next version. Nothing is visible to
+ * readers yet; this is the only step of a change that can fail.
  */
 static int
-channel_publish(struct subtab *t, uint64_t channel, struct subtab_channel *snap)
+change_stage(struct subtab *t, uint64_t channel, struct subtab_channel *snap)
 {
+	struct staged_change *sc = &t->staged;
 	struct bucket **slot = &t->dir[bucket_index(t, channel)];
-	struct bucket *old = *slot, *nb = NULL;
-	uint32_t n_old = old == NULL ? 0 : old->n, pos = 0;
-	struct subtab_channel *old_snap = NULL;
+	struct bucket *old = *slot, *nb;
+	uint32_t n_old = old == NULL ? 0 : old->n, pos = 0, n, k = 0, i;
 	bool found = false;
 
+	if (sc->active)
+		return -EINVAL;
 	if (t->n_retired + 2 > t->max_retired) {
 		subtab_reclaim(t);
 		if (t->n_retired + 2 > t->max_retired)
 			return -ENOSPC; /* readers are not moving on */
 	}
-	if (old != NULL) {
-		pos = bucket_search(old, channel, &found);
-		if (found)
-			old_snap = old->e[pos].snap;
-	}
-	if (n_old - found + (snap != NULL) > 0) {
-		uint32_t n = n_old - found + (snap != NULL), k = 0, i;
-
-		nb = obj_alloc(t, sizeof(*nb) + n * sizeof(nb->e[0]), false);
-		if (nb == NULL)
-			return -ENOMEM;
-		nb->n = n;
-		for (i = 0; i < pos; i++)
-			nb->e[k++] = old->e[i];
-		if (snap != NULL)
-			nb->e[k++] = (struct bucket_entry){channel, snap};
-		for (i = pos + found; i < n_old; i++)
-			nb->e[k++] = old->e[i];
-	}
-	if (snap != NULL)
-		t->gen = snap->version;
-	__atomic_store_n(slot, nb, __ATOMIC_RELEASE);
 	if (old != NULL)
-		obj_retire(t, old);
-	if (old_snap != NULL)
-		obj_retire(t, old_snap);
-	if ((old_snap == NULL) != (snap == NULL))
-		__atomic_fetch_add(&t->st.channels, snap != NULL ? 1 : -1,
-				   __ATOMIC_RELAXED);
+		pos = bucket_search(old, channel, &found);
+	n = n_old - found + (snap != NULL);
+	nb = obj_alloc(t, sizeof(*nb) + n * sizeof(nb->e[0]), false);
+	if (nb == NULL)
+		return -ENOMEM;
+	nb->n = n;
+	nb->version = t->gen + 1;
+	for (i = 0; i < pos; i++)
+		nb->e[k++] = old->e[i];
+	if (snap != NULL) {
+		snap->version = nb->version;
+		nb->e[k++] = (struct bucket_entry){channel, snap};
+	}
+	for (i = pos + found; i < n_old; i++)
+		nb->e[k++] = old->e[i];
+	sc->active = true;
+	sc->slot = slot;
+	sc->nb = nb;
+	sc->old = old;
+	sc->snap = snap;
+	sc->old_snap = found ? old->e[pos].snap : NULL;
 	return 0;
+}
+
+/* Publish the staged change with one release store (then the version),
+ * and retire what it replaced. */
+static void
+change_commit(struct subtab *t)
+{
+	struct staged_change *sc = &t->staged;
+
+	t->gen = sc->nb->version;
+	__atomic_store_n(sc->slot, sc->nb, __ATOMIC_RELEASE);
+	__atomic_store_n(&t->published, t->gen, __ATOMIC_RELEASE);
+	if (sc->old != NULL)
+		obj_retire(t, sc->old);
+	if (sc->old_snap != NULL)
+		obj_retire(t, sc->old_snap);
+	if ((sc->old_snap == NULL) != (sc->snap == NULL))
+		__atomic_fetch_add(&t->st.channels, sc->snap != NULL ? 1 : -1,
+				   __ATOMIC_RELAXED);
+	sc->active = false;
+}
+
+/* Drop the staged change: never visible, so freed at once. */
+static void
+change_abort(struct subtab *t)
+{
+	struct staged_change *sc = &t->staged;
+
+	obj_free(t, sc->nb);
+	if (sc->snap != NULL)
+		obj_free(t, sc->snap);
+	sc->active = false;
+}
+
+/* Stage and commit at once; nothing is published on failure (snap is
+ * the caller's to free then). */
+static int
+channel_publish(struct subtab *t, uint64_t channel, struct subtab_channel *snap)
+{
+	int ret = change_stage(t, channel, snap);
+
+	if (ret == 0)
+		change_commit(t);
+	return ret;
 }
 
 static int
@@ -394,32 +465,49 @@ subtab_add(struct subtab *t, uint64_t channel, const struct subtab_member *m)
 	return 0;
 }
 
-int
-subtab_set(struct subtab *t, uint64_t channel, const struct subtab_member *m,
-	   uint32_t n)
+/* Checks and the new snapshot of a whole-membership change: 0 with *c
+ * (NULL for an empty channel; *noop when there is nothing to change),
+ * or -ENOSPC / -ENOMEM / -EINVAL. */
+static int
+set_prepare(struct subtab *t, uint64_t channel, const struct subtab_member *m,
+	    uint32_t n, struct subtab_channel **c, uint32_t *n_old, bool *noop)
 {
 	const struct subtab_channel *old;
-	struct subtab_channel *c = NULL;
-	uint32_t n_old;
-	int ret;
 
+	*c = NULL;
+	*noop = false;
 	if (t == NULL || channel == 0 || (n > 0 && m == NULL))
 		return -EINVAL;
 	old = subtab_lookup(t, channel);
-	n_old = old == NULL ? 0 : old->n_members;
+	*n_old = old == NULL ? 0 : old->n_members;
 	if (n > t->max_members ||
 	    (n > 0 && old == NULL && t->st.channels >= t->max_channels)) {
 		stat_add(&t->st.full, 1);
 		return -ENOSPC;
 	}
-	if (n > 0) {
-		c = snap_alloc(t, channel, n);
-		if (c == NULL)
-			return -ENOMEM;
-		memcpy(c->members, m, n * sizeof(*m));
-	} else if (old == NULL) {
+	if (n == 0) {
+		*noop = old == NULL;
 		return 0;
 	}
+	*c = snap_alloc(t, channel, n);
+	if (*c == NULL)
+		return -ENOMEM;
+	memcpy((*c)->members, m, n * sizeof(*m));
+	return 0;
+}
+
+int
+subtab_set(struct subtab *t, uint64_t channel, const struct subtab_member *m,
+	   uint32_t n)
+{
+	struct subtab_channel *c;
+	uint32_t n_old;
+	bool noop;
+	int ret;
+
+	ret = set_prepare(t, channel, m, n, &c, &n_old, &noop);
+	if (ret < 0 || noop)
+		return ret;
 	ret = channel_publish(t, channel, c);
 	if (ret < 0) {
 		if (c != NULL)
@@ -430,6 +518,54 @@ subtab_set(struct subtab *t, uint64_t channel, const struct subtab_member *m,
 	stat_add(&t->st.members, n);
 	subtab_reclaim(t);
 	return 0;
+}
+
+int
+subtab_stage(struct subtab *t, uint64_t channel, const struct subtab_member *m,
+	     uint32_t n, uint64_t *version)
+{
+	struct subtab_channel *c;
+	uint32_t n_old;
+	bool noop;
+	int ret;
+
+	if (version == NULL)
+		return -EINVAL;
+	ret = set_prepare(t, channel, m, n, &c, &n_old, &noop);
+	if (ret < 0)
+		return ret;
+	/* Even a change to nothing gets its version: the caller promised
+	 * it to readers. */
+	ret = change_stage(t, channel, c);
+	if (ret < 0) {
+		if (c != NULL)
+			obj_free(t, c);
+		return ret;
+	}
+	t->staged.n_old_members = n_old;
+	*version = t->staged.nb->version;
+	return 0;
+}
+
+void
+subtab_commit(struct subtab *t)
+{
+	uint32_t n;
+
+	if (t == NULL || !t->staged.active)
+		return;
+	n = t->staged.snap == NULL ? 0 : t->staged.snap->n_members;
+	stat_sub(&t->st.members, t->staged.n_old_members);
+	stat_add(&t->st.members, n);
+	change_commit(t);
+	subtab_reclaim(t);
+}
+
+void
+subtab_abort(struct subtab *t)
+{
+	if (t != NULL && t->staged.active)
+		change_abort(t);
 }
 
 /*

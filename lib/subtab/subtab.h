@@ -48,8 +48,8 @@ struct subtab_member {
 /* An immutable snapshot of one channel's subscribers. */
 struct subtab_channel {
 	uint64_t channel;
+	uint64_t version; /* the table version that published it */
 	uint32_t n_members;
-	uint32_t version; /* bumped on every change of the channel */
 	struct subtab_member members[];
 };
 
@@ -81,6 +81,21 @@ const struct subtab_channel *subtab_lookup(const struct subtab *t,
 					   uint64_t channel);
 
 /*
+ * Table versions. Every change of the table (one channel's membership)
+ * gets the next version, a 64-bit count that never wraps in practice.
+ * subtab_lookup_version also says which version the answer is as of:
+ * every change with a version <= *version is visible to this reader
+ * from now on (its later lookups see it or newer), for every channel,
+ * so that a reader can tell which changes it has begun to act on.
+ * subtab_published is the version of the last published change (acquire:
+ * every change up to it is visible).
+ */
+const struct subtab_channel *subtab_lookup_version(const struct subtab *t,
+						   uint64_t channel,
+						   uint64_t *version);
+uint64_t subtab_published(const struct subtab *t);
+
+/*
  * Writer side (one thread only). subtab_add returns 0 if added, 1 if an
  * existing member with the same key was replaced (new MAC, template...),
  * -ENOSPC if the channel has max_members or the table max_channels,
@@ -100,6 +115,20 @@ int subtab_del(struct subtab *t, uint64_t channel, uint32_t subscriber,
  */
 int subtab_set(struct subtab *t, uint64_t channel,
 	       const struct subtab_member *m, uint32_t n);
+
+/*
+ * The same change in two steps, for a writer that must tell readers
+ * about a change before they can see it: subtab_stage builds channel's
+ * next snapshot and bucket (everything that can fail: -ENOSPC, -ENOMEM,
+ * -EINVAL; nothing is published) and gives the version it will have;
+ * subtab_commit publishes it and cannot fail; subtab_abort drops it.
+ * One change is staged at a time, and no other change may come between
+ * a stage and its commit or abort.
+ */
+int subtab_stage(struct subtab *t, uint64_t channel,
+		 const struct subtab_member *m, uint32_t n, uint64_t *version);
+void subtab_commit(struct subtab *t);
+void subtab_abort(struct subtab *t);
 
 /* Remove an endpoint (ip, port) from every channel; returns how many
  * memberships were removed. */

@@ -9,6 +9,39 @@ import json
 import sys
 
 
+# The control thread's item outcomes (docs/COUNTERS.md), in order.
+OK_OUTCOMES = ("subscribed", "refreshed", "unsubscribed")
+FAILED_OUTCOMES = ("bad_token", "expired", "not_subscribed",
+                   "limit_subscribers", "limit_channels",
+                   "limit_subscriptions", "limit_endpoints",
+                   "unavailable_resume", "unavailable_passive", "no_memory")
+
+
+def control_rules(stats):
+    """Every SUBSCRIBE/UNSUBSCRIBE a worker queued was taken by the
+    control thread, has one outcome, and its answer was sent or counted."""
+    c, fr, k = stats["counters"], stats["frames"], stats["control"]
+    ok = sum(k[n] for n in OK_OUTCOMES)
+    failed = sum(k[n] for n in FAILED_OUTCOMES)
+    return [
+        ("subscribe_queued == control.items", fr["subscribe_queued"],
+         k["items"]),
+        ("control.items == sum(outcomes)", k["items"], ok + failed),
+        ("ok outcomes == subacks_requested", ok, k["subacks_requested"]),
+        ("subacks_requested == subacks + subacks_nombuf",
+         k["subacks_requested"], c["subacks"] + c["subacks_nombuf"]),
+        ("failed outcomes == fail_replies + fail_replies_limited"
+         " + fail_replies_nombuf", failed,
+         k["fail_replies"] + k["fail_replies_limited"]
+         + k["fail_replies_nombuf"]),
+        ("fail_replies == control tx_packets + tx_dropped + tx_forwarded",
+         k["fail_replies"], k["tx_packets"] + k["tx_dropped"]
+         + k["tx_forwarded"]),
+        ("control.tx_forwarded == control_sent", k["tx_forwarded"],
+         c["control_sent"]),
+    ]
+
+
 def book_errors(stats):
     c, fr = stats["counters"], stats["frames"]
     nonhwp = sum(stats["nonhwp"].values())
@@ -24,9 +57,12 @@ def book_errors(stats):
          c["messages_sequenced"] + c["channel_table_full"]),
         ("handoffs_out == handoffs_in", c["handoffs_out"],
          c["handoffs_in"]),
-        ("deliveries + pubacks == tx_packets + tx_dropped",
-         c["deliveries"] + c["pubacks"], c["tx_packets"] + c["tx_dropped"]),
+        ("deliveries + pubacks + subacks + keepalives + control_sent =="
+         " tx_packets + tx_dropped",
+         c["deliveries"] + c["pubacks"] + c["subacks"] + c["keepalives"]
+         + c["control_sent"], c["tx_packets"] + c["tx_dropped"]),
     ]
+    rules += control_rules(stats)
     errors = [f"conservation violated: {text}: {a} != {b}"
               for text, a, b in rules if a != b]
     for mp in stats["mempools"]:

@@ -42,7 +42,10 @@ CASES = [
     ("[lcores]\nworkers = 1\nslots = 0-4095:2\n", "bc.ini:3: [lcores] slots: '0-4095:2' names an lcore that is not a worker"),
     ("[lcores]\nworkers = 1\nslots = 0-3000:1,2000-4095:1\n", "overlaps an earlier range"),
     ("[limits]\nhandoff_ring_size = 1000\n", "bc.ini:2: [limits] handoff_ring_size: must be a power of two"),
-    ("[limits]\nmax_subscribers = 0\n", "bc.ini:2: [limits] max_subscribers: '0' is not an integer from 1 to 65536"),
+    ("[limits]\nmax_subscribers = 0\n", "bc.ini:2: [limits] max_subscribers: '0' is not an integer from 1 to 1048576"),
+    ("[control]\nitem_ring_size = 1000\n", "bc.ini:2: [control] item_ring_size: must be a power of two"),
+    ("[control]\nrequest_ring_size = 32\n", "bc.ini:2: [control] request_ring_size: '32' is not an integer from 64 to 1048576"),
+    ("[herald]\ntoken_key_file = keys/k.hex\n", "bc.ini:2: [herald] token_key_file: 'keys/k.hex' is not an absolute path"),
     ("[mempool]\nrx_desc = 8\n", "bc.ini:2: [mempool] rx_desc: '8' is not an integer from 32 to 16384"),
     ("[publishers]\nallow = 198.18.0.0/33\n", "bc.ini:2: [publishers] allow: '198.18.0.0/33' is not an IPv4 prefix"),
     ("junk\n", "bc.ini:1: entry before any [section]"),
@@ -129,10 +132,44 @@ def check(failures, what, rc, out, want_rc, wants):
               (what, rc, want_rc, missing, out))
 
 
+KEY_HEX = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+
+
+def keyfile_cases(tmp):
+    """[herald] token_key_file: the file must be herald's user's (or
+    root's), regular, mode 0600 or stricter, and hold one hex key."""
+    def keyfile(name, text, mode):
+        path = os.path.join(tmp, name)
+        write(path, text)
+        os.chmod(path, mode)
+        return path
+
+    open_key = keyfile("open.hex", KEY_HEX + "\n", 0o644)
+    group_key = keyfile("group.hex", KEY_HEX + "\n", 0o640)
+    short_key = keyfile("short.hex", "00ff\n", 0o600)
+    two_lines = keyfile("two.hex", KEY_HEX + "\n" + KEY_HEX + "\n", 0o600)
+    good = keyfile("good.hex", "  " + KEY_HEX + "\r\n", 0o400)
+    ini = "[herald]\ntoken_key_file = %s\n"
+    bad = [
+        (ini % open_key, "bc.ini:2: [herald] token_key_file: %s: group or others may access it (chmod 600)" % open_key),
+        (ini % group_key, "group or others may access it"),
+        (ini % short_key, "%s: not one line of 16 to 64 bytes of hex" % short_key),
+        (ini % two_lines, "not one line of 16 to 64 bytes of hex"),
+        (ini % os.path.join(tmp, "missing.hex"), "missing.hex: cannot open: No such file or directory"),
+        (ini % tmp, "%s: not a regular file" % tmp),
+        ("[herald]\ntoken_key = %s\ntoken_key_file = %s\n" % (KEY_HEX, good),
+         "bc.ini:3: [herald] token_key_file: set token_key or token_key_file, not both"),
+    ]
+    return bad, ("token_key_file 0400 with whitespace", ini % good + SMALL_POOLS)
+
+
 def main():
     herald = sys.argv[1]
     failures = []
     tmp = tempfile.mkdtemp()
+    key_bad, key_good = keyfile_cases(tmp)
+    CASES.extend(key_bad)
+    GOOD_CASES.append(key_good)
     cfg = os.path.join(tmp, "bc.ini")
     prefix = "hbc%d" % os.getpid()
     for text, want in CASES:

@@ -246,7 +246,23 @@ def load_config(path):
         "max_channels": num("limits", "max_channels", 65536),
         "mtu": num("herald", "mtu", 1500),
         "workers": workers,
+        "token_key": token_key(get("herald", "token_key", "")),
+        "max_subscribers": num("limits", "max_subscribers", 1024),
+        "max_subscribed_channels": num("limits", "max_subscribed_channels",
+                                       65536),
+        "max_subscriptions": num("limits", "max_subscriptions", 1048576),
+        "max_endpoints": num("limits", "max_endpoints", 65536),
+        "endpoint_timeout_ns": num("limits", "endpoint_timeout_ms",
+                                   15000) * 10**6,
+        "fail_rate": num("control", "fail_replies_per_s", 10),
+        "fail_burst": num("control", "fail_reply_burst", 20),
     }
+
+
+def token_key(text):
+    """[herald] token_key as bytes, None if not set (token_key_file is
+    not for replay cases: their INI holds the key)."""
+    return bytes.fromhex(text) if text else None
 
 
 def read_commands(path):

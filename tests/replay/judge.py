@@ -13,12 +13,13 @@ from hwp_pcap import (DELIVER_LEN, F_RETRANSMIT, F_START, MAX_PAYLOAD,
                       NUM_SLOTS, PUBACK_LEN, T_DELIVER, T_PUBACK, fmix64,
                       hwp_header, ip_str, parse_udp4)
 from inet_csum import csum_fold
+from judge_control import check_control_frame, control_fields
 
 # ------------------------------------------------- accounting (JSON)
 
 def flatten(stats):
     flat = {}
-    for group in ("counters", "frames", "nonhwp", "invalid"):
+    for group in ("counters", "frames", "nonhwp", "invalid", "control"):
         for k, v in stats[group].items():
             flat[f"{group}.{k}"] = v
     return flat
@@ -101,7 +102,7 @@ def check_frame(i, d):
     elif ftype == T_PUBACK:
         if length != PUBACK_LEN or flags != 0:
             fail(f"{where}: PUBACK length {length} flags {flags:#x}")
-    else:
+    elif not check_control_frame(where, ftype, flags, length):
         fail(f"{where}: unexpected frame type {ftype:#x}")
     return ftype
 
@@ -120,11 +121,15 @@ def parse_output(out_pkts, cfg, queues=None):
             f = {"channel": ch, "seq": seq, "epoch": epoch,
                  "publisher": pub, "ts": ts, "payload": p[40:],
                  "frame": p}
-        else:
+        elif ftype == T_PUBACK:
             pub, epoch, acked, credit, rsvd = struct.unpack("!IIQII",
                                                             p[8:32])
             f = {"publisher": pub, "epoch": epoch, "acked": acked,
                  "credit": credit, "reserved": rsvd}
+        else:
+            f = control_fields(i, ftype, p, cfg)
+            parsed.append((ftype, d, f))
+            continue
         # PUBACKs carry the instance epoch; DELIVERs the channel's
         # (checked against the model in check_delivers).
         if ftype == T_PUBACK and f["epoch"] != cfg["epoch"]:
@@ -379,7 +384,11 @@ def compare_counters(label, want, flat):
 
 def check_model_counters(model, flat):
     """Every counter the model predicts; the others that must stay 0."""
-    want = {k: 0 for k in flat if not k.startswith("counters.")
+    # When changes are batched is the control thread's timing.
+    timing = ("control.batches", "control.channels_published",
+              "control.publish_deferred")
+    want = {k: 0 for k in flat if (not k.startswith("counters.")
+                                   and k not in timing)
             or k in ("counters.tx_dropped", "counters.deliveries_nombuf",
                      "counters.pubacks_nombuf", "counters.handoffs_out",
                      "counters.handoffs_in", "counters.channel_table_full",
@@ -390,7 +399,11 @@ def check_model_counters(model, flat):
               "counters.pubacks", "counters.sessions_opened",
               "counters.channels_created", "counters.payload_copies",
               "counters.messages_sequenced",
-              "counters.messages_no_subscriber"):
+              "counters.messages_no_subscriber", "counters.subacks",
+              "counters.suback_requests", "counters.keepalives",
+              "counters.control_sent", "counters.channels_expired",
+              "counters.subacks_nombuf", "counters.keepalives_nombuf",
+              "counters.suback_no_state"):
         want.setdefault(k, 0)
     compare_counters("model", want, flat)
 

@@ -39,11 +39,12 @@ protocol leaves them open (docs/DATAPLANE.md):
 import ipaddress
 
 from case_input import fail
-from hwp_pcap import (F_START, T_PUBLISH, fmix64, parse_udp4, publish_fields,
+from hwp_pcap import (F_START, T_HEARTBEAT, T_NACK, T_PUBLISH, T_SUBSCRIBE,
+                      T_UNSUBSCRIBE, fmix64, parse_udp4, publish_fields,
                       split_frames)
+from subscribers import Control
 
 BURST = 32
-CONTROL_TYPES = (4, 5, 7, 8)  # SUBSCRIBE UNSUBSCRIBE HEARTBEAT NACK
 RX_BUF = 2048  # one RX buffer's data room (frames up to it fit whole)
 PAYLOAD_REFS_MAX = 16384  # replicas per payload buffer (docs/DATAPLANE.md)
 UNKNOWN_DEDUP = 8  # distinct unknown sessions answered once per datagram
@@ -99,6 +100,10 @@ class Model:
         self.sub_ids = {}  # (channel, subscriber) -> set of endpoints
         self.refused = set()  # sessions a START could not open
         self.stalled = set()  # sessions with an in-order frame dropped
+        self.control = Control(cfg, self)  # subscriptions (subscribers.py)
+        # OK SUBACKs herald sent: (channel, subscriber, ip, port) ->
+        # [(next_seq, epoch)], output order (set by the judge).
+        self.ok_out = {}
 
     # ------------------------------------------------------------ views
 
@@ -157,21 +162,16 @@ class Model:
         self.members_at[(idx, k)] = {c: len(m) for c, m in self.subs.items()}
 
     def apply_changes(self, idx):
+        """The command file's changes at a pause point (herald publishes
+        them as the workers go on): a member that leaves is replaced by
+        the last one."""
         self.snapshot_members(idx, 0)
         for k, (op, channel, ep, mac) in enumerate(self.changes.get(idx,
                                                                    [])):
-            members = self.subs.setdefault(channel, [])
-            pos = [i for i, m in enumerate(members) if m[:3] == ep]
+            self.control.operator(op, channel, ep, mac)
             if op == "add":
-                entry = ep + (mac,)
-                if pos:
-                    members[pos[0]] = entry
-                else:
-                    members.append(entry)
                 self.sub_ids.setdefault((channel, ep[0]), set()).add(
                     ep[1:])
-            elif pos:
-                del members[pos[0]]
             self.snapshot_members(idx, k + 1)
 
     def allowed(self, ip):
@@ -243,6 +243,7 @@ class Model:
                  f"{len(idle)} channels, more than one step does")
         for c in idle:
             del self.chans[c]
+            self.count("counters.channels_expired")
 
     def admit(self, channel):
         if len(self.chans) < self.cfg["max_channels"]:
@@ -253,17 +254,33 @@ class Model:
 
     # ------------------------------------------------------- sequencing
 
+    def draw_epoch(self, channel, t_ns):
+        return channel_epoch(self.cfg["epoch"], channel, t_ns,
+                             self.cfg["channel_timeout_ns"])
+
+    def new_state(self, channel, t_ns, expired=False):
+        """A channel's sequence state created at t_ns (a message, or an
+        OK SUBACK: subscribers.py); expired: it replaces a forgotten
+        one."""
+        st = {"seq": 0, "epoch": self.draw_epoch(channel, t_ns),
+              "last_msg": t_ns}
+        self.chans[channel] = st
+        self.epochs.setdefault(channel, []).append(st["epoch"])
+        self.count("counters.channels_created")
+        if expired:
+            self.count("counters.channels_expired")
+        return st
+
     def sequence(self, channel, publisher, pub_seq, payload, ts_ns, whole):
+        if self.n_workers == 1:
+            self.control.due(channel)
+            self.control.message(channel, ts_ns)
         members = self.subs.get(channel, [])
         st = self.chans.get(channel)
         timeout = self.cfg["channel_timeout_ns"]
         if st is None or (not members and ts_ns - st["last_msg"] > timeout
                           and ts_ns > st["last_msg"]):
-            st = {"seq": 0, "epoch": channel_epoch(
-                self.cfg["epoch"], channel, ts_ns, timeout)}
-            self.chans[channel] = st
-            self.epochs.setdefault(channel, []).append(st["epoch"])
-            self.count("counters.channels_created")
+            st = self.new_state(channel, ts_ns, expired=st is not None)
         st["last_msg"] = ts_ns
         st["seq"] += 1
         key = (channel, st["epoch"], st["seq"])
@@ -375,8 +392,13 @@ class Model:
         for fr in frames:
             if fr[0] == T_PUBLISH:
                 outcome = self.publish(d, fr, ts_ns, touched, state)
-            elif fr[0] in CONTROL_TYPES:
-                outcome = "control_unhandled"
+            elif fr[0] in (T_SUBSCRIBE, T_UNSUBSCRIBE):
+                self.control.item(self.idx, ts_ns, d, fr[0], fr[1], fr[2])
+                outcome = "subscribe_queued"
+            elif fr[0] == T_HEARTBEAT:
+                outcome = self.control.heartbeat(self.idx, ts_ns, d, fr[2])
+            elif fr[0] == T_NACK:
+                outcome = self.control.nack(self.idx, ts_ns, d)
             else:
                 fail(f"model: input frame type {fr[0]} is not to Herald")
             self.count("frames." + outcome)
@@ -424,6 +446,9 @@ class Model:
         for q, inputs in enumerate(queues):
             self.queue = q
             self.sessions, self.clock, self.subs = {}, 0, {}
+            # Every worker sees the command file's changes; they are
+            # counted once.
+            self.control = Control(self.cfg, self, counting=q == 0)
             self.run_worker(inputs, malformed[q], pauses)
             if seen_sessions & set(self.sessions):
                 fail("model: one session in two workers' captures")
@@ -431,8 +456,8 @@ class Model:
         if self.n_workers > 1:
             self.sequence_pending()
             self.seq_at = {}
-        tx = (self.cnt.get("counters.deliveries", 0)
-              + self.cnt.get("counters.pubacks", 0))
+        tx = sum(self.cnt.get("counters." + k, 0) for k in (
+            "deliveries", "pubacks", "subacks", "keepalives", "control_sent"))
         self.cnt["counters.tx_packets"] = tx
 
     def run_worker(self, inputs, malformed, pauses):
@@ -444,6 +469,8 @@ class Model:
             if idx in stops or burst == BURST:
                 self.flush_acks(touched)
                 burst = 0
+            if idx in stops:
+                self.control.pause_point(self.clock)
             self.seq_at[idx] = {c: st["seq"] for c, st in self.chans.items()}
             self.apply_changes(idx)
             burst += 1
@@ -455,6 +482,8 @@ class Model:
             self.clock = max(self.clock, ts_ns)
             self.datagram(d, frames, ts_ns, touched)
         self.flush_acks(touched)
+        # Herald drains at the end of the capture like at a pause point.
+        self.control.pause_point(self.clock)
         self.seq_at[len(inputs)] = {c: st["seq"]
                                     for c, st in self.chans.items()}
         self.apply_changes(len(inputs))

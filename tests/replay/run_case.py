@@ -55,6 +55,7 @@ from judge import (check_conservation, check_delivers, check_epochs,  # noqa
                    herald_commands, parse_output, renumber,
                    stdout_snapshots)
 from model import Model  # noqa: E402
+from judge_control import check_byte_budget, check_subacks, ok_subacks  # noqa: E402
 
 NUM_SLOTS = 4096
 
@@ -162,6 +163,7 @@ def judge(expect, res, ctx):
     check_pause_points(stats, ctx["pauses"],
                        [len(q) for q in ctx["queues"]])
     model = Model(cfg, ctx["changes"])
+    model.ok_out = ok_subacks(parsed)
     model.run(ctx["queues"], malformed, ctx["pauses"])
     check_model_counters(model, flat)
     if model.n_workers > 1:
@@ -173,6 +175,8 @@ def judge(expect, res, ctx):
     acks = check_pubacks(parsed, model, cfg, ctx["endpoints"])
     check_generator_acks(runs, acks, model)
     check_show_channel(chans, model, ctx["shows"])
+    check_subacks(parsed, model)
+    check_byte_budget(ctx["queues"], parsed, model)
     if expect.get("per_packet_reasons"):
         check_per_packet(stats, malformed[0], len(inputs))
     compare_counters("expect.json", expect.get("counters", {}), flat)

@@ -268,3 +268,59 @@ Test(token, key_from_hex_bad)
 		hwp_key_from_hex("000102030405060708090a0b0c0d0e0f", NULL, 16),
 		-1);
 }
+
+/* The prepared key (what the control thread uses) gives the OpenSSL
+ * tokens for every vector, and rejects each single-bit change of the
+ * token and a change of any field. */
+Test(token, prepared_key_matches_openssl)
+{
+	unsigned int i, bit;
+
+	for (i = 0; i < nvectors; i++) {
+		const struct token_vector *v = &vectors[i];
+		struct hwp_token_key *k = hwp_token_key_new(v->key, v->key_len);
+		uint8_t out[HWP_TOKEN_LEN], bad[HWP_TOKEN_LEN];
+
+		cr_assert_not_null(k, "vector %u", i);
+		memset(out, 0, sizeof(out));
+		hwp_token_key_compute(k, v->channel, v->subscriber, v->expires,
+				      v->addr, v->port, out);
+		cr_assert_arr_eq(out, v->token, HWP_TOKEN_LEN, "vector %u", i);
+		/* Twice: the prepared state is not consumed. */
+		cr_assert(hwp_token_key_verify(k, v->channel, v->subscriber,
+					       v->expires, v->addr, v->port,
+					       v->token));
+		cr_assert(hwp_token_key_verify(k, v->channel, v->subscriber,
+					       v->expires, v->addr, v->port,
+					       v->token));
+		for (bit = 0; bit < 8 * HWP_TOKEN_LEN; bit++) {
+			memcpy(bad, v->token, sizeof(bad));
+			bad[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+			cr_assert(!hwp_token_key_verify(
+				k, v->channel, v->subscriber, v->expires,
+				v->addr, v->port, bad));
+		}
+		cr_assert(!hwp_token_key_verify(k, v->channel + 1,
+						v->subscriber, v->expires,
+						v->addr, v->port, v->token));
+		cr_assert(!hwp_token_key_verify(
+			k, v->channel, v->subscriber, v->expires, v->addr,
+			(uint16_t)(v->port + 1), v->token));
+		cr_assert(!hwp_token_key_verify(k, v->channel, v->subscriber,
+						v->expires, v->addr ^ 1,
+						v->port, v->token));
+		hwp_token_key_free(k);
+	}
+}
+
+Test(token, prepared_key_length_bounds)
+{
+	uint8_t key[HWP_KEY_MAX_LEN + 1] = {0};
+
+	cr_assert_null(hwp_token_key_new(key, HWP_KEY_MIN_LEN - 1));
+	cr_assert_null(hwp_token_key_new(key, HWP_KEY_MAX_LEN + 1));
+	cr_assert_null(hwp_token_key_new(NULL, HWP_KEY_MIN_LEN));
+	hwp_token_key_free(hwp_token_key_new(key, HWP_KEY_MIN_LEN));
+	hwp_token_key_free(hwp_token_key_new(key, HWP_KEY_MAX_LEN));
+	cr_assert(!hwp_token_key_verify(NULL, 1, 1, 1, 1, 1, key));
+}

@@ -38,16 +38,30 @@ generate(FILE *f)
 		"BUILD counters-doc` rewrites it, tests/config checks it. "
 		"-->\n\n"
 		"Every counter has one name, used alike by `show stats`, the "
-		"`--stats-json` file (the group is the JSON object it sits in), "
+		"`--stats-json` file (the group is the JSON object it sits "
+		"in), "
 		"rte_telemetry's `/herald/stats` (as `group_name`, plain for "
 		"`counters`), and this page.\n\n"
 		"The books, checked by every test that runs Herald:\n\n"
 		"    rx_packets       = sum(nonhwp) + sum(invalid) + "
 		"rx_datagrams_valid + rx_jumbo_nombuf\n"
 		"    rx_frames        = sum(frames)\n"
-		"    publish_accepted = messages_sequenced + channel_table_full\n"
+		"    publish_accepted = messages_sequenced + "
+		"channel_table_full\n"
 		"    handoffs_out     = handoffs_in (at exit)\n"
-		"    deliveries + pubacks = tx_packets + tx_dropped\n\n");
+		"    deliveries + pubacks + subacks + keepalives + "
+		"control_sent\n"
+		"                     = tx_packets + tx_dropped\n\n"
+		"and the control thread's, at exit:\n\n"
+		"    subscribe_queued = control items = sum(item outcomes: "
+		"subscribed .. no_memory)\n"
+		"    subscribed + refreshed + unsubscribed = subacks_requested "
+		"= subacks + subacks_nombuf\n"
+		"    other outcomes   = fail_replies + fail_replies_limited + "
+		"fail_replies_nombuf\n"
+		"    fail_replies     = tx_packets + tx_dropped + tx_forwarded "
+		"(control)\n"
+		"    tx_forwarded     = control_sent (workers)\n\n");
 	table(f, "Worker counters", "counters",
 	      "Per worker lcore, summed over the workers.",
 	      herald_counter_names, herald_counter_help, 0, CNT__COUNT);
@@ -63,6 +77,12 @@ generate(FILE *f)
 	      "counted under the first fault (the codec's names, shared "
 	      "with the XDP program).",
 	      herald_invalid_names, herald_invalid_help, 1, HWP_ERR__COUNT);
+	table(f, "Control thread", "control",
+	      "The control thread's: each SUBSCRIBE/UNSUBSCRIBE it took has "
+	      "one outcome (`subscribed` to `no_memory`), then its replies "
+	      "and its tables (docs/CONTROL.md). In `show stats` under "
+	      "`control`, in the telemetry as `control_<name>`.",
+	      herald_control_names, herald_control_help, 0, CTL__COUNT);
 }
 
 static int
@@ -98,8 +118,8 @@ check(const char *path)
 	}
 	fclose(f);
 	if (*p != '\0') {
-		fprintf(stderr, "%s: ends early (ninja -C BUILD counters-doc)\n",
-			path);
+		fprintf(stderr,
+			"%s: ends early (ninja -C BUILD counters-doc)\n", path);
 		free(want);
 		return 1;
 	}

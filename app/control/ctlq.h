@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * What the workers and the control thread pass each other, and the one
+ * control-plane table workers read (docs/CONTROL.md):
+ *
+ *   worker -> control  items: a SUBSCRIBE or UNSUBSCRIBE, as fields (the
+ *                      mbuf is freed at once, so the RX pool never waits
+ *                      for the control thread); two rings per worker,
+ *                      one for endpoints that already hold a
+ *                      subscription, one for the rest (a flood of bad
+ *                      tokens from new sources cannot starve them)
+ *   control -> owner   requests: send the OK SUBACK of a change once the
+ *                      change is visible, with next_seq read at that
+ *                      moment (the exact next_seq of PROTOCOL.md 6)
+ *   control -> worker  packets the control thread built, for a port
+ *                      without a TX queue of its own for it
+ *   endpoints          (address, port) -> position: lock-free rte_hash,
+ *                      written by the control thread, read by workers for
+ *                      keep-alives; per-worker last-seen stamps by
+ *                      position, swept by the control thread
+ */
+#ifndef HERALD_CTLQ_H
+#define HERALD_CTLQ_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+
+#include "hwp_wire.h"
+
+/* A SUBSCRIBE or UNSUBSCRIBE a worker received (host byte order). */
+struct herald_ctl_item {
+	uint64_t channel;
+	uint64_t from_seq;
+	uint64_t expires;
+	uint64_t rx_ns; /* receive time (capture time with --clock pcap) */
+	uint32_t subscriber;
+	uint32_t src_ip;
+	uint16_t src_port;
+	uint16_t rx_port;
+	uint8_t type;  /* HWP_T_SUBSCRIBE or HWP_T_UNSUBSCRIBE */
+	uint8_t flags; /* the frame's (PASSIVE) */
+	struct rte_ether_addr src_mac;
+	uint8_t token[HWP_TOKEN_LEN];
+} __rte_aligned(8);
+
+/* An OK SUBACK for the owner of the channel's slot to send. */
+struct herald_ctl_req {
+	/* Send once every change up to this table version is visible to
+	 * the worker (0: at once); next_seq is read then. */
+	uint64_t version;
+	uint64_t channel;
+	uint64_t rx_ns; /* the SUBSCRIBE's time: a new channel state's */
+	uint32_t subscriber;
+	uint32_t ip;
+	uint16_t port;
+	uint16_t egress_port;
+	struct rte_ether_addr mac; /* the SUBACK's Ethernet destination */
+	uint8_t type;		   /* HWP_T_SUBSCRIBE or HWP_T_UNSUBSCRIBE */
+	/* The channel had subscribers before this change: its sequence
+	 * state may not be forgotten now, whatever its idleness. */
+	uint8_t had_members;
+} __rte_aligned(8);
+
+/* Key of the endpoint table: host byte order, pad 0. */
+struct herald_endpoint_key {
+	uint32_t ip;
+	uint16_t port;
+	uint16_t pad;
+};
+
+/*
+ * One endpoint, at its position in the endpoint table. Workers read
+ * live (acquire: the rest is set before it) and mac; every other field
+ * is the control thread's.
+ */
+struct herald_endpoint {
+	uint32_t live;	    /* 1 while it holds a subscription */
+	uint32_t first_sub; /* its subscriptions (control/plane.h) */
+	uint64_t mac64;	    /* Ethernet address of its last SUBSCRIBE */
+	uint64_t seen_ns;   /* its last SUBSCRIBE/UNSUBSCRIBE */
+	uint32_t ip;
+	uint16_t port;
+	uint16_t pad;
+	uint32_t n_subs;    /* subscriptions */
+	uint32_t n_network; /* of which from the network (liveness) */
+} __rte_cache_aligned;
+
+static inline uint64_t
+herald_mac_to64(const struct rte_ether_addr *a)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, a->addr_bytes, RTE_ETHER_ADDR_LEN);
+	return v;
+}
+
+static inline void
+herald_mac_from64(uint64_t v, struct rte_ether_addr *a)
+{
+	memcpy(a->addr_bytes, &v, RTE_ETHER_ADDR_LEN);
+}
+
+#endif /* HERALD_CTLQ_H */

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * SUBSCRIBE and UNSUBSCRIBE from the network, on the control thread, in
+ * the order of PROTOCOL.md 6 (Subscribing): the token (BAD_TOKEN, in
+ * constant time), the expiry (EXPIRED: expires <= Herald's clock, in
+ * Unix seconds), then the tables (NOT_SUBSCRIBED, LIMIT, UNAVAILABLE).
+ * An OK goes to the channel's owner to be answered with the exact
+ * next_seq (control/batch.c); a failure is answered from here, within
+ * its source's budget (control/replies.c). Items of endpoints that
+ * already hold a subscription are taken first.
+ */
+#include <rte_ring.h>
+
+#include "control/plane.h"
+#include "hwp_token.h"
+#include "herald.h"
+
+/* Items taken from one ring at a time. */
+#define ITEM_BURST 32
+
+bool
+ctl_items_empty(void)
+{
+	unsigned int w, k;
+
+	for (w = 0; w < herald.n_workers; w++)
+		for (k = 0; k < RTE_DIM(herald.lcores[w]->ctl_items); k++)
+			if (!rte_ring_empty(herald.lcores[w]->ctl_items[k]))
+				return false;
+	return true;
+}
+
+static inline void
+count(enum herald_control_counter c)
+{
+	herald.ctl_cnt.c[c]++;
+}
+
+/* The change an item asks for, to the MAC its SUBACKs and DELIVERs
+ * take (the SUBSCRIBE's Ethernet source unless a next hop is set). */
+static void
+item_change(const struct herald_ctl_item *it, struct ctl_change *ch)
+{
+	const struct herald_config *cfg = &herald.cfg;
+
+	ch->channel = it->channel;
+	ch->subscriber = it->subscriber;
+	ch->ip = it->src_ip;
+	ch->port = it->src_port;
+	ch->mac = cfg->has_next_hop_mac ? cfg->next_hop_mac : it->src_mac;
+	ch->now_ns = it->rx_ns;
+	ch->origin = CTL_NETWORK;
+}
+
+static void
+ok_request(const struct herald_ctl_item *it, const struct ctl_change *ch,
+	   uint32_t chan_pos)
+{
+	struct ctl_chan *c = ctl_chan_at(chan_pos);
+	struct herald_ctl_req r = {
+		.channel = it->channel,
+		.rx_ns = it->rx_ns,
+		.subscriber = it->subscriber,
+		.ip = it->src_ip,
+		.port = it->src_port,
+		.egress_port = herald.cfg.egress_port,
+		.mac = ch->mac,
+		.type = it->type,
+		/* Members when the batch began (or now, if no change is
+		 * pending). */
+		.had_members = (c->dirty ? c->n_before : c->n) != 0,
+	};
+
+	/* Room was checked before the item was taken. */
+	if (!ctl_batch_suback(chan_pos, &r))
+		RTE_VERIFY(0);
+}
+
+static uint8_t
+fail_status(enum ctl_result r)
+{
+	return r == CTL_NOT_SUBSCRIBED ? HWP_SUBACK_NOT_SUBSCRIBED
+				       : HWP_SUBACK_LIMIT;
+}
+
+static void
+fail_count(enum ctl_result r)
+{
+	switch (r) {
+	case CTL_NOT_SUBSCRIBED: count(CTL_not_subscribed); break;
+	case CTL_LIMIT_SUBSCRIBERS: count(CTL_limit_subscribers); break;
+	case CTL_LIMIT_CHANNELS: count(CTL_limit_channels); break;
+	case CTL_LIMIT_SUBSCRIPTIONS: count(CTL_limit_subscriptions); break;
+	case CTL_LIMIT_ENDPOINTS: count(CTL_limit_endpoints); break;
+	default: count(CTL_no_memory); break;
+	}
+}
+
+static void
+item_subscribe(const struct herald_ctl_item *it, const struct ctl_change *ch)
+{
+	enum ctl_result r;
+	uint32_t sub_pos;
+	bool resume = it->from_seq != 0;
+	bool passive = (it->flags & HWP_F_PASSIVE) != 0;
+
+	/* LIMIT before UNAVAILABLE: see what the change would do. */
+	r = ctl_sub_add(ch, resume || passive, &sub_pos);
+	if (r != CTL_ADDED && r != CTL_REFRESHED) {
+		fail_count(r);
+		ctl_reply_fail(it, fail_status(r), it->rx_ns);
+		return;
+	}
+	if (resume || passive) {
+		count(passive ? CTL_unavailable_passive
+			      : CTL_unavailable_resume);
+		ctl_reply_fail(it, HWP_SUBACK_UNAVAILABLE, it->rx_ns);
+		return;
+	}
+	count(r == CTL_ADDED ? CTL_subscribed : CTL_refreshed);
+	ok_request(it, ch, ctl_sub_at(sub_pos)->chan);
+}
+
+static void
+item_unsubscribe(const struct herald_ctl_item *it, const struct ctl_change *ch)
+{
+	uint32_t chan_pos;
+	enum ctl_result r = ctl_sub_del(ch, &chan_pos);
+
+	if (r != CTL_REMOVED) {
+		fail_count(r);
+		ctl_reply_fail(it, fail_status(r), it->rx_ns);
+		return;
+	}
+	count(CTL_unsubscribed);
+	ok_request(it, ch, chan_pos);
+}
+
+/* The endpoint proved itself: it was heard from now. */
+static void
+endpoint_heard(const struct ctl_change *ch)
+{
+	uint32_t pos = ctl_ep_find(ch->ip, ch->port);
+
+	if (pos != CTL_NIL && ctl_ep_at(pos)->seen_ns < ch->now_ns)
+		ctl_ep_at(pos)->seen_ns = ch->now_ns;
+}
+
+static void
+item_handle(const struct herald_ctl_item *it)
+{
+	struct ctl_change ch;
+
+	count(CTL_items);
+	herald.ctl_cnt.c[CTL_request_bytes] += HWP_SUBSCRIBE_LEN;
+	if (herald.token_key == NULL ||
+	    !hwp_token_key_verify(herald.token_key, it->channel, it->subscriber,
+				  it->expires, it->src_ip, it->src_port,
+				  it->token)) {
+		count(CTL_bad_token);
+		ctl_reply_fail(it, HWP_SUBACK_BAD_TOKEN, it->rx_ns);
+		return;
+	}
+	if (it->expires <= it->rx_ns / 1000000000u) {
+		count(CTL_expired);
+		ctl_reply_fail(it, HWP_SUBACK_EXPIRED, it->rx_ns);
+		return;
+	}
+	item_change(it, &ch);
+	if (it->type == HWP_T_SUBSCRIBE)
+		item_subscribe(it, &ch);
+	else
+		item_unsubscribe(it, &ch);
+	/* A verified frame: its endpoint was heard from (a new one starts
+	 * its silence now). */
+	endpoint_heard(&ch);
+}
+
+/* Up to n items of one ring. */
+static unsigned int
+ring_poll(struct rte_ring *r, unsigned int n)
+{
+	struct herald_ctl_item it[ITEM_BURST];
+	unsigned int got, i;
+
+	got = rte_ring_sc_dequeue_burst_elem(
+		r, it, sizeof(it[0]), RTE_MIN(n, (unsigned int)ITEM_BURST),
+		NULL);
+	for (i = 0; i < got; i++)
+		item_handle(&it[i]);
+	return got;
+}
+
+/* Items of one class (known endpoints, or the rest) from every worker,
+ * a burst from each in turn. */
+static unsigned int
+class_poll(unsigned int k, unsigned int budget)
+{
+	unsigned int total = 0, w, got;
+
+	do {
+		got = 0;
+		for (w = 0; w < herald.n_workers && total < budget; w++) {
+			unsigned int n = ring_poll(
+				herald.lcores[w]->ctl_items[k], budget - total);
+
+			got += n;
+			total += n;
+		}
+	} while (got != 0 && total < budget);
+	return total;
+}
+
+unsigned int
+ctl_items_poll(unsigned int budget)
+{
+	unsigned int room = ctl_batch_room(), done;
+
+	budget = RTE_MIN(budget, room);
+	done = class_poll(0, budget);
+	return done + class_poll(1, budget - done);
+}

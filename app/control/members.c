@@ -1,0 +1,391 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Subscriptions and each subscribed channel's membership, as the control
+ * thread edits them (control/plane.h). A channel's members are kept in
+ * subtab's own form, so that publishing a batch copies one array; a
+ * member leaves by swapping the last one into its place, so that n
+ * changes cost O(n) in all, not O(n^2). Limits are checked here, in one
+ * order (docs/CONTROL.md), before anything changes.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_hash.h>
+#include <rte_hash_crc.h>
+#include <rte_lcore.h>
+
+#include "control/plane.h"
+#include "control/subscriptions.h"
+#include "herald.h"
+
+/* Key of the subscription index. */
+struct sub_key {
+	uint64_t channel;
+	uint32_t ip;
+	uint32_t subscriber;
+	uint16_t port;
+	uint16_t pad[3];
+};
+
+static struct {
+	struct rte_hash *sub_index;  /* sub_key -> position in subs */
+	struct ctl_sub *subs;	     /* by position */
+	uint32_t n_subs;	     /* live */
+	struct rte_hash *chan_index; /* channel -> position in chans */
+	struct ctl_chan *chans;	     /* by position */
+	uint32_t n_chans;	     /* with at least one member */
+	uint32_t chan_slots, sub_slots;
+} T;
+
+static uint32_t
+key_hash(const void *key, uint32_t key_len, uint32_t init)
+{
+	return rte_hash_crc(key, key_len, init);
+}
+
+static struct rte_hash *
+index_create(const char *name, uint32_t entries, uint32_t key_len)
+{
+	struct rte_hash_parameters p = {
+		.name = name,
+		.entries = RTE_MAX(entries, HERALD_HASH_MIN_ENTRIES),
+		.key_len = key_len,
+		.hash_func = key_hash,
+		.socket_id = (int)rte_socket_id(),
+		/* Fills to its size: only the counts below say "full". */
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+	};
+
+	return rte_hash_create(&p);
+}
+
+int
+ctl_tables_init(void)
+{
+	const struct herald_config *cfg = &herald.cfg;
+
+	T.sub_slots = RTE_MAX(cfg->max_subscriptions, HERALD_HASH_MIN_ENTRIES);
+	T.chan_slots =
+		RTE_MAX(cfg->max_subscribed_channels, HERALD_HASH_MIN_ENTRIES);
+	/* A channel emptied in a batch keeps its record until the batch is
+	 * published, while others may take new ones: twice the limit. */
+	T.chan_slots *= 2;
+	T.sub_index = index_create("herald_subidx", T.sub_slots,
+				   sizeof(struct sub_key));
+	T.chan_index =
+		index_create("herald_chanidx", T.chan_slots, sizeof(uint64_t));
+	/* Control-thread memory: plain heap, touched as it fills. */
+	T.subs = calloc(T.sub_slots, sizeof(*T.subs));
+	T.chans = calloc(T.chan_slots, sizeof(*T.chans));
+	if (T.sub_index == NULL || T.chan_index == NULL || T.subs == NULL ||
+	    T.chans == NULL)
+		return -1;
+	return 0;
+}
+
+void
+ctl_tables_free(void)
+{
+	uint32_t i;
+
+	for (i = 0; T.chans != NULL && i < T.chan_slots; i++) {
+		free(T.chans[i].m);
+		free(T.chans[i].sub);
+	}
+	rte_hash_free(T.sub_index);
+	rte_hash_free(T.chan_index);
+	free(T.subs);
+	free(T.chans);
+	memset(&T, 0, sizeof(T));
+}
+
+const struct ctl_sub *
+ctl_sub_at(uint32_t pos)
+{
+	return &T.subs[pos];
+}
+
+struct ctl_chan *
+ctl_chan_at(uint32_t pos)
+{
+	return &T.chans[pos];
+}
+
+uint32_t
+ctl_n_subs(void)
+{
+	return T.n_subs;
+}
+
+uint32_t
+ctl_n_channels(void)
+{
+	return T.n_chans;
+}
+
+uint32_t
+ctl_chan_find(uint64_t channel)
+{
+	int32_t pos = rte_hash_lookup(T.chan_index, &channel);
+
+	return pos < 0 ? CTL_NIL : (uint32_t)pos;
+}
+
+static inline struct sub_key
+sub_key_of(uint64_t channel, uint32_t subscriber, uint32_t ip, uint16_t port)
+{
+	struct sub_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.channel = channel;
+	k.subscriber = subscriber;
+	k.ip = ip;
+	k.port = port;
+	return k;
+}
+
+/* A channel's record, new and empty if it had none (CTL_NIL: no room). */
+static uint32_t
+chan_get(uint64_t channel)
+{
+	uint32_t pos = ctl_chan_find(channel);
+	struct ctl_chan *c;
+	int32_t p;
+
+	if (pos != CTL_NIL)
+		return pos;
+	p = rte_hash_add_key(T.chan_index, &channel);
+	if (p == -ENOSPC) {
+		/* Records of channels emptied in this batch go once it is
+		 * published: publish it now. */
+		ctl_batch_publish();
+		p = rte_hash_add_key(T.chan_index, &channel);
+	}
+	if (p < 0)
+		return CTL_NIL;
+	c = &T.chans[p];
+	c->channel = channel;
+	c->n = 0;
+	c->dirty = false;
+	c->dirty_next = CTL_NIL;
+	c->req_head = c->req_tail = CTL_NIL;
+	return (uint32_t)p;
+}
+
+void
+ctl_chan_release(uint32_t chan_pos)
+{
+	struct ctl_chan *c = &T.chans[chan_pos];
+
+	if (c->n != 0 || c->dirty)
+		return;
+	rte_hash_del_key(T.chan_index, &c->channel);
+	free(c->m);
+	free(c->sub);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Room for one more member. */
+static int
+chan_reserve(struct ctl_chan *c)
+{
+	uint32_t cap = c->cap == 0 ? 4 : c->cap * 2;
+	struct subtab_member *m;
+	uint32_t *sub;
+
+	if (c->n < c->cap)
+		return 0;
+	cap = RTE_MIN(cap, herald.cfg.max_subscribers);
+	m = realloc(c->m, sizeof(*m) * cap);
+	if (m == NULL)
+		return -ENOMEM;
+	c->m = m;
+	sub = realloc(c->sub, sizeof(*sub) * cap);
+	if (sub == NULL)
+		return -ENOMEM;
+	c->sub = sub;
+	c->cap = cap;
+	return 0;
+}
+
+/* The endpoint's list of subscriptions. */
+static void
+ep_link(uint32_t ep_pos, uint32_t sub_pos)
+{
+	struct herald_endpoint *ep = ctl_ep_at(ep_pos);
+	struct ctl_sub *s = &T.subs[sub_pos];
+
+	s->ep_prev = CTL_NIL;
+	s->ep_next = ep->first_sub;
+	if (ep->first_sub != CTL_NIL)
+		T.subs[ep->first_sub].ep_prev = sub_pos;
+	ep->first_sub = sub_pos;
+	ep->n_subs++;
+	ep->n_network += s->origin == CTL_NETWORK;
+}
+
+static void
+ep_unlink(uint32_t sub_pos)
+{
+	struct ctl_sub *s = &T.subs[sub_pos];
+	struct herald_endpoint *ep = ctl_ep_at(s->ep);
+
+	if (s->ep_prev != CTL_NIL)
+		T.subs[s->ep_prev].ep_next = s->ep_next;
+	else
+		ep->first_sub = s->ep_next;
+	if (s->ep_next != CTL_NIL)
+		T.subs[s->ep_next].ep_prev = s->ep_prev;
+	ep->n_subs--;
+	ep->n_network -= s->origin == CTL_NETWORK;
+}
+
+/* Which limit, if any, a new subscription would break. */
+static enum ctl_result
+limits_check(const struct ctl_change *ch, uint32_t chan_pos, uint32_t ep_pos)
+{
+	const struct herald_config *cfg = &herald.cfg;
+	uint32_t n = chan_pos == CTL_NIL ? 0 : T.chans[chan_pos].n;
+
+	if (n >= cfg->max_subscribers)
+		return CTL_LIMIT_SUBSCRIBERS;
+	if (n == 0 && T.n_chans >= cfg->max_subscribed_channels)
+		return CTL_LIMIT_CHANNELS;
+	if (T.n_subs >= cfg->max_subscriptions)
+		return CTL_LIMIT_SUBSCRIPTIONS;
+	if (ep_pos == CTL_NIL && ctl_n_endpoints() >= cfg->max_endpoints)
+		return CTL_LIMIT_ENDPOINTS;
+	RTE_SET_USED(ch);
+	return CTL_ADDED;
+}
+
+/* A live subscription asked again: the latest MAC, the stronger origin
+ * (an operator's is not subject to liveness). */
+static enum ctl_result
+sub_refresh(const struct ctl_change *ch, uint32_t pos, bool dry_run)
+{
+	struct ctl_sub *s = &T.subs[pos];
+	struct ctl_chan *c = &T.chans[s->chan];
+	struct herald_endpoint *ep = ctl_ep_at(s->ep);
+	struct subtab_member *m = &c->m[s->member];
+
+	if (dry_run)
+		return CTL_REFRESHED;
+	if (ch->origin == CTL_OPERATOR && s->origin == CTL_NETWORK) {
+		s->origin = CTL_OPERATOR;
+		ep->n_network--;
+	}
+	if (!rte_is_same_ether_addr(&m->mac, &ch->mac)) {
+		ctl_batch_mark(s->chan);
+		herald_sub_member(m, ch->subscriber, ch->ip, ch->port,
+				  &ch->mac);
+	}
+	__atomic_store_n(&ep->mac64, herald_mac_to64(&ch->mac),
+			 __ATOMIC_RELAXED);
+	return CTL_REFRESHED;
+}
+
+enum ctl_result
+ctl_sub_add(const struct ctl_change *ch, bool dry_run, uint32_t *sub_pos)
+{
+	struct sub_key k =
+		sub_key_of(ch->channel, ch->subscriber, ch->ip, ch->port);
+	uint32_t chan_pos, ep_pos;
+	enum ctl_result r;
+	struct ctl_chan *c;
+	struct ctl_sub *s;
+	int32_t pos;
+
+	pos = rte_hash_lookup(T.sub_index, &k);
+	if (pos >= 0) {
+		*sub_pos = (uint32_t)pos;
+		return sub_refresh(ch, (uint32_t)pos, dry_run);
+	}
+	chan_pos = ctl_chan_find(ch->channel);
+	ep_pos = ctl_ep_find(ch->ip, ch->port);
+	r = limits_check(ch, chan_pos, ep_pos);
+	if (r != CTL_ADDED || dry_run)
+		return r;
+	ep_pos = ctl_ep_get(ch->ip, ch->port, ch->now_ns);
+	if (ep_pos == CTL_NIL)
+		return CTL_LIMIT_ENDPOINTS; /* positions not yet reclaimed */
+	chan_pos = chan_get(ch->channel);
+	if (chan_pos == CTL_NIL || chan_reserve(&T.chans[chan_pos]) < 0 ||
+	    (pos = rte_hash_add_key(T.sub_index, &k)) < 0) {
+		if (chan_pos != CTL_NIL)
+			ctl_chan_release(chan_pos);
+		if (ctl_ep_at(ep_pos)->n_subs == 0)
+			ctl_ep_release(ep_pos);
+		return CTL_NO_MEMORY;
+	}
+	c = &T.chans[chan_pos];
+	ctl_batch_mark(chan_pos);
+	s = &T.subs[pos];
+	s->channel = ch->channel;
+	s->subscriber = ch->subscriber;
+	s->ep = ep_pos;
+	s->chan = chan_pos;
+	s->member = c->n;
+	s->origin = (uint8_t)ch->origin;
+	herald_sub_member(&c->m[c->n], ch->subscriber, ch->ip, ch->port,
+			  &ch->mac);
+	c->sub[c->n] = (uint32_t)pos;
+	if (c->n++ == 0)
+		T.n_chans++;
+	T.n_subs++;
+	ep_link(ep_pos, (uint32_t)pos);
+	__atomic_store_n(&ctl_ep_at(ep_pos)->mac64, herald_mac_to64(&ch->mac),
+			 __ATOMIC_RELAXED);
+	*sub_pos = (uint32_t)pos;
+	return CTL_ADDED;
+}
+
+void
+ctl_sub_remove(uint32_t sub_pos)
+{
+	struct ctl_sub *s = &T.subs[sub_pos];
+	struct ctl_chan *c = &T.chans[s->chan];
+	struct sub_key k;
+	uint32_t last = c->n - 1, ep_pos = s->ep;
+	struct herald_endpoint *ep = ctl_ep_at(ep_pos);
+
+	ctl_batch_mark(s->chan);
+	/* The last member takes the leaver's place. */
+	if (s->member != last) {
+		c->m[s->member] = c->m[last];
+		c->sub[s->member] = c->sub[last];
+		T.subs[c->sub[s->member]].member = s->member;
+	}
+	if (--c->n == 0)
+		T.n_chans--;
+	T.n_subs--;
+	ep_unlink(sub_pos);
+	k = sub_key_of(s->channel, s->subscriber, ep->ip, ep->port);
+	rte_hash_del_key(T.sub_index, &k);
+	memset(s, 0, sizeof(*s));
+	if (ep->n_subs == 0)
+		ctl_ep_release(ep_pos);
+}
+
+enum ctl_result
+ctl_sub_del(const struct ctl_change *ch, uint32_t *chan_pos)
+{
+	struct sub_key k =
+		sub_key_of(ch->channel, ch->subscriber, ch->ip, ch->port);
+	int32_t pos = rte_hash_lookup(T.sub_index, &k);
+
+	if (pos < 0)
+		return CTL_NOT_SUBSCRIBED;
+	*chan_pos = T.subs[pos].chan;
+	ctl_sub_remove((uint32_t)pos);
+	return CTL_REMOVED;
+}
+
+uint32_t
+ctl_sub_find(uint64_t channel, uint32_t subscriber, uint32_t ip, uint16_t port)
+{
+	struct sub_key k = sub_key_of(channel, subscriber, ip, port);
+	int32_t pos = rte_hash_lookup(T.sub_index, &k);
+
+	return pos < 0 ? CTL_NIL : (uint32_t)pos;
+}

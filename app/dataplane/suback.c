@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * The owner's side of a subscription change (docs/CONTROL.md, "the
+ * timing of next_seq"). The control thread queues each OK SUBACK here
+ * before it publishes the change, tagged with the table version the
+ * change will have. This worker answers a request only once it sees
+ * that version: in its loop once the version is published, or in the
+ * middle of a fan-out, before sequencing a message with a snapshot at
+ * least that new. Either way the request's next_seq is read between two
+ * messages of the channel, from the one thread that sequences it: the
+ * first message the endpoint gets (or no longer gets) is exactly
+ * next_seq, and the SUBACK leaves on the same TX queue before it.
+ */
+#include <rte_ring.h>
+
+#include "dataplane/sequencer.h"
+#include "dataplane/subscribe.h"
+#include "dataplane/udp_out.h"
+#include "runtime/tx.h"
+#include "subtab.h"
+
+/* Control-thread packets forwarded per iteration. */
+#define CTL_TX_BURST 32
+
+static void
+suback_send(struct herald_lcore *lc, const struct herald_ctl_req *r)
+{
+	const struct herald_lcore_conf *c = &lc->conf;
+	struct herald_chan_state *cs;
+	struct hwp_suback sa = {
+		.channel = r->channel,
+		.subscriber = r->subscriber,
+		.status = HWP_SUBACK_OK,
+	};
+	uint8_t frame[HWP_SUBACK_LEN];
+	struct herald_udp_tmpl t;
+	struct rte_mbuf *m;
+
+	cs = herald_seq_channel_for_suback(lc, r->channel, r->rx_ns,
+					   r->had_members != 0);
+	if (likely(cs != NULL)) {
+		sa.next_seq = cs->last_seq + 1;
+		sa.epoch = cs->epoch;
+	} else {
+		/* No room for its state: the epoch its first message will
+		 * most likely get, seq 1. */
+		lc->cnt.c[CNT_suback_no_state]++;
+		sa.next_seq = 1;
+		sa.epoch = herald_seq_channel_epoch(
+			c->epoch, r->channel, r->rx_ns, c->channel_timeout_ns);
+	}
+	herald_udp_tmpl_build(&t, &c->ports[r->egress_port].mac, &r->mac,
+			      c->address, c->udp_port, r->ip, r->port);
+	hwp_encode_suback(frame, sizeof(frame), &sa);
+	m = herald_udp_frame_mbuf(c->hdr_pool, &t, frame, sizeof(frame),
+				  c->ports[r->egress_port].csum_offload);
+	if (unlikely(m == NULL)) {
+		lc->cnt.c[CNT_subacks_nombuf]++;
+		return;
+	}
+	lc->cnt.c[CNT_subacks]++;
+	herald_tx_enqueue(lc, r->egress_port, m);
+}
+
+void
+herald_suback_catch_up(struct herald_lcore *lc, uint64_t version)
+{
+	struct herald_ctl_req r;
+
+	for (;;) {
+		if (lc->req_is_held)
+			r = lc->req_held;
+		else if (rte_ring_sc_dequeue_elem(lc->ctl_reqs, &r,
+						  sizeof(r)) != 0)
+			break;
+		/* In order: a later request waits behind this one. */
+		if (r.version > version) {
+			lc->req_held = r;
+			lc->req_is_held = true;
+			break;
+		}
+		lc->req_is_held = false;
+		lc->cnt.c[CNT_suback_requests]++;
+		suback_send(lc, &r);
+	}
+	if (version > lc->req_seen)
+		lc->req_seen = version;
+}
+
+/* Packets the control thread built for a port without its own queue
+ * (their port is in m->port). */
+static unsigned int
+forward_control_tx(struct herald_lcore *lc)
+{
+	struct rte_mbuf *pkts[CTL_TX_BURST];
+	unsigned int n, i;
+
+	n = rte_ring_sc_dequeue_burst(lc->ctl_tx, (void **)pkts, CTL_TX_BURST,
+				      NULL);
+	for (i = 0; i < n; i++) {
+		lc->cnt.c[CNT_control_sent]++;
+		herald_tx_enqueue(lc, pkts[i]->port, pkts[i]);
+	}
+	return n;
+}
+
+unsigned int
+herald_suback_poll(struct herald_lcore *lc)
+{
+	unsigned int work = 0;
+
+	if (lc->req_is_held || !rte_ring_empty(lc->ctl_reqs)) {
+		uint64_t before = lc->cnt.c[CNT_suback_requests];
+
+		herald_suback_catch_up(lc, subtab_published(lc->conf.subs));
+		work += (unsigned int)(lc->cnt.c[CNT_suback_requests] - before);
+	}
+	if (lc->ctl_tx != NULL && !rte_ring_empty(lc->ctl_tx))
+		work += forward_control_tx(lc);
+	return work;
+}

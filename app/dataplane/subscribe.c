@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Frames from subscribers, on the receiving worker (PROTOCOL.md 6):
+ * SUBSCRIBE and UNSUBSCRIBE go to the control thread as items (fields
+ * only: the mbuf is freed with its datagram); keep-alives are answered
+ * here for endpoints that hold a subscription; every frame of a live
+ * endpoint moves its last-seen stamp, in this worker's own array, which
+ * the control thread sweeps (no shared write per HEARTBEAT).
+ */
+#include <rte_hash.h>
+#include <rte_ring.h>
+
+#include "control/ctlq.h"
+#include "dataplane/subscribe.h"
+#include "dataplane/udp_out.h"
+#include "runtime/tx.h"
+
+/* Position of the source's endpoint if it holds a subscription, else
+ * -1. The record is set before live is (acquire). */
+static int32_t
+live_endpoint(const struct herald_lcore *lc, const struct herald_rx_info *ri)
+{
+	struct herald_endpoint_key k = {
+		.ip = ri->src_ip,
+		.port = ri->src_port,
+	};
+	int32_t pos = rte_hash_lookup(lc->conf.endpoints, &k);
+
+	if (pos < 0 ||
+	    __atomic_load_n(&lc->conf.ep[pos].live, __ATOMIC_ACQUIRE) == 0)
+		return -1;
+	return pos;
+}
+
+static inline void
+stamp(struct herald_lcore *lc, int32_t pos, uint64_t rx_ns)
+{
+	if (pos >= 0)
+		__atomic_store_n(&lc->ep_seen[pos], rx_ns, __ATOMIC_RELAXED);
+}
+
+enum herald_frame_outcome
+herald_subscribe_frame(struct herald_lcore *lc,
+		       const struct herald_subscriber_dgram *sd,
+		       const struct hwp_frame *f)
+{
+	const struct hwp_subscribe *s = &f->u.subscribe;
+	struct herald_ctl_item it = {
+		.channel = s->channel,
+		.from_seq = s->from_seq,
+		.expires = s->expires,
+		.rx_ns = sd->rx_ns,
+		.subscriber = s->subscriber,
+		.src_ip = sd->ri->src_ip,
+		.src_port = sd->ri->src_port,
+		.rx_port = sd->port,
+		.type = f->type,
+		.flags = f->flags,
+		.src_mac = *sd->ri->src_mac,
+	};
+	int32_t pos = live_endpoint(lc, sd->ri);
+
+	memcpy(it.token, s->token, sizeof(it.token));
+	/* Endpoints that already proved themselves have a ring of their
+	 * own: a flood from new (or spoofed) sources fills the other. */
+	if (rte_ring_sp_enqueue_elem(lc->ctl_items[pos >= 0 ? 0 : 1], &it,
+				     sizeof(it)) != 0)
+		return FRAME_control_ring_full;
+	return FRAME_subscribe_queued;
+}
+
+/* The answer to a keep-alive: channel 0, seq 0, the instance epoch, the
+ * keep-alive's subscriber, to the endpoint's SUBSCRIBE source MAC. */
+static void
+keepalive_answer(struct herald_lcore *lc, const struct herald_rx_info *ri,
+		 int32_t pos, uint32_t subscriber)
+{
+	const struct herald_lcore_conf *c = &lc->conf;
+	struct hwp_heartbeat hb = {
+		.channel = 0,
+		.seq = 0,
+		.subscriber = subscriber,
+		.epoch = c->epoch,
+	};
+	uint8_t frame[HWP_HEARTBEAT_LEN];
+	struct rte_ether_addr mac;
+	struct herald_udp_tmpl t;
+	uint16_t port = c->egress_port;
+	struct rte_mbuf *m;
+
+	herald_mac_from64(__atomic_load_n(&c->ep[pos].mac64, __ATOMIC_RELAXED),
+			  &mac);
+	herald_udp_tmpl_build(&t, &c->ports[port].mac,
+			      c->has_next_hop_mac ? &c->next_hop_mac : &mac,
+			      c->address, c->udp_port, ri->src_ip,
+			      ri->src_port);
+	hwp_encode_heartbeat(frame, sizeof(frame), &hb);
+	m = herald_udp_frame_mbuf(c->hdr_pool, &t, frame, sizeof(frame),
+				  c->ports[port].csum_offload);
+	if (unlikely(m == NULL)) {
+		lc->cnt.c[CNT_keepalives_nombuf]++;
+		return;
+	}
+	lc->cnt.c[CNT_keepalives]++;
+	herald_tx_enqueue(lc, port, m);
+}
+
+enum herald_frame_outcome
+herald_heartbeat_frame(struct herald_lcore *lc,
+		       const struct herald_subscriber_dgram *sd,
+		       const struct hwp_frame *f)
+{
+	int32_t pos = live_endpoint(lc, sd->ri);
+
+	stamp(lc, pos, sd->rx_ns);
+	if (f->u.heartbeat.channel != 0)
+		return FRAME_heartbeat_channel;
+	if (pos < 0)
+		return FRAME_keepalive_not_live;
+	keepalive_answer(lc, sd->ri, pos, f->u.heartbeat.subscriber);
+	return FRAME_keepalive_answered;
+}
+
+enum herald_frame_outcome
+herald_nack_frame(struct herald_lcore *lc,
+		  const struct herald_subscriber_dgram *sd,
+		  const struct hwp_frame *f __rte_unused)
+{
+	stamp(lc, live_endpoint(lc, sd->ri), sd->rx_ns);
+	return FRAME_control_unhandled;
+}
