@@ -194,10 +194,10 @@ herald_stats_json(FILE *f)
 	/* No verdict on the books: read while workers count, they need not
 	 * balance at this instant (the exit JSON says whether they do). */
 	fprintf(f, "  \"seconds_since_start\": %.3f\n}\n",
-		herald.run_start_tsc == 0
-			? 0
-			: (double)(rte_get_tsc_cycles() - herald.run_start_tsc) /
-				  (double)rte_get_tsc_hz());
+		herald.run_start_tsc == 0 ? 0
+					  : (double)(rte_get_tsc_cycles() -
+						     herald.run_start_tsc) /
+						    (double)rte_get_tsc_hz());
 }
 
 void
