@@ -296,7 +296,7 @@ cli_source_run(struct herald_cli_source *s, const char *text, size_t len)
 		s->status =
 			cli_explain(s->line, rc, s->reason, sizeof(s->reason));
 	}
-	if (rc >= 0 && s->poll != NULL) {
+	if (rc >= 0 && s->poll != NULL && s->fail == CLI_FAIL_NONE) {
 		/* Parked: herald_cli_service polls it. */
 		s->busy = true;
 		cli_cur = NULL;

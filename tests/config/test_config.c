@@ -74,6 +74,23 @@ Test(config, defaults_are_the_documented_ones)
 	cr_assert_eq(cfg.tx_desc, 1024);
 	cr_assert(cfg.allow_any);
 	cr_assert_eq(cfg.n_allow, 0);
+	cr_assert_str_eq(cfg.ctl_socket, "/run/herald/control.sock");
+}
+
+Test(config, control_socket_none_or_a_path)
+{
+	static const char none[] = "[control]\nsocket = none\n";
+	static const char path[] = "[control]\nsocket = /tmp/h/c.sock\n";
+	char err[256];
+
+	cr_assert_eq(herald_config_parse("n.ini", none, strlen(none), &cfg, err,
+					 sizeof(err)),
+		     0, "%s", err);
+	cr_assert_str_eq(cfg.ctl_socket, "");
+	cr_assert_eq(herald_config_parse("p.ini", path, strlen(path), &cfg, err,
+					 sizeof(err)),
+		     0, "%s", err);
+	cr_assert_str_eq(cfg.ctl_socket, "/tmp/h/c.sock");
 }
 
 Test(config, empty_file_gives_the_defaults)
