@@ -14,7 +14,8 @@
 * a client parked on "pause at" does not hold up another client;
 * a client that sends commands and never reads: the others are still
   answered at once, it is disconnected (counted in show control);
-* the 17th client is refused; herald-ctl exit 2 without herald;
+* the 17th client is refused; herald-ctl exits 2 without herald and on
+  a usage error;
 * books and mempools balance at the end of every run.
 
 Usage: ctlsock.py HERALD HWP_GEN
@@ -275,6 +276,13 @@ def main():
         if rc != 2 or "cannot connect" not in err:
             errors.append("herald-ctl without herald: exit %d %r" % (rc,
                                                                     err))
+        for bad in (["--bogus", "show", "stats"], ["--timeout", "soon"],
+                    ["--socket"]):
+            p = subprocess.run(ctl_argv(h.sock)[:2] + bad,
+                               capture_output=True, text=True, timeout=30)
+            if p.returncode != 2 or "usage: herald-ctl" not in p.stderr:
+                errors.append("herald-ctl %s: exit %d, expected 2 with the "
+                              "usage" % (" ".join(bad), p.returncode))
         check_not_socket(binary, tmp, pcap, errors)
     except (Fail, OSError, subprocess.SubprocessError) as e:
         errors.append("%s: %s" % (type(e).__name__, e))
