@@ -71,6 +71,9 @@ EXPECT_KEYS = {
     "output_packets",  # exact number of packets herald sent
     "per_packet_reasons",  # pause after every packet, attribute counters
     "slots_min",  # at least this many distinct slots carry messages
+    # at least this many OK SUBACKs took effect before the channel's last
+    # message (the control thread answered mid-stream)
+    "subacks_mid_stream_min",
 }
 
 
@@ -175,7 +178,7 @@ def judge(expect, res, ctx):
     acks = check_pubacks(parsed, model, cfg, ctx["endpoints"])
     check_generator_acks(runs, acks, model)
     check_show_channel(chans, model, ctx["shows"])
-    check_subacks(parsed, model)
+    check_subacks(parsed, model, expect.get("subacks_mid_stream_min", 0))
     check_byte_budget(ctx["queues"], parsed, model)
     if expect.get("per_packet_reasons"):
         check_per_packet(stats, malformed[0], len(inputs))
