@@ -23,10 +23,8 @@
 #define CLI_LINE_MAX 1023
 
 static cmdline_parse_inst_t **const areas[] = {
-	herald_cli_cmds_stats,
-	herald_cli_cmds_sub,
-	herald_cli_cmds_run,
-	herald_cli_cmds_xdp,
+	herald_cli_cmds_stats, herald_cli_cmds_sub, herald_cli_cmds_subscribers,
+	herald_cli_cmds_run,   herald_cli_cmds_xdp,
 };
 
 static cmdline_parse_ctx_t *main_ctx;

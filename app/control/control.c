@@ -36,6 +36,12 @@ ctl_now_ns(void)
 	return t;
 }
 
+uint64_t
+herald_control_now_ns(void)
+{
+	return ctl_now_ns();
+}
+
 /* One round of the control plane's work; returns the items taken. */
 static unsigned int
 control_work(unsigned int budget)
@@ -118,6 +124,7 @@ herald_control_run(const struct herald_control_opts *o)
 			herald.force_quit = true;
 		items = control_work(CTL_ITEMS_PER_LOOP);
 		ctl_ep_sweep(ctl_now_ns());
+		herald_control_serve_queries();
 		now = rte_get_tsc_cycles();
 		if (now >= next_tick) {
 			herald_stats_tick();
