@@ -194,7 +194,8 @@ herald_cli_run_file(const char *path)
 		return -1;
 	}
 	cur.path = path;
-	while (!herald.force_quit && (len = getline(&line, &cap, f)) > 0) {
+	while (!herald.force_quit && !herald.stop_requested &&
+	       (len = getline(&line, &cap, f)) > 0) {
 		lineno++;
 		/* Room for the newline a last line may lack. */
 		if ((size_t)len + 2 > cap) {

@@ -80,7 +80,7 @@ static cmdline_parse_inst_t cmd_resume = {
 static void
 quit(void *res __rte_unused, struct cmdline *cl, void *data __rte_unused)
 {
-	herald.force_quit = true;
+	herald.stop_requested = true;
 	if (cl != NULL)
 		cmdline_quit(cl);
 }

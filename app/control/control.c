@@ -116,12 +116,12 @@ herald_control_run(const struct herald_control_opts *o)
 	uint64_t next_tick = now + hz, last_rx = total_rx(), last_change = now;
 	struct cmdline *cl = o->interactive ? herald_cli_stdin() : NULL;
 
-	while (!herald.force_quit) {
+	while (!herald.force_quit && !herald.stop_requested) {
 		unsigned int items;
 		uint64_t rx;
 
 		if (cl != NULL && !herald_cli_poll(cl))
-			herald.force_quit = true;
+			herald.stop_requested = true;
 		items = control_work(CTL_ITEMS_PER_LOOP);
 		ctl_ep_sweep(ctl_now_ns());
 		herald_control_serve_queries();
@@ -132,22 +132,15 @@ herald_control_run(const struct herald_control_opts *o)
 			next_tick = now + hz;
 		}
 		rx = total_rx();
-		if (o->exit_after_packets != 0 && rx >= o->exit_after_packets) {
-			const char *why = "";
-
-			if (herald_pause_drain(&why) < 0)
-				fprintf(stderr, "herald: cannot drain: %s\n",
-					why);
-			herald.force_quit = true;
+		if (o->exit_after_packets != 0 && rx >= o->exit_after_packets)
 			break;
-		}
 		if (rx != last_rx || !rings_empty()) {
 			last_rx = rx;
 			last_change = now;
 		} else if (o->exit_when_idle_ms != 0 &&
 			   now - last_change >
 				   o->exit_when_idle_ms * hz / 1000) {
-			herald.force_quit = true;
+			break;
 		}
 		/* Busy with SUBSCRIBEs: straight on. */
 		if (items == 0)
@@ -155,4 +148,18 @@ herald_control_run(const struct herald_control_opts *o)
 	}
 	if (cl != NULL)
 		herald_cli_stdin_close(cl);
+	herald_control_stop_workers();
+}
+
+void
+herald_control_stop_workers(void)
+{
+	const char *why = "";
+
+	/* Whatever ended the run (the input, a signal, quit), what was
+	 * received is handled first: the control plane applies what the
+	 * workers passed it, they answer and send it, then they stop. */
+	if (!herald.force_quit && herald_pause_drain(&why) < 0)
+		fprintf(stderr, "herald: cannot drain: %s\n", why);
+	herald.force_quit = true;
 }

@@ -20,6 +20,9 @@ struct herald_control_opts {
 };
 
 void herald_control_run(const struct herald_control_opts *o);
+/* Drain (everything received handled and sent), then stop the workers
+ * (herald.force_quit). */
+void herald_control_stop_workers(void);
 
 /* Hook the control plane into pause points (before the workers run). */
 void herald_control_init(void);

@@ -196,7 +196,12 @@ def main():
             errors.append("info: %r" % info)
         if query(sock, "/herald/lcores") != [1]:
             errors.append("lcores: %r" % query(sock, "/herald/lcores"))
-        a = query(sock, "/herald/stats")
+        # Traffic flows once the command file has run.
+        for _ in range(100):
+            a = query(sock, "/herald/stats")
+            if isinstance(a, dict) and a.get("rx_packets", 0) > 0:
+                break
+            time.sleep(0.1)
         time.sleep(0.5)
         b = query(sock, "/herald/stats")
         for key in ("rx_packets", "deliveries", "frames_publish_accepted",
