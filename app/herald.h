@@ -19,6 +19,9 @@ struct herald {
 	struct herald_config cfg;
 	uint32_t epoch;
 	bool clock_pcap;
+	/* A signal or "quit": the control thread drains, then sets
+	 * force_quit, which stops the workers at once. */
+	volatile bool stop_requested;
 	volatile bool force_quit;
 
 	uint16_t n_ports;

@@ -147,7 +147,7 @@ static void
 on_signal(int sig)
 {
 	(void)sig;
-	herald.force_quit = true;
+	herald.stop_requested = true;
 }
 
 static int

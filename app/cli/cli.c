@@ -15,13 +15,16 @@ struct cli_area {
 };
 
 static const struct cli_area areas[] = {
-	{"stats", herald_cli_cmds_stats}, {"sub", herald_cli_cmds_sub},
-	{"run", herald_cli_cmds_run},	  {"sys", herald_cli_cmds_sys},
+	{"stats", herald_cli_cmds_stats},
+	{"sub", herald_cli_cmds_sub},
+	{"subscribers", herald_cli_cmds_subscribers},
+	{"run", herald_cli_cmds_run},
+	{"sys", herald_cli_cmds_sys},
 	{"xdp", herald_cli_cmds_xdp},
 };
 
 const char *const herald_cli_area_names[] = {
-	"stats", "sub", "run", "sys", "xdp", NULL,
+	"stats", "sub", "subscribers", "run", "sys", "xdp", NULL,
 };
 
 char herald_cli_json_tag;

@@ -154,7 +154,7 @@ validated(void)
 		rdline_add_history(pr.rdl, b);
 	if (pr.src->busy)
 		pr.newline_owed = true;
-	else if (!herald.force_quit)
+	else if (!herald.force_quit && !herald.stop_requested)
 		rdline_newline(pr.rdl, HERALD_CLI_PROMPT);
 }
 
@@ -174,7 +174,8 @@ cli_prompt_poll(void)
 		pr.len = n > 0 ? (size_t)n : 0;
 		pr.eof = n <= 0;
 	}
-	while (pr.off < pr.len && !pr.src->busy && !herald.force_quit) {
+	while (pr.off < pr.len && !pr.src->busy && !herald.force_quit &&
+	       !herald.stop_requested) {
 		char c = pr.in[pr.off++];
 
 		check_length(c);
@@ -184,8 +185,8 @@ cli_prompt_poll(void)
 		else if (rc == RDLINE_RES_EOF || rc == RDLINE_RES_EXITED)
 			pr.eof = true;
 	}
-	/* End of input (or ^D on an empty line) stops herald, once what was
-	 * typed before it is done. */
-	if (pr.eof && !pr.src->busy && (pr.off == pr.len || herald.force_quit))
-		herald.force_quit = true;
+	/* End of input (or ^D on an empty line) stops herald as quit does,
+	 * once what was typed before it is done. */
+	if (pr.eof && !pr.src->busy && pr.off == pr.len)
+		herald.stop_requested = true;
 }

@@ -423,7 +423,7 @@ file_end(struct herald_cli_source *s)
 			 * operator did not ask for. */
 			boot.exit_code = 2;
 			herald.force_quit = true;
-		} else if (!herald.force_quit) {
+		} else if (!herald.force_quit && !herald.stop_requested) {
 			herald_pause_release();
 			herald.run_start_tsc = rte_get_tsc_cycles();
 			if (boot.interactive && cli_prompt_open() < 0)
@@ -444,8 +444,9 @@ file_step(struct herald_cli_source *s, uint64_t deadline)
 
 	while (!s->busy && s->child == NULL) {
 		/* "quit" (or a signal) ends the file where it is. */
-		len = herald.force_quit ? 0
-					: getline(&cf->buf, &cf->cap, cf->f);
+		len = herald.force_quit || herald.stop_requested
+			      ? 0
+			      : getline(&cf->buf, &cf->cap, cf->f);
 		if (len <= 0) {
 			file_end(s);
 			return;

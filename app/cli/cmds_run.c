@@ -154,7 +154,8 @@ forwarding_poll(uint64_t deadline)
 	bool on = herald_lcores_forwarding_on();
 
 	if (!herald_lcores_forwarding_settled()) {
-		if (rte_get_tsc_cycles() < deadline && !herald.force_quit)
+		if (rte_get_tsc_cycles() < deadline && !herald.force_quit &&
+		    !herald.stop_requested)
 			return 0;
 		herald_cli_fail("%s: the workers did not %s within %u ms",
 				on ? "start" : "stop",
@@ -243,7 +244,8 @@ static void
 quit(void *res __rte_unused, struct cmdline *cl __rte_unused,
      void *data __rte_unused)
 {
-	herald.force_quit = true;
+	/* A stop that drains first: what was received is handled. */
+	herald.stop_requested = true;
 	herald_cli_ack("stopping herald\n");
 }
 

@@ -17,40 +17,63 @@ struct cmd_show_channel_result {
 	uint64_t id;
 };
 
+/* Members listed by "show channel"; the rest are counted (telemetry's
+ * /herald/channel pages them all). */
+#define SHOW_MEMBERS_MAX 64
+
 static void
 cmd_show_channel_parsed(void *parsed, struct cmdline *cl __rte_unused,
 			void *data __rte_unused)
 {
 	struct cmd_show_channel_result *r = parsed;
-	const struct subtab_channel *c;
-	uint32_t slot = hwp_slot(r->id), i;
+	struct herald_member_info m[SHOW_MEMBERS_MAX];
+	struct herald_channel_info ci;
 	char mac[RTE_ETHER_ADDR_FMT_SIZE];
 	FILE *out = herald_cli_out();
+	uint64_t now;
+	int i, n;
 
 	if (r->id == 0) {
 		herald_cli_fail("show channel: channel 0 is invalid");
 		return;
 	}
+	/* What was changed before this command shows (and is what the
+	 * workers see). */
+	herald_control_flush();
+	n = herald_control_channel(r->id, &ci, m, 0, SHOW_MEMBERS_MAX);
 	fprintf(out,
 		"channel %" PRIu64
 		": slot %u, owner lcore %u, last seq %" PRIu64 "\n",
-		r->id, slot, herald_slot_lcore(slot)->lcore_id,
-		herald_dp_channel_last_seq(r->id));
-	/* What was changed before this command shows; a writer-side read:
-	 * the control thread is the only writer. */
-	herald_control_flush();
-	c = subtab_lookup(herald.subs, r->id);
-	fprintf(out, "  %u subscriber(s)\n", c == NULL ? 0 : c->n_members);
-	for (i = 0; c != NULL && i < c->n_members; i++) {
-		const struct subtab_member *m = &c->members[i];
-
-		rte_ether_format_addr(mac, sizeof(mac), &m->mac);
+		r->id, ci.slot, ci.owner_lcore, ci.last_seq);
+	if (ci.has_state) {
+		now = herald_control_now_ns();
 		fprintf(out,
-			"  subscriber %u at %u.%u.%u.%u:%u mac %s port %u\n",
-			m->subscriber, m->ip >> 24, (m->ip >> 16) & 0xff,
-			(m->ip >> 8) & 0xff, m->ip & 0xff, m->udp_port, mac,
-			m->egress_port);
+			"  epoch %08x, last message %" PRIu64
+			" ms ago, %.1f msg/s over the epoch\n",
+			ci.epoch,
+			now > ci.last_msg_ns ? (now - ci.last_msg_ns) / 1000000
+					     : 0,
+			ci.mean_rate);
+	} else {
+		fprintf(out, "  no sequence state (no message yet, or "
+			     "forgotten)\n");
 	}
+	fprintf(out, "  %u subscriber(s)\n", ci.n_members);
+	for (i = 0; i < n; i++) {
+		rte_ether_format_addr(mac, sizeof(mac), &m[i].mac);
+		fprintf(out,
+			"  subscriber %u at %u.%u.%u.%u:%u mac %s port %u%s\n",
+			m[i].subscriber, m[i].ip >> 24, (m[i].ip >> 16) & 0xff,
+			(m[i].ip >> 8) & 0xff, m[i].ip & 0xff, m[i].port, mac,
+			herald.cfg.egress_port,
+			m[i].operator_added ? " (operator)" : "");
+	}
+	if (ci.n_members > (uint32_t)n)
+		fprintf(out,
+			"  ... and %u more (/herald/channel,%" PRIu64
+			",PAGE in telemetry lists them all)\n",
+			ci.n_members - (uint32_t)n, r->id);
+	fflush(out);
 }
 
 static cmdline_parse_token_string_t cmd_sc_show =
@@ -61,7 +84,8 @@ static cmdline_parse_token_num_t cmd_sc_id =
 	TOKEN_NUM_INITIALIZER(struct cmd_show_channel_result, id, RTE_UINT64);
 static cmdline_parse_inst_t cmd_show_channel = {
 	.f = cmd_show_channel_parsed,
-	.help_str = "show channel <id>: slot, owner, seq and subscribers",
+	.help_str = "show channel <id>: slot, owner, seq, epoch, rate and "
+		    "subscribers",
 	.tokens = {(void *)&cmd_sc_show, (void *)&cmd_sc_channel,
 		   (void *)&cmd_sc_id, NULL},
 };

@@ -111,8 +111,11 @@ ctl_batch_suback(uint32_t chan_pos, const struct herald_ctl_req *r)
 		struct herald_ctl_req now = *r;
 
 		now.version = 0;
-		return rte_ring_sp_enqueue_elem(herald.lcores[w]->ctl_reqs,
-						&now, sizeof(now)) == 0;
+		if (rte_ring_sp_enqueue_elem(herald.lcores[w]->ctl_reqs, &now,
+					     sizeof(now)) != 0)
+			return false;
+		herald.ctl_cnt.c[CTL_subacks_requested]++;
+		return true;
 	}
 	if (B.free_head == CTL_NIL)
 		return false;

@@ -37,6 +37,12 @@ ctl_now_ns(void)
 	return t;
 }
 
+uint64_t
+herald_control_now_ns(void)
+{
+	return ctl_now_ns();
+}
+
 /* One round of the control plane's work; returns the items taken. */
 static unsigned int
 control_work(unsigned int budget)
@@ -110,7 +116,7 @@ herald_control_run(const struct herald_control_opts *o)
 	uint64_t now = rte_get_tsc_cycles();
 	uint64_t next_tick = now + hz, last_rx = total_rx(), last_change = now;
 
-	while (!herald.force_quit) {
+	while (!herald.force_quit && !herald.stop_requested) {
 		unsigned int items;
 		uint64_t rx;
 
@@ -118,6 +124,7 @@ herald_control_run(const struct herald_control_opts *o)
 		herald_ctlsock_poll();
 		items = control_work(CTL_ITEMS_PER_LOOP);
 		ctl_ep_sweep(ctl_now_ns());
+		herald_control_serve_queries();
 		now = rte_get_tsc_cycles();
 		if (now >= next_tick) {
 			herald_stats_tick();
@@ -133,25 +140,32 @@ herald_control_run(const struct herald_control_opts *o)
 			continue;
 		}
 		rx = total_rx();
-		if (o->exit_after_packets != 0 && rx >= o->exit_after_packets) {
-			const char *why = "";
-
-			if (herald_pause_drain(&why) < 0)
-				fprintf(stderr, "herald: cannot drain: %s\n",
-					why);
-			herald.force_quit = true;
+		if (o->exit_after_packets != 0 && rx >= o->exit_after_packets)
 			break;
-		}
 		if (rx != last_rx || !rings_empty()) {
 			last_rx = rx;
 			last_change = now;
 		} else if (o->exit_when_idle_ms != 0 &&
 			   now - last_change >
 				   o->exit_when_idle_ms * hz / 1000) {
-			herald.force_quit = true;
+			break;
 		}
 		/* Busy with SUBSCRIBEs: straight on. */
 		if (items == 0)
 			rte_delay_us_sleep(HERALD_CONTROL_PERIOD_US);
 	}
+	herald_control_stop_workers();
+}
+
+void
+herald_control_stop_workers(void)
+{
+	const char *why = "";
+
+	/* Whatever ended the run (the input, a signal, quit), what was
+	 * received is handled first: the control plane applies what the
+	 * workers passed it, they answer and send it, then they stop. */
+	if (!herald.force_quit && herald_pause_drain(&why) < 0)
+		fprintf(stderr, "herald: cannot drain: %s\n", why);
+	herald.force_quit = true;
 }

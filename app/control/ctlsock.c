@@ -238,7 +238,8 @@ run_lines(struct ctl_client *c)
 		size_t len;
 
 		if (herald_cli_source_busy(c->src) ||
-		    pending(c) >= HERALD_CTL_OUT_LOW || herald.force_quit)
+		    pending(c) >= HERALD_CTL_OUT_LOW || herald.force_quit ||
+		    herald.stop_requested)
 			return;
 		nl = memchr(c->in, '\n', c->in_len);
 		if (nl == NULL && c->in_len == sizeof(c->in)) {

@@ -12,6 +12,7 @@
 #ifndef HERALD_DATAPLANE_H
 #define HERALD_DATAPLANE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "runtime/runtime.h"
@@ -33,5 +34,16 @@ void herald_dp_end_burst(struct herald_lcore *lc);
 /* Last seq of a channel as seen by its owner (control thread, lock-free
  * reader); 0 if none. */
 uint64_t herald_dp_channel_last_seq(uint64_t channel);
+
+/* A channel's sequence state as its owner holds it (control thread,
+ * lock-free reader); false (all 0) if it has none. */
+struct herald_dp_channel_view {
+	uint64_t last_seq;
+	uint32_t epoch;
+	uint64_t last_msg_ns;
+	uint64_t created_ns;
+};
+bool herald_dp_channel_state(uint64_t channel,
+			     struct herald_dp_channel_view *v);
 
 #endif /* HERALD_DATAPLANE_H */

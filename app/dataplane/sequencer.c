@@ -13,6 +13,7 @@
  * readers may still be looking at it.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include <rte_hash.h>
 #include <rte_hash_crc.h>
@@ -141,6 +142,7 @@ chan_init(struct herald_lcore *lc, struct herald_chan_state *c,
 {
 	c->channel = channel;
 	c->last_msg_ns = now_ns;
+	c->created_ns = now_ns;
 	c->epoch = herald_seq_channel_epoch(lc->conf.epoch, channel, now_ns,
 					    lc->conf.channel_timeout_ns);
 	__atomic_store_n(&c->last_seq, 0, __ATOMIC_RELEASE);
@@ -296,20 +298,40 @@ herald_seq_expire(struct herald_lcore *lc)
 	}
 }
 
-uint64_t
-herald_dp_channel_last_seq(uint64_t channel)
+bool
+herald_dp_channel_state(uint64_t channel, struct herald_dp_channel_view *v)
 {
 	const struct herald_lcore *lc = herald_slot_lcore(hwp_slot(channel));
-	uint64_t seq = 0;
+	const struct herald_chan_state *c;
+	bool found = false;
 	int32_t pos;
 
+	memset(v, 0, sizeof(*v));
 	/* An RCU reader while it looks: a position is not reused under it. */
 	rte_rcu_qsbr_thread_online(herald.qsv, HERALD_RCU_CONTROL_ID);
 	pos = rte_hash_lookup(lc->channels, &channel);
-	if (pos >= 0 && __atomic_load_n(&lc->chan[pos].channel,
-					__ATOMIC_RELAXED) == channel)
-		seq = __atomic_load_n(&lc->chan[pos].last_seq,
-				      __ATOMIC_ACQUIRE);
+	if (pos >= 0) {
+		c = &lc->chan[pos];
+		v->last_seq = __atomic_load_n(&c->last_seq, __ATOMIC_ACQUIRE);
+		v->epoch = c->epoch;
+		v->last_msg_ns = c->last_msg_ns;
+		v->created_ns = c->created_ns;
+		/* The entry may have been reused meanwhile: trust it only if
+		 * it still names the channel. */
+		found = __atomic_load_n(&c->channel, __ATOMIC_ACQUIRE) ==
+			channel;
+	}
 	rte_rcu_qsbr_thread_offline(herald.qsv, HERALD_RCU_CONTROL_ID);
-	return seq;
+	if (!found)
+		memset(v, 0, sizeof(*v));
+	return found;
+}
+
+uint64_t
+herald_dp_channel_last_seq(uint64_t channel)
+{
+	struct herald_dp_channel_view v;
+
+	herald_dp_channel_state(channel, &v);
+	return v.last_seq;
 }

@@ -19,6 +19,7 @@ struct herald_chan_state {
 	uint64_t last_msg_ns;
 	uint32_t epoch; /* channel epoch, never 0 */
 	struct herald_lru_node lru;
+	uint64_t created_ns; /* when this epoch began (show channel) */
 } __rte_cache_aligned;
 
 int herald_seq_lcore_init(struct herald_lcore *lc);

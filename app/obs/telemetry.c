@@ -1,15 +1,22 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Telemetry: the same counters as "show stats" and the exit JSON, for
- * monitoring agents. Callbacks run on the telemetry thread and only read
- * what workers publish (64-bit counters), never RCU-protected tables.
+ * monitoring agents; a channel's and an endpoint's subscriptions, paged.
+ * Callbacks run on telemetry threads and only read what workers publish
+ * (64-bit counters), never RCU-protected tables; what the control plane
+ * knows they ask the control thread for (control/query.c).
  */
 #include <pthread.h>
 #include <stdbool.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <rte_telemetry.h>
 
+#include "control/control.h"
 #include "herald.h"
+#include "inet_parse.h"
 #include "obs/stats.h"
 #include "obs/telemetry.h"
 
@@ -111,6 +118,201 @@ handle_lcores(const char *cmd __rte_unused, const char *params __rte_unused,
 	return 0;
 }
 
+/* "ID[,PAGE]": 0 or -1. */
+static int
+parse_page(const char *s, uint32_t *page)
+{
+	uint64_t v = 0;
+
+	*page = 0;
+	if (s == NULL || *s == '\0')
+		return 0;
+	if (inet_parse_u64(s, 0, UINT32_MAX, &v) < 0)
+		return -1;
+	*page = (uint32_t)v;
+	return 0;
+}
+
+static void
+fmt_ip(char *buf, size_t n, uint32_t ip, uint16_t port)
+{
+	snprintf(buf, n, "%u.%u.%u.%u:%u", ip >> 24, (ip >> 16) & 0xff,
+		 (ip >> 8) & 0xff, ip & 0xff, port);
+}
+
+/* Pages of HERALD_QUERY_PAGE entries (a reply is at most 16 KiB). */
+static void
+add_paging(struct rte_tel_data *d, uint32_t total, uint32_t page)
+{
+	rte_tel_data_add_dict_u64(d, "page", page);
+	rte_tel_data_add_dict_u64(d, "pages",
+				  (total + HERALD_QUERY_PAGE - 1) /
+					  HERALD_QUERY_PAGE);
+	rte_tel_data_add_dict_u64(d, "page_size", HERALD_QUERY_PAGE);
+}
+
+static int
+ask(struct herald_query *q, struct rte_tel_data *d)
+{
+	if (herald_control_ask(q) == 0)
+		return 0;
+	rte_tel_data_string(d, "the control thread did not answer");
+	return -1;
+}
+
+static void
+channel_reply(struct rte_tel_data *d, const struct herald_query *q,
+	      uint32_t page)
+{
+	struct rte_tel_data *subs = rte_tel_data_alloc();
+	char ep[32], item[RTE_TEL_MAX_STRING_LEN];
+	int i;
+
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "channel", q->ci.channel);
+	rte_tel_data_add_dict_u64(d, "slot", q->ci.slot);
+	rte_tel_data_add_dict_u64(d, "owner_lcore", q->ci.owner_lcore);
+	rte_tel_data_add_dict_u64(d, "last_seq", q->ci.last_seq);
+	rte_tel_data_add_dict_u64(d, "epoch", q->ci.epoch);
+	rte_tel_data_add_dict_u64(d, "subscribers", q->ci.n_members);
+	add_paging(d, q->ci.n_members, page);
+	if (subs == NULL)
+		return;
+	rte_tel_data_start_array(subs, RTE_TEL_STRING_VAL);
+	for (i = 0; i < q->rc; i++) {
+		const struct herald_member_info *m = &q->members[i];
+
+		fmt_ip(ep, sizeof(ep), m->ip, m->port);
+		snprintf(item, sizeof(item),
+			 "%u %s %02x:%02x:%02x:%02x:%02x:%02x%s", m->subscriber,
+			 ep, m->mac.addr_bytes[0], m->mac.addr_bytes[1],
+			 m->mac.addr_bytes[2], m->mac.addr_bytes[3],
+			 m->mac.addr_bytes[4], m->mac.addr_bytes[5],
+			 m->operator_added ? " operator" : "");
+		rte_tel_data_add_array_string(subs, item);
+	}
+	rte_tel_data_add_dict_container(d, "members", subs, 0);
+}
+
+/* /herald/channel,ID[,PAGE] */
+static int
+handle_channel(const char *cmd __rte_unused, const char *params,
+	       struct rte_tel_data *d)
+{
+	struct herald_query *q;
+	char id[32], *comma;
+	uint32_t page;
+	uint64_t ch;
+
+	if (params == NULL ||
+	    snprintf(id, sizeof(id), "%s", params) >= (int)sizeof(id)) {
+		rte_tel_data_string(d, "usage: /herald/channel,ID[,PAGE]");
+		return 0;
+	}
+	comma = strchr(id, ',');
+	if (comma != NULL)
+		*comma++ = '\0';
+	if (inet_parse_u64(id, 1, UINT64_MAX, &ch) < 0 ||
+	    parse_page(comma, &page) < 0) {
+		rte_tel_data_string(d, "usage: /herald/channel,ID[,PAGE] "
+				       "(ID a channel, not 0)");
+		return 0;
+	}
+	q = calloc(1, sizeof(*q));
+	if (q == NULL || !tel_enter(d)) {
+		free(q);
+		return 0;
+	}
+	q->kind = HERALD_QUERY_CHANNEL;
+	q->channel = ch;
+	q->first = page * HERALD_QUERY_PAGE;
+	if (ask(q, d) == 0)
+		channel_reply(d, q, page);
+	tel_leave();
+	free(q);
+	return 0;
+}
+
+static void
+endpoint_reply(struct rte_tel_data *d, const struct herald_query *q,
+	       uint32_t page)
+{
+	struct rte_tel_data *subs;
+	char item[RTE_TEL_MAX_STRING_LEN];
+	uint64_t now = herald_clock_system_ns(&herald_clock);
+	int i;
+
+	if (q->rc < 0) {
+		rte_tel_data_string(d, "no such subscriber endpoint");
+		return;
+	}
+	rte_tel_data_start_dict(d);
+	fmt_ip(item, sizeof(item), q->ei.ip, q->ei.port);
+	rte_tel_data_add_dict_string(d, "endpoint", item);
+	rte_tel_data_add_dict_u64(d, "subscriptions", q->ei.n_subs);
+	rte_tel_data_add_dict_u64(d, "network_subscriptions", q->ei.n_network);
+	rte_tel_data_add_dict_u64(d, "last_heard_ms_ago",
+				  now > q->ei.last_seen_ns
+					  ? (now - q->ei.last_seen_ns) / 1000000
+					  : 0);
+	add_paging(d, q->ei.n_subs, page);
+	subs = rte_tel_data_alloc();
+	if (subs == NULL)
+		return;
+	rte_tel_data_start_array(subs, RTE_TEL_STRING_VAL);
+	for (i = 0; i < q->rc; i++) {
+		snprintf(item, sizeof(item),
+			 "channel %" PRIu64 " subscriber %u%s",
+			 q->subs[i].channel, q->subs[i].subscriber,
+			 q->subs[i].operator_added ? " operator" : "");
+		rte_tel_data_add_array_string(subs, item);
+	}
+	rte_tel_data_add_dict_container(d, "channels", subs, 0);
+}
+
+/* /herald/subscriber,IP:PORT[,PAGE] */
+static int
+handle_subscriber(const char *cmd __rte_unused, const char *params,
+		  struct rte_tel_data *d)
+{
+	struct herald_query *q;
+	char ep[48], *colon, *comma;
+	uint32_t page, ip;
+	uint64_t port;
+
+	if (params == NULL ||
+	    snprintf(ep, sizeof(ep), "%s", params) >= (int)sizeof(ep))
+		goto usage;
+	comma = strchr(ep, ',');
+	if (comma != NULL)
+		*comma++ = '\0';
+	colon = strchr(ep, ':');
+	if (colon == NULL)
+		goto usage;
+	*colon++ = '\0';
+	if (inet_parse_ipv4(ep, &ip) < 0 ||
+	    inet_parse_u64(colon, 1, UINT16_MAX, &port) < 0 ||
+	    parse_page(comma, &page) < 0)
+		goto usage;
+	q = calloc(1, sizeof(*q));
+	if (q == NULL || !tel_enter(d)) {
+		free(q);
+		return 0;
+	}
+	q->kind = HERALD_QUERY_ENDPOINT;
+	q->ip = ip;
+	q->port = (uint16_t)port;
+	q->first = page * HERALD_QUERY_PAGE;
+	if (ask(q, d) == 0)
+		endpoint_reply(d, q, page);
+	tel_leave();
+	free(q);
+	return 0;
+usage:
+	rte_tel_data_string(d, "usage: /herald/subscriber,IP:PORT[,PAGE]");
+	return 0;
+}
+
 void
 herald_telemetry_stop(void)
 {
@@ -131,4 +333,12 @@ herald_telemetry_init(void)
 		"Version, epoch, address, port, workers, ports. No parameters");
 	rte_telemetry_register_cmd("/herald/lcores", handle_lcores,
 				   "Worker lcore ids. No parameters");
+	rte_telemetry_register_cmd(
+		"/herald/channel", handle_channel,
+		"A channel: owner, last seq, epoch, members (128 a page). "
+		"Parameters: ID[,PAGE]");
+	rte_telemetry_register_cmd(
+		"/herald/subscriber", handle_subscriber,
+		"A subscriber endpoint: its subscriptions (128 a page), last "
+		"heard. Parameters: IP:PORT[,PAGE]");
 }

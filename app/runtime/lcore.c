@@ -232,7 +232,7 @@ worker_stopped(struct herald_lcore *lc)
 {
 	__atomic_add_fetch(&workers_fwd_stopped, 1, __ATOMIC_ACQ_REL);
 	while (__atomic_load_n(&lc->stop_req, __ATOMIC_ACQUIRE) &&
-	       !herald.force_quit &&
+	       !herald.force_quit && !herald.stop_requested &&
 	       (__atomic_load_n(&workers_fwd_stopped, __ATOMIC_ACQUIRE) <
 			lc->conf.n_workers ||
 		!rte_ring_empty(lc->handoff))) {
@@ -242,7 +242,7 @@ worker_stopped(struct herald_lcore *lc)
 	rte_rcu_qsbr_thread_offline(lc->conf.qsv, lc->index);
 	__atomic_store_n(&lc->stopped, true, __ATOMIC_RELEASE);
 	while (__atomic_load_n(&lc->stop_req, __ATOMIC_ACQUIRE) &&
-	       !herald.force_quit) {
+	       !herald.force_quit && !herald.stop_requested) {
 		/*
 		 * CONTROL-PLANE HOOK: a request the control thread queued for
 		 * this worker while it is stopped goes here, handled online:
@@ -271,7 +271,9 @@ worker_main(void *arg)
 		uint64_t tsc;
 		unsigned int rx, work;
 
-		if (unlikely(lc->stop_req)) {
+		/* Once herald stops, a stopped worker runs again: the drain
+		 * at the end needs every worker (it receives nothing). */
+		if (unlikely(lc->stop_req) && !herald.stop_requested) {
 			worker_stopped(lc);
 			continue;
 		}

@@ -213,6 +213,8 @@ pause_wait(int started, const char **why)
 int
 herald_pause_drain(const char **why)
 {
+	/* Shutdown: a pause still in progress gives way. */
+	pz.stage = PAUSE_NONE;
 	/* 0 is below every count: each worker stops where it is. */
 	return pause_wait(pause_begin(0, why), why);
 }

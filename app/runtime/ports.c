@@ -135,6 +135,12 @@ port_init(uint16_t port)
 	hp->has_ctl_queue = info.max_tx_queues > nq;
 	ntxq = (uint16_t)(nq + hp->has_ctl_queue);
 	rc = rte_eth_dev_configure(port, nq, ntxq, &conf);
+	if (rc != 0 && hp->has_ctl_queue) {
+		/* Some PMDs (net_tap) want as many TX queues as RX ones. */
+		hp->has_ctl_queue = false;
+		ntxq = nq;
+		rc = rte_eth_dev_configure(port, nq, ntxq, &conf);
+	}
 	if (rc == 0)
 		rc = rte_eth_dev_adjust_nb_rx_tx_desc(port, &nb_rxd, &nb_txd);
 	for (q = 0; rc == 0 && q < ntxq; q++) {

@@ -250,6 +250,15 @@ BAD = [
      "<port>; sub add <channel> <subscriber> <ip> <port> <mac>)"),
     ("sub del <channel> <subscriber> <ip> <port>",
      "sub del 9 9 198.18.2.9 40000", "sub del: no such subscription"),
+    ("show subscriber <ip> <port>", "show subscriber 198.18.2.99 40000",
+     "show subscriber 198.18.2.99:40000: no subscription from this "
+     "endpoint"),
+    ("show subscriber <ip> <port>", "show subscriber 198.18.2.99",
+     "bad arguments: 'show subscriber 198.18.2.99' needs more arguments "
+     "(usage: show subscriber <ip> <port>)"),
+    ("show sessions", "show sessions all",
+     "bad arguments: 'show sessions' takes no more arguments ('all') "
+     "(usage: show sessions)"),
     ("sub del <channel> <subscriber> <ip> <port>", "sub del 9",
      "bad arguments: 'sub del 9' needs more arguments (usage: sub del "
      "<channel> <subscriber> <ip> <port>)"),

@@ -73,6 +73,8 @@ show channel 1
 sub add 5 1 198.18.2.9 40000
 sub add 5 2 198.18.2.10 40000 02:00:00:02:00:0a
 sub del 5 1 198.18.2.9 40000
+show subscriber 198.18.2.10 40000
+show sessions
 show xdp
 help
 help show port
@@ -99,7 +101,8 @@ GOOD_FILE_COVERS = {
     "show control", "show channel <id>",
     "sub add <channel> <subscriber> <ip> <port>",
     "sub add <channel> <subscriber> <ip> <port> <mac>",
-    "sub del <channel> <subscriber> <ip> <port>", "show xdp", "help",
+    "sub del <channel> <subscriber> <ip> <port>",
+    "show subscriber <ip> <port>", "show sessions", "show xdp", "help",
     "help <words>", "set log-level <level>", "set output json|text",
     "pause at <packets>", "resume", "stop", "start", "load <file>",
     "clear stats", "quit",
@@ -108,7 +111,8 @@ GOOD_FILE_COVERS = {
 ECHOED = ["show stats", "show port stats all", "show port stats 1",
           "show port xstats 0", "show lcores", "show slots",
           "show slots all", "show config", "show control", "show channel 1",
-          "show xdp", "help", "help show port", "pause at 1000"]
+          "show subscriber 198.18.2.10 40000", "show sessions", "show xdp",
+          "help", "help show port", "pause at 1000"]
 SILENT = ["sub add 5", "sub del 5", "set log-level", "set output",
           "resume", "stop", "start", "clear stats", "quit"]
 
@@ -159,9 +163,9 @@ def check_good_file(binary, tmp, pcap, errors):
         errors.append("%s: show lcores after stop: not stopped and "
                       "RCU-offline" % what)
     if not re.search(r"herald> load %s\nherald> show channel 7\nchannel 7: "
-                     r"[^\n]*\n  1 subscriber\(s\)\n[^\n]*\n%s: 2 commands, "
-                     r"0 failed\n" % (re.escape(load), re.escape(load)),
-                     out):
+                     r"[^\n]*\n(  [^\n]*\n)*?  1 subscriber\(s\)\n"
+                     r"(  [^\n]*\n)*%s: 2 commands, 0 failed\n"
+                     % (re.escape(load), re.escape(load)), out):
         errors.append("%s: load: its show channel and summary, in order: "
                       "%r" % (what, out[out.find("herald> load"):][:400]))
     m = re.search(r"^herald> show lcores\n(\{\"control_lcore\".*?\]\}\n)",
@@ -407,6 +411,13 @@ def check_misc(c, src_root, errors):
                                                               want))
     if "1 subscriber(s)" not in c.ok("show", "channel", "5"):
         errors.append("show channel 5: not 1 subscriber after the changes")
+    out = c.ok("show", "subscriber", "198.18.2.1", "40000")
+    if not re.search(r"^subscriber endpoint 198\.18\.2\.1:40000: mac \S+, "
+                     r"2 subscription\(s\)", out, re.M):
+        errors.append("show subscriber 198.18.2.1 40000: %r" % out)
+    out = c.ok("show", "sessions")
+    if "publisher sessions:" not in out or "subscriber endpoints:" not in out:
+        errors.append("show sessions: %r" % out[:300])
     if not c.ok("show", "xdp").strip():
         errors.append("show xdp: no answer")
     out = c.ok("help")

@@ -103,7 +103,10 @@ check_loaded(const struct herald_config *cfg, unsigned int lines)
 			break;
 		case HERALD_CFG_PATH:
 			CHECK(memchr(f, '\0', k->size) != NULL);
-			CHECK(f[0] == '/');
+			/* Absolute, or unset (a key without default). */
+			CHECK(f[0] == '/' ||
+			      (f[0] == '\0' && k->def == NULL &&
+			       cfg->key_line[i] == 0));
 			break;
 		case HERALD_CFG_SOCKET:
 			CHECK(memchr(f, '\0', k->size) != NULL);

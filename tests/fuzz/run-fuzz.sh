@@ -51,6 +51,7 @@ config)
 	DPDK_CFLAGS=$(pkg-config --cflags libdpdk | sed 's/-I/-isystem /g')
 	CFLAGS="$CFLAGS $DPDK_CFLAGS -I$SRC/app -I$SRC/lib/hwp -I$SRC/lib/inet"
 	LOADER="$SRC/app/config/config.c $SRC/app/config/config_values.c
+		$SRC/app/config/config_keyfile.c
 		$SRC/lib/inet/inet_parse.c $SRC/lib/hwp/hwp_token.c"
 	LIBS=$(pkg-config --libs libsodium)
 	BIN=fuzz_config
@@ -97,6 +98,8 @@ esac
 
 # First corpus dir collects new inputs across runs; seeds are read-only.
 # -timeout: one input taking over 10 s counts as a failure.
+# -error_exitcode: libFuzzer's default (77) is what meson reads as "skipped":
+# a crash must fail the test.
 export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 # shellcheck disable=SC2086
@@ -104,6 +107,7 @@ exec "$OUT/$BIN" \
 	-max_total_time="$SECONDS_TO_RUN" \
 	-max_len="$MAX_LEN" \
 	-timeout=10 \
+	-error_exitcode=1 \
 	-print_final_stats=1 \
 	-artifact_prefix="$OUT/artifacts/" \
 	$EXTRA \

@@ -72,12 +72,14 @@ def run_herald(herald, tmp, inputs, ini, cmds=None, extra_env=None,
     return r.returncode, r.stdout + r.stderr
 
 
-def run_two(herald, tmp, cmds, packets):
+def run_two(herald, tmp, cmds, packets, herald_keys=""):
     """Herald on a.pcap and b.pcap (one per worker) with command file
-    cmds, ending after packets: (stats JSON, book errors), or exit 1."""
+    cmds, ending after packets: (stats JSON, book errors), or exit 1.
+    herald_keys: more lines of the [herald] section."""
     rc, log = run_herald(herald, tmp, [os.path.join(tmp, "a.pcap"),
                                        os.path.join(tmp, "b.pcap")],
-                         write_ini(tmp), cmds, exit_after=packets)
+                         write_ini(tmp, herald_keys=herald_keys), cmds,
+                         exit_after=packets)
     if rc != 0:
         print(log)
         print("FAIL: herald exit %d" % rc)
@@ -85,13 +87,13 @@ def run_two(herald, tmp, cmds, packets):
     return books(tmp)
 
 
-def write_ini(tmp, extra=""):
+def write_ini(tmp, extra="", herald_keys=""):
     path = os.path.join(tmp, "h.ini")
     with open(path, "w") as f:
         # No control socket: a test never meets an operator's herald.
-        f.write("[herald]\nepoch = %d\n[lcores]\nworkers = 1,2\n"
+        f.write("[herald]\nepoch = %d\n%s[lcores]\nworkers = 1,2\n"
                 "slots = spread\n%s[control]\nsocket = none\n"
-                % (EPOCH, extra))
+                % (EPOCH, herald_keys, extra))
     return path
 
 

@@ -57,8 +57,14 @@ def ok_subacks(parsed):
     return out
 
 
-def check_subacks(parsed, model):
+def check_subacks(parsed, model, mid_stream_min=0):
     ctl = model.control
+    mid = sum(1 for ch in ctl.subacks if ch["next_seq"] <= model.chans.get(
+        ch["key"][0], {}).get("seq", 0))
+    if mid < mid_stream_min:
+        fail(f"{mid} OK SUBACKs took effect before their channel's last "
+             f"message, expected at least {mid_stream_min} (the case no "
+             "longer exercises changes in the middle of the stream)")
     left = {k: v for k, v in model.ok_out.items() if v}
     if left:
         k = next(iter(left))

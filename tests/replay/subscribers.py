@@ -130,6 +130,7 @@ class Control:
         e["mac"] = mac
         self.subs[key] = origin
         members.append((sub,) + ep + (mac,))
+        self.m.sub_ids.setdefault((channel, sub), set()).add(ep)
         return "added"
 
     def remove(self, channel, sub, ep):

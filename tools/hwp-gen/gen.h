@@ -94,6 +94,8 @@ struct gen_opts {
 	uint64_t expires;
 	bool expired;
 	bool bad_token;
+	uint32_t token_ip;   /* 0: the sender's */
+	uint16_t token_port; /* 0: the sender's */
 	uint64_t from_seq;
 	uint32_t count;
 	uint32_t rounds;

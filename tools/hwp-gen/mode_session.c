@@ -37,7 +37,9 @@ encode_sub(struct gen_ctx *g, const struct gen_endpoint *ep, uint32_t id,
 	int n;
 
 	if (hwp_token_compute(o->key, o->key_len, channel, id, o->expires,
-			      ep->ip, ep->port, f.token) != 0) {
+			      o->token_ip != 0 ? o->token_ip : ep->ip,
+			      o->token_port != 0 ? o->token_port : ep->port,
+			      f.token) != 0) {
 		gen_err("cannot compute a token (key length %zu)", o->key_len);
 		return -1;
 	}
@@ -129,7 +131,7 @@ emit_subscriber(struct gen_ctx *g, uint32_t s)
 static const char *
 expectation(const struct gen_opts *o)
 {
-	if (o->bad_token)
+	if (o->bad_token || o->token_ip != 0 || o->token_port != 0)
 		return "bad_token";
 	if (o->expires < o->start_us / 1000000u)
 		return "expired";

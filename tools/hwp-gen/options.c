@@ -73,6 +73,8 @@ enum opt_id {
 	O_EXPIRES,
 	O_EXPIRED,
 	O_BAD_TOKEN,
+	O_TOKEN_IP,
+	O_TOKEN_PORT,
 	O_FROM_SEQ,
 	O_COUNT,
 	O_ROUNDS,
@@ -203,6 +205,11 @@ static const struct opt_def opt_table[] = {
 	 "tokens valid but expired (expires = 946684800, year 2000)"},
 	{NULL, "bad-token", no_argument, O_BAD_TOKEN, MS | MU, NULL,
 	 "flip one random bit of every token"},
+	{NULL, "token-ip", required_argument, O_TOKEN_IP, MS | MU, "IP",
+	 "tokens bound to this address instead of the sender's (a token\n"
+	 "used from another endpoint: Herald answers BAD_TOKEN)"},
+	{NULL, "token-port", required_argument, O_TOKEN_PORT, MS | MU, "PORT",
+	 "tokens bound to this UDP port instead of the sender's"},
 	{NULL, "from-seq", required_argument, O_FROM_SEQ, MS | MN, "N",
 	 "subscribe: resume at seq N (default 0: next message);\n"
 	 "nack: first missing seq, at least 1 (default 1)"},
@@ -520,6 +527,10 @@ apply(struct gen_opts *o, int id, const char *arg)
 		break;
 	case O_EXPIRED: o->expired = true; break;
 	case O_BAD_TOKEN: o->bad_token = true; break;
+	case O_TOKEN_IP: o->token_ip = gen_parse_ip(n, arg); break;
+	case O_TOKEN_PORT:
+		o->token_port = (uint16_t)gen_parse_u64(n, arg, 1, 65535);
+		break;
 	case O_FROM_SEQ:
 		o->from_seq = gen_parse_u64(n, arg, 0, UINT64_MAX);
 		break;
