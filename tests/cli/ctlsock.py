@@ -14,6 +14,7 @@
 * a client parked on "pause at" does not hold up another client;
 * a client that sends commands and never reads: the others are still
   answered at once, it is disconnected (counted in show control);
+* quit while forwarding is stopped ends herald at once;
 * the 17th client is refused; herald-ctl exits 2 without herald and on
   a usage error;
 * books and mempools balance at the end of every run.
@@ -261,12 +262,20 @@ def main():
             check_not_reading(h, errors)
             check_too_many(h, errors)
             check_second_herald(binary, tmp, pcap, h, errors)
+            # Quit while forwarding is stopped: herald still drains and
+            # ends at once, books balanced.
+            rc, out, _e = ctl(h.sock, "stop")
+            if rc != 0 or out != "forwarding stopped\n":
+                errors.append("stop: exit %d %r" % (rc, out))
+            t0 = time.monotonic()
             rc, out, _e = ctl(h.sock, "quit")
             if rc != 0 or out != "stopping herald\n":
                 errors.append("quit: exit %d %r" % (rc, out))
             rc = h.wait()
-            if rc != 0:
-                errors.append("herald: exit %r: %s" % (rc, h.log()))
+            if rc != 0 or time.monotonic() - t0 > 5:
+                errors.append("herald after quit while stopped: exit %r "
+                              "after %.1f s: %s" % (
+                                  rc, time.monotonic() - t0, h.log()))
         finally:
             h.stop()
         h.books(errors)
