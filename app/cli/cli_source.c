@@ -282,7 +282,7 @@ cli_source_run(struct herald_cli_source *s, const char *text, size_t len)
 		s->sink.done(s->sink.ctx, true);
 		return;
 	}
-	snprintf(s->line, sizeof(s->line), "%s", p);
+	snprintf(s->line, sizeof(s->line), "%.*s", (int)sizeof(s->line) - 1, p);
 	if (s->file != NULL) {
 		s->file->n_cmds++;
 		s->file->echo_pending = true;
@@ -546,7 +546,9 @@ poll_parked(struct herald_cli_source *s)
 		return;
 	if (rc < 0 && s->fail == CLI_FAIL_NONE) {
 		s->fail = CLI_FAIL_CMD;
-		snprintf(s->reason, sizeof(s->reason), "%s: failed", s->line);
+		/* The reason names the line, cut to what the reason holds. */
+		snprintf(s->reason, sizeof(s->reason), "%.*s: failed",
+			 (int)sizeof(s->reason) - 10, s->line);
 	}
 	finish(s);
 }

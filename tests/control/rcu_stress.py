@@ -66,7 +66,7 @@ def main():
                 "101112131415161718191a1b1c1d1e1f\n"
                 "egress_port = 2\n"
                 "[limits]\nendpoint_timeout_ms = 1000\nmax_subscribers = 4096\n"
-                "[control]\nitem_ring_size = 65536\n")
+                "[control]\nitem_ring_size = 65536\nsocket = none\n")
     stats = os.path.join(tmp, "s.json")
     prefix = "hrcu%d" % os.getpid()
     # A looping capture sends each publisher's START again: let it reopen

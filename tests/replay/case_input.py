@@ -222,6 +222,9 @@ def load_config(path):
     epoch = int(get("herald", "epoch", "0"), 0)
     if epoch == 0:
         fail("herald.ini must set a fixed non-zero [herald] epoch")
+    if get("control", "socket", "/run/herald/control.sock") != "none":
+        fail("herald.ini must set [control] socket = none: a case never "
+             "meets the socket of a herald an operator runs")
     nh = get("herald", "next_hop_mac", "")
     workers = len(get("lcores", "workers", "1").replace(",", " ").split())
     if get("lcores", "slots", "spread") != "spread":
