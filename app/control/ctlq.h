@@ -35,6 +35,7 @@ struct herald_ctl_item {
 	uint64_t from_seq;
 	uint64_t expires;
 	uint64_t rx_ns; /* receive time (capture time with --clock pcap) */
+	uint64_t wseq;	/* the worker's count of items: their order */
 	uint32_t subscriber;
 	uint32_t src_ip;
 	uint16_t src_port;
@@ -82,7 +83,9 @@ struct herald_endpoint {
 	uint64_t seen_ns;   /* its last SUBSCRIBE/UNSUBSCRIBE */
 	uint32_t ip;
 	uint16_t port;
-	uint16_t pad;
+	/* Workers whose ring of new endpoints held nothing older than one
+	 * of its items (control/items.c): its items may overtake there. */
+	uint16_t settled;
 	uint32_t n_subs;    /* subscriptions */
 	uint32_t n_network; /* of which from the network (liveness) */
 } __rte_cache_aligned;

@@ -122,6 +122,7 @@ ctl_ep_get(uint32_t ip, uint16_t port, uint64_t now_ns)
 	ep->port = port;
 	ep->n_subs = 0;
 	ep->n_network = 0;
+	ep->settled = 0;
 	/* A previous holder's stamps are older than this endpoint. */
 	for (w = 0; w < herald.n_workers; w++)
 		herald.lcores[w]->ep_seen[pos] = 0;

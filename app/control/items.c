@@ -6,7 +6,8 @@
  * An OK goes to the channel's owner to be answered with the exact
  * next_seq (control/batch.c); a failure is answered from here, within
  * its source's budget (control/replies.c). Items of endpoints that
- * already hold a subscription are taken first.
+ * already hold a subscription are taken first, each endpoint's in the
+ * order its worker received them.
  */
 #include <rte_ring.h>
 
@@ -17,15 +18,38 @@
 /* Items taken from one ring at a time. */
 #define ITEM_BURST 32
 
+/*
+ * Items of known endpoints (ring 0) may overtake those of new ones
+ * (ring 1), but never an older item of the same endpoint: a worker
+ * files an endpoint's items in ring 1 until it sees the endpoint live,
+ * so a SUBSCRIBE can still wait there when the same endpoint's
+ * UNSUBSCRIBE reaches ring 0. Each item carries its worker's count
+ * (wseq). A ring-0 item goes first only once its endpoint is settled
+ * for that worker: ring 1 held nothing older than one of its ring-0
+ * items. Until then it waits here, with the rest of its burst.
+ */
+static struct {
+	struct herald_ctl_item it[ITEM_BURST];
+	unsigned int next, n;
+	bool waiting; /* it[next] waits (counted once) */
+} known[HERALD_MAX_WORKERS];
+
+_Static_assert(sizeof(((struct herald_endpoint *)0)->settled) * 8 >=
+		       HERALD_MAX_WORKERS,
+	       "settled: a bit per worker");
+
 bool
 ctl_items_empty(void)
 {
 	unsigned int w, k;
 
-	for (w = 0; w < herald.n_workers; w++)
+	for (w = 0; w < herald.n_workers; w++) {
+		if (known[w].next < known[w].n)
+			return false;
 		for (k = 0; k < RTE_DIM(herald.lcores[w]->ctl_items); k++)
 			if (!rte_ring_empty(herald.lcores[w]->ctl_items[k]))
 				return false;
+	}
 	return true;
 }
 
@@ -175,23 +199,84 @@ item_handle(const struct herald_ctl_item *it)
 	endpoint_heard(&ch);
 }
 
-/* Up to n items of one ring. */
+/* Up to n items of worker w's ring of new endpoints. */
 static unsigned int
-ring_poll(struct rte_ring *r, unsigned int n)
+new_poll(unsigned int w, unsigned int n)
 {
 	struct herald_ctl_item it[ITEM_BURST];
 	unsigned int got, i;
 
 	got = rte_ring_sc_dequeue_burst_elem(
-		r, it, sizeof(it[0]), RTE_MIN(n, (unsigned int)ITEM_BURST),
-		NULL);
+		herald.lcores[w]->ctl_items[1], it, sizeof(it[0]),
+		RTE_MIN(n, (unsigned int)ITEM_BURST), NULL);
 	for (i = 0; i < got; i++)
 		item_handle(&it[i]);
 	return got;
 }
 
-/* Items of one class (known endpoints, or the rest) from every worker,
- * a burst from each in turn. */
+/* True if worker w's ring of new endpoints holds an item older than
+ * wseq (its head, read in place). */
+static bool
+new_ring_has_older(unsigned int w, uint64_t wseq)
+{
+	struct rte_ring *r = herald.lcores[w]->ctl_items[1];
+	struct rte_ring_zc_data zcd;
+	bool older;
+
+	if (rte_ring_dequeue_zc_burst_elem_start(
+		    r, sizeof(struct herald_ctl_item), 1, &zcd, NULL) == 0)
+		return false;
+	older = ((const struct herald_ctl_item *)zcd.ptr1)->wseq < wseq;
+	rte_ring_dequeue_zc_elem_finish(r, 0);
+	return older;
+}
+
+/* May this ring-0 item of worker w go now? */
+static bool
+known_may_go(unsigned int w, const struct herald_ctl_item *it)
+{
+	uint32_t pos = ctl_ep_find(it->src_ip, it->src_port);
+	struct herald_endpoint *ep = pos == CTL_NIL ? NULL : ctl_ep_at(pos);
+
+	if (ep != NULL && (ep->settled & (1u << w)) != 0)
+		return true;
+	if (new_ring_has_older(w, it->wseq))
+		return false;
+	if (ep != NULL)
+		ep->settled |= 1u << w;
+	return true;
+}
+
+/* Up to n items of worker w's ring of known endpoints, in order; stops
+ * at one that must wait for ring 1. */
+static unsigned int
+known_poll(unsigned int w, unsigned int n)
+{
+	typeof(known[0]) *b = &known[w];
+	unsigned int done = 0;
+
+	if (b->next == b->n) {
+		b->next = 0;
+		b->n = rte_ring_sc_dequeue_burst_elem(
+			herald.lcores[w]->ctl_items[0], b->it, sizeof(b->it[0]),
+			ITEM_BURST, NULL);
+	}
+	while (done < n && b->next < b->n) {
+		if (!known_may_go(w, &b->it[b->next])) {
+			if (!b->waiting)
+				count(CTL_items_ordered);
+			b->waiting = true;
+			break;
+		}
+		b->waiting = false;
+		item_handle(&b->it[b->next++]);
+		done++;
+	}
+	return done;
+}
+
+/* Items of one class (0: known endpoints, 1: the rest) from every
+ * worker, a burst from each in turn. */
 static unsigned int
 class_poll(unsigned int k, unsigned int budget)
 {
@@ -200,8 +285,8 @@ class_poll(unsigned int k, unsigned int budget)
 	do {
 		got = 0;
 		for (w = 0; w < herald.n_workers && total < budget; w++) {
-			unsigned int n = ring_poll(
-				herald.lcores[w]->ctl_items[k], budget - total);
+			unsigned int n = k == 0 ? known_poll(w, budget - total)
+						: new_poll(w, budget - total);
 
 			got += n;
 			total += n;
@@ -210,12 +295,18 @@ class_poll(unsigned int k, unsigned int budget)
 	return total;
 }
 
+/*
+ * Known endpoints first, but new ones get a quarter of the budget at
+ * least when they have items (a busy known endpoint does not starve a
+ * newcomer, nor its own items waiting in ring 1).
+ */
 unsigned int
 ctl_items_poll(unsigned int budget)
 {
 	unsigned int room = ctl_batch_room(), done;
 
 	budget = RTE_MIN(budget, room);
-	done = class_poll(0, budget);
-	return done + class_poll(1, budget - done);
+	done = class_poll(0, budget - budget / 4);
+	done += class_poll(1, budget - done);
+	return done + class_poll(0, budget - done);
 }

@@ -56,6 +56,7 @@ herald_subscribe_frame(struct herald_lcore *lc,
 		.type = f->type,
 		.flags = f->flags,
 		.src_mac = *sd->ri->src_mac,
+		.wseq = lc->ctl_item_seq++,
 	};
 	int32_t pos = live_endpoint(lc, sd->ri);
 

@@ -158,6 +158,9 @@ enum herald_worker_counter {
  */
 #define HERALD_CONTROL_COUNTERS(X)                                             \
 	X(items, "SUBSCRIBE/UNSUBSCRIBE frames taken from the workers")        \
+	X(items_ordered, "items of a known endpoint that waited for an older " \
+			 "item of the same worker's ring of new endpoints "    \
+			 "(order kept)")                                       \
 	X(subscribed, "SUBSCRIBE answered OK: a new subscription")             \
 	X(refreshed, "SUBSCRIBE answered OK: a live subscription refreshed")   \
 	X(unsubscribed, "UNSUBSCRIBE answered OK")                             \

@@ -36,6 +36,7 @@ Exit status: 0 done (goals are reported, not enforced), 1 a run failed
 or a check did not hold, 2 bad usage.
 """
 import argparse
+import ipaddress
 import json
 import os
 import signal
@@ -51,6 +52,10 @@ import bench_dataplane as bd  # noqa: E402
 
 KEY = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
 FANOUT = 8
+# sub add lines of the startup command file: the fan-out, and the
+# flood scenario's known endpoints.
+KNOWN_ENDPOINTS = 1000
+SETUP_ADDS = FANOUT + KNOWN_ENDPOINTS
 GOAL_UPDATES_PER_S = 1e6
 GOAL_DELIVERY_LOSS = 0.10
 GOAL_JOIN_S = 1.0
@@ -120,7 +125,7 @@ def make_inputs(tools, work, args):
 
 
 def write_config(work, args, npkts):
-    path = os.path.join(work, "herald.ini")
+    path = os.path.join(work, "herald-egress%d.ini" % args.egress)
     with open(path, "w") as f:
         f.write("[herald]\nepoch = 1\negress_port = %d\n"
                 "next_hop_mac = 02:00:00:00:00:99\ntoken_key = %s\n"
@@ -142,9 +147,9 @@ def subs_commands(work):
             f.write("sub add 1 %d 198.18.2.%d 40000\n" % (i + 1, i + 1))
         # The 1000 endpoints of the flood scenario's good SUBSCRIBEs hold
         # a subscription already (known endpoints).
-        for i in range(1000):
-            f.write("sub add 10 %d 198.18.%d.%d 40000\n" % (
-                i + 1, 80 + i // 256, 1 + i % 256))
+        for i in range(KNOWN_ENDPOINTS):
+            f.write("sub add 10 %d %s 40000\n" % (
+                i + 1, ipaddress.IPv4Address("198.18.80.1") + i))
         f.write(bd.READY_COMMAND + "\n")
     return path
 
@@ -288,9 +293,11 @@ def scenario_cli(tools, work, setup, args, tag):
     s, out = run_scenario(tools, work, setup, "cli", args.duration, tag,
                           ctl=load)
     k = s["control"]
-    if k["operator_adds"] + k["operator_dels"] != args.updates:
-        raise bd.BenchError("cli: %d adds + %d dels of %d" % (
-            k["operator_adds"], k["operator_dels"], args.updates))
+    # The startup command file adds SETUP_ADDS of its own.
+    if k["operator_adds"] + k["operator_dels"] != args.updates + SETUP_ADDS:
+        raise bd.BenchError("cli: %d adds + %d dels of %d + %d" % (
+            k["operator_adds"], k["operator_dels"], args.updates,
+            SETUP_ADDS))
     return dict(dp_figures(s), updates_per_s=args.updates / out["ctl"][0],
                 load_seconds=out["ctl"][0], mdps_applying=out["ctl"][1])
 
@@ -375,6 +382,9 @@ def report(results, args):
     return {"baseline_mdps": base}
 
 
+SCENARIOS = ("baseline", "updates", "cli", "join", "flood")
+
+
 def parse_args(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("build")
@@ -382,15 +392,21 @@ def parse_args(argv):
     ap.add_argument("--duration", type=float, default=3.0)
     ap.add_argument("--updates", type=int, default=1000000)
     ap.add_argument("--joiners", type=int, default=100000)
-    ap.add_argument("--item-ring", type=int, default=1 << 21)
+    ap.add_argument("--item-ring", type=int, default=1 << 20)
     ap.add_argument("--quick", action="store_true",
                     help="1 run, 1.5 s, 200 000 updates, 20 000 joiners")
+    ap.add_argument("--scenarios", default=",".join(SCENARIOS),
+                    help="comma-separated subset of %s" % ",".join(
+                        SCENARIOS))
     ap.add_argument("--json", help="write every run's figures here")
     ap.add_argument("--workdir")
     args = ap.parse_args(argv)
     if args.quick:
         args.runs, args.duration = 1, 1.5
         args.updates, args.joiners = 200000, 20000
+    args.scenarios = args.scenarios.split(",")
+    if not set(args.scenarios) <= set(SCENARIOS):
+        ap.error("--scenarios: one of %s" % ",".join(SCENARIOS))
     if args.updates % 2000:
         ap.error("--updates must be a multiple of 2000")
     return args
@@ -413,7 +429,8 @@ def main(argv):
                 packets_of(setup["flood"]) if extra == 2 else 0))
         setup["sock"] = os.path.join(work, "ctl.sock")
         setup["herald-ctl"] = os.path.join(
-            os.path.dirname(os.path.abspath(__file__)), "..", "herald-ctl")
+            os.path.dirname(os.path.abspath(__file__)), "..", "herald-ctl",
+            "herald-ctl")
         bd.log("machine: %s" % bd.describe_machine(tools))
         results = {k: [] for k in ("baseline", "updates", "cli", "join",
                                    "flood")}
@@ -422,6 +439,8 @@ def main(argv):
                                                   scenario_updates),
                              ("cli", scenario_cli), ("join", scenario_join),
                              ("flood", scenario_flood)):
+                if name not in args.scenarios:
+                    continue
                 tag = "%s%d" % (name, r)
                 if fn is None:
                     s, _ = run_scenario(tools, work, setup, name,
