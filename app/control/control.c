@@ -17,7 +17,7 @@
 
 /* Items (SUBSCRIBE/UNSUBSCRIBE) handled per loop iteration at most, so
  * that the CLI and the batch are served in between. */
-#define CTL_ITEMS_PER_LOOP 8192
+#define CTL_ITEMS_PER_LOOP 32768
 
 uint64_t
 ctl_now_ns(void)

@@ -37,6 +37,7 @@ handle_datagram(struct herald_lcore *lc, uint16_t port, struct rte_mbuf *m,
 	sd.port = port;
 	sd.ri = ri;
 	sd.rx_ns = pd.rx_ns;
+	sd.ep_pos = HERALD_EP_UNKNOWN;
 	lc->cnt.c[CNT_rx_datagrams_valid]++;
 	lc->cnt.c[CNT_rx_frames] += nf;
 	for (i = 0; i < nf; i++) {

@@ -31,6 +31,15 @@ live_endpoint(const struct herald_lcore *lc, const struct herald_rx_info *ri)
 	return pos;
 }
 
+static inline int32_t
+datagram_endpoint(const struct herald_lcore *lc,
+		  struct herald_subscriber_dgram *sd)
+{
+	if (sd->ep_pos == HERALD_EP_UNKNOWN)
+		sd->ep_pos = live_endpoint(lc, sd->ri);
+	return sd->ep_pos;
+}
+
 static inline void
 stamp(struct herald_lcore *lc, int32_t pos, uint64_t rx_ns)
 {
@@ -40,7 +49,7 @@ stamp(struct herald_lcore *lc, int32_t pos, uint64_t rx_ns)
 
 enum herald_frame_outcome
 herald_subscribe_frame(struct herald_lcore *lc,
-		       const struct herald_subscriber_dgram *sd,
+		       struct herald_subscriber_dgram *sd,
 		       const struct hwp_frame *f)
 {
 	const struct hwp_subscribe *s = &f->u.subscribe;
@@ -58,7 +67,7 @@ herald_subscribe_frame(struct herald_lcore *lc,
 		.src_mac = *sd->ri->src_mac,
 		.wseq = lc->ctl_item_seq++,
 	};
-	int32_t pos = live_endpoint(lc, sd->ri);
+	int32_t pos = datagram_endpoint(lc, sd);
 
 	memcpy(it.token, s->token, sizeof(it.token));
 	/* Endpoints that already proved themselves have a ring of their
@@ -107,10 +116,10 @@ keepalive_answer(struct herald_lcore *lc, const struct herald_rx_info *ri,
 
 enum herald_frame_outcome
 herald_heartbeat_frame(struct herald_lcore *lc,
-		       const struct herald_subscriber_dgram *sd,
+		       struct herald_subscriber_dgram *sd,
 		       const struct hwp_frame *f)
 {
-	int32_t pos = live_endpoint(lc, sd->ri);
+	int32_t pos = datagram_endpoint(lc, sd);
 
 	stamp(lc, pos, sd->rx_ns);
 	if (f->u.heartbeat.channel != 0)
@@ -122,10 +131,9 @@ herald_heartbeat_frame(struct herald_lcore *lc,
 }
 
 enum herald_frame_outcome
-herald_nack_frame(struct herald_lcore *lc,
-		  const struct herald_subscriber_dgram *sd,
+herald_nack_frame(struct herald_lcore *lc, struct herald_subscriber_dgram *sd,
 		  const struct hwp_frame *f __rte_unused)
 {
-	stamp(lc, live_endpoint(lc, sd->ri), sd->rx_ns);
+	stamp(lc, datagram_endpoint(lc, sd), sd->rx_ns);
 	return FRAME_control_unhandled;
 }

@@ -17,21 +17,27 @@ struct herald_subscriber_dgram {
 	uint16_t port;
 	const struct herald_rx_info *ri;
 	uint64_t rx_ns;
+	/* The source's endpoint position if it holds a subscription, -1
+	 * if not, HERALD_EP_UNKNOWN until a frame needs it: looked up once
+	 * per datagram (its frames share the source; a position cannot be
+	 * reused inside the burst's read-side critical section). */
+	int32_t ep_pos;
 };
+
+#define HERALD_EP_UNKNOWN (-2)
 
 /* One frame of a valid datagram: its outcome. */
 enum herald_frame_outcome
 herald_subscribe_frame(struct herald_lcore *lc,
-		       const struct herald_subscriber_dgram *sd,
+		       struct herald_subscriber_dgram *sd,
 		       const struct hwp_frame *f);
 enum herald_frame_outcome
 herald_heartbeat_frame(struct herald_lcore *lc,
-		       const struct herald_subscriber_dgram *sd,
+		       struct herald_subscriber_dgram *sd,
 		       const struct hwp_frame *f);
-enum herald_frame_outcome
-herald_nack_frame(struct herald_lcore *lc,
-		  const struct herald_subscriber_dgram *sd,
-		  const struct hwp_frame *f);
+enum herald_frame_outcome herald_nack_frame(struct herald_lcore *lc,
+					    struct herald_subscriber_dgram *sd,
+					    const struct hwp_frame *f);
 
 /* Answer every request whose change this worker can see, now that it
  * sees every change up to version (a lookup's, or the published one). */

@@ -26,6 +26,10 @@ them alike; medians are reported.
              subscription SUBSCRIBE to 8 channels each (port 2, once):
              deliveries/s against baseline, and how many of the good
              SUBSCRIBEs were answered OK (and how fast).
+  junk       the flood's reference: the same datagrams to another UDP
+             port (dropped by the worker as other_port), so that the
+             flood's cost to the data plane is read apart from the cost
+             of receiving that many packets on the same core.
 
 Goals (issue 9): at least 1 M updates/s applied; no drop the baseline
 does not have; at most 10 % fewer deliveries/s than the baseline; 100 000
@@ -106,6 +110,8 @@ def make_inputs(tools, work, args):
         "--channel-list", "2-9", "--batch", 8, "--bad-token")
     gen(tools, f["good"], "--mode", "subscribe", *endpoints(1000, 80),
         "--channel-list", "11-18", "--batch", 8)
+    f["junk"] = os.path.join(work, "junk.pcap")
+    junk_copy(f["flood"], f["junk"])
     cli = os.path.join(work, "updates.cmd")
     with open(cli, "w") as out:
         for op in ("add", "del"):
@@ -122,6 +128,24 @@ def make_inputs(tools, work, args):
                       % (i + 1, i // 250, 1 + i % 250))
     f["updates.cmd"], f["join.cmd"] = cli, joins
     return f
+
+
+def junk_copy(src, dst):
+    """The same datagrams to UDP port 7701 (checksum 0: none): what the
+    worker drops as other_port, the RX cost of the flood without its
+    control-plane part."""
+    with open(src, "rb") as f:
+        data = bytearray(f.read())
+    off = 24
+    while off + 16 <= len(data):
+        incl = int.from_bytes(data[off + 8:off + 12], "little")
+        pkt = off + 16
+        udp = pkt + 14 + (data[pkt + 14] & 0x0F) * 4
+        data[udp + 2:udp + 4] = (7701).to_bytes(2, "big")
+        data[udp + 6:udp + 8] = b"\0\0"
+        off = pkt + incl
+    with open(dst, "wb") as f:
+        f.write(data)
 
 
 def write_config(work, args, npkts):
@@ -178,7 +202,9 @@ def run_scenario(tools, work, setup, name, duration, tag, extra_ports=(),
         vdevs += ["--vdev", "net_pcap%d,rx_pcap=%s%s" % (
             i + 1, pcap, ",infinite_rx=1" if loop else "")]
     vdevs += ["--vdev", "net_null0,no-rx=1"]
-    argv = [tools["herald"], "-l", "0-1", "--no-huge", "-m", "3072",
+    mem = (["-m", "3072", "--huge-unlink"] if setup["huge"] else
+           ["--no-huge", "-m", "3072"])
+    argv = [tools["herald"], "-l", "0-1"] + mem + [
             "--file-prefix", prefix, "--log-level=warning"] + vdevs + [
             "--", "--config", setup["config%d" % len(extra_ports)],
             "--cmdline-file", setup["subs"], "--stats-json", stats]
@@ -336,6 +362,18 @@ def scenario_flood(tools, work, setup, args, tag):
                 bad_dropped=s["frames"]["control_ring_full"])
 
 
+def scenario_junk(tools, work, setup, args, tag):
+    """The flood's reference: the same datagrams to another UDP port."""
+    good = 1000 * 8
+    watch = Applied(good, ("subscribed",))
+    s, _ = run_scenario(tools, work, setup, "junk", args.duration, tag,
+                        [(setup["junk"], True), (setup["good"], False)],
+                        watch=watch)
+    return dict(dp_figures(s), good_ok=s["control"]["subscribed"],
+                good_total=good, good_s=watch.seconds(),
+                junk_dropped=s["nonhwp"]["other_port"])
+
+
 def med(runs, key):
     vals = [r[key] for r in runs if r.get(key) is not None]
     return statistics.median(vals) if vals else None
@@ -349,7 +387,7 @@ def report(results, args):
                  "while applying | vs baseline | updates/s applied | "
                  "drops |")
     lines.append("|---|---|---|---|---|---|---|")
-    for name in ("baseline", "updates", "cli", "flood"):
+    for name in ("baseline", "updates", "cli", "junk", "flood"):
         runs = results.get(name)
         if not runs:
             continue
@@ -369,7 +407,17 @@ def report(results, args):
         lines.append("%d joins to one channel: %.3f s from SUBSCRIBE "
                      "frames, %.3f s from a command file (median)" % (
                          args.joiners, med(j, "frames_s"), med(j, "cli_s")))
-    f = results.get("flood", [])
+    f, jk = results.get("flood", []), results.get("junk", [])
+    if f and jk:
+        lines.append("flood against its reference (the same datagrams to "
+                     "another UDP port, dropped as other_port): "
+                     "deliveries/s %.3f; good SUBSCRIBEs answered in %s s "
+                     "against %s s" % (
+                         med(f, "mdps") / med(jk, "mdps"),
+                         "%.3f" % med(f, "good_s") if med(f, "good_s")
+                         else "-",
+                         "%.3f" % med(jk, "good_s") if med(jk, "good_s")
+                         else "-"))
     if f:
         lines.append("flood: good SUBSCRIBEs of known endpoints answered "
                      "OK %d of %d (median), all in %s s; %d bad tokens "
@@ -382,7 +430,7 @@ def report(results, args):
     return {"baseline_mdps": base}
 
 
-SCENARIOS = ("baseline", "updates", "cli", "join", "flood")
+SCENARIOS = ("baseline", "updates", "cli", "join", "junk", "flood")
 
 
 def parse_args(argv):
@@ -398,6 +446,10 @@ def parse_args(argv):
     ap.add_argument("--scenarios", default=",".join(SCENARIOS),
                     help="comma-separated subset of %s" % ",".join(
                         SCENARIOS))
+    ap.add_argument("--huge", action="store_true",
+                    help="run herald on hugepages (reserve 1600 of 2 MiB "
+                    "first, hugetlbfs at /dev/hugepages): memory that is "
+                    "not faulted in on first touch, as on an edge node")
     ap.add_argument("--json", help="write every run's figures here")
     ap.add_argument("--workdir")
     args = ap.parse_args(argv)
@@ -428,16 +480,17 @@ def main(argv):
             setup["config%d" % extra] = write_config(work, args, npkts + (
                 packets_of(setup["flood"]) if extra == 2 else 0))
         setup["sock"] = os.path.join(work, "ctl.sock")
+        setup["huge"] = args.huge
         setup["herald-ctl"] = os.path.join(
             os.path.dirname(os.path.abspath(__file__)), "..", "herald-ctl",
             "herald-ctl")
         bd.log("machine: %s" % bd.describe_machine(tools))
-        results = {k: [] for k in ("baseline", "updates", "cli", "join",
-                                   "flood")}
+        results = {k: [] for k in SCENARIOS}
         for r in range(args.runs):
             for name, fn in (("baseline", None), ("updates",
                                                   scenario_updates),
                              ("cli", scenario_cli), ("join", scenario_join),
+                             ("junk", scenario_junk),
                              ("flood", scenario_flood)):
                 if name not in args.scenarios:
                     continue
