@@ -52,7 +52,11 @@ def main(argv):
     ta, tb = tools_of(args.build_a, args), tools_of(args.build_b, args)
     pcap, npkts = bd.generate_pcap(ta, work, args)
     setup = {"work": work, "pcap": pcap, "npkts": npkts,
-             "config": bd.write_config(work, npkts),
+             "configs": {
+                 name: bd.write_config(
+                     work, npkts, bd.has_control_socket(build))
+                 for name, build in (("a", args.build_a),
+                                     ("b", args.build_b))},
              "cmds": {fo: bd.write_commands(work, fo) for fo in args.fanouts}}
     runs = {fo: {"a": [], "b": [], "ratio": []} for fo in args.fanouts}
     for r in range(args.rounds):
@@ -62,6 +66,7 @@ def main(argv):
                 order.reverse()
             got = {}
             for name, tools in order:
+                setup["config"] = setup["configs"][name]
                 res = bd.run_herald(tools, work, setup, fo, args.duration,
                                     "%s%d_%d" % (name, fo, r))
                 got[name] = bd.per_cpu(res["mdps"], res["cpu_share"])

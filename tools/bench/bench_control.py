@@ -124,8 +124,8 @@ def make_inputs(tools, work, args):
     joins = os.path.join(work, "join.cmd")
     with open(joins, "w") as out:
         for i in range(args.joiners):
-            out.write("sub add 7 %d 198.19.%d.%d 40000 02:00:00:13:00:01\n"
-                      % (i + 1, i // 250, 1 + i % 250))
+            out.write("sub add 7 %d %s 40000 02:00:00:13:00:01\n"
+                      % (i + 1, ipaddress.IPv4Address("198.19.0.1") + i))
     f["updates.cmd"], f["join.cmd"] = cli, joins
     return f
 

@@ -217,8 +217,17 @@ def generate_pcap(tools, work, args):
     return pcap, int(man["packet_count"])
 
 
-def write_config(work, npkts):
-    path = os.path.join(work, "herald.ini")
+def has_control_socket(build):
+    """Whether the tree of a build knows [control] socket (a tree from
+    before the control socket refuses the section)."""
+    with open(os.path.join(build, "meson-info", "meson-info.json")) as f:
+        src = json.load(f)["directories"]["source"]
+    return os.path.exists(os.path.join(src, "app", "control", "ctlsock.c"))
+
+
+def write_config(work, npkts, control_socket=True):
+    path = os.path.join(work, "herald%s.ini" % (
+        "" if control_socket else "-nosocket"))
     # infinite_rx keeps the whole pcap in rx mbufs: add room for the RX
     # bursts, the per-lcore cache and messages waiting in TX buffers.
     rx_mbufs = pow2_minus_1_at_least(npkts + 8192)
@@ -230,9 +239,10 @@ def write_config(work, npkts):
                 "[lcores]\n"
                 "workers = 1\n"
                 "[mempool]\n"
-                "rx_mbufs = %d\n"
-                "[control]\n"
-                "socket = none\n" % (NEXT_HOP_MAC, rx_mbufs))
+                "rx_mbufs = %d\n" % (NEXT_HOP_MAC, rx_mbufs))
+        if control_socket:
+            # No control socket: never the one of an operator's herald.
+            f.write("[control]\nsocket = none\n")
     return path
 
 

@@ -3,11 +3,13 @@
 # Run every benchmark of tools/bench against a build directory:
 #   bench_parse (HWP parser), bench_rxpath (receive checks), bench_xdp
 #   (XDP filter, if built) and
-#   bench_dataplane.py (Herald deliveries/s vs dpdk-testpmd).
+#   bench_dataplane.py (Herald deliveries/s vs dpdk-testpmd) and
+#   bench_control.py (subscriptions applied per second, their cost to
+#   the data plane).
 # Usage: tools/bench/run-all.sh [BUILD_DIR] [bench_dataplane options]
 #   e.g. tools/bench/run-all.sh build --quick
 # BENCH_PARSE_ARGS / BENCH_RXPATH_ARGS / BENCH_XDP_ARGS pass arguments to
-# the C benchmarks.
+# the C benchmarks, BENCH_CONTROL_ARGS to bench_control.py (e.g. --huge).
 # Exit status: 0 if every benchmark succeeded, else 1.
 
 BUILD=${1:-build}
@@ -57,5 +59,9 @@ else
 fi
 
 run bench_dataplane /usr/bin/python3 "$HERE/bench_dataplane.py" "$BUILD" "$@"
+
+# shellcheck disable=SC2086
+run bench_control /usr/bin/python3 "$HERE/bench_control.py" "$BUILD" \
+	$BENCH_CONTROL_ARGS
 
 exit $status
