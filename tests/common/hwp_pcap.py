@@ -4,6 +4,7 @@ the C code it helps to check.
 """
 import ipaddress
 import struct
+import subprocess
 
 HWP_MAGIC = 0x4852
 T_PUBLISH, T_DELIVER, T_PUBACK = 1, 2, 3
@@ -133,6 +134,12 @@ def write_pcap(path, pkts):
             f.write(struct.pack("<IIII", ts // 10**9, ts % 10**9 // 1000,
                                 len(pkt), len(pkt)))
             f.write(pkt)
+
+
+def hwp_gen_append(hwp_gen, pcap, *args):
+    """Append what hwp-gen makes of args (numbers as they are) to pcap."""
+    subprocess.run([hwp_gen, "-o", pcap, "--append", "--quiet"] +
+                   [str(a) for a in args], check=True)
 
 
 def slot(channel):

@@ -33,24 +33,14 @@ import tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "common"))
 from herald_books import FAILED_OUTCOMES, book_errors  # noqa: E402
+from hwp_pcap import hwp_gen_append as gen, read_pcap  # noqa: E402
 from verdict import verdict  # noqa: E402
 
 KEY = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
 
 
-def gen(hwp_gen, pcap, *args):
-    subprocess.run([hwp_gen, "-o", pcap, "--append", "--quiet"] +
-                   [str(a) for a in args], check=True)
 
 
-def packets(pcap):
-    n, off = 0, 24
-    with open(pcap, "rb") as f:
-        data = f.read()
-    while off + 16 <= len(data):
-        off += 16 + int.from_bytes(data[off + 8:off + 12], "little")
-        n += 1
-    return n
 
 
 def main():
@@ -64,7 +54,7 @@ def main():
     gen(hwp_gen, pcap, "--mode", "subscribe", "--channel-list", "9-16", *who)
     gen(hwp_gen, pcap, "--mode", "unsubscribe", "--channel-list", "9-16",
         *who)
-    npkts = packets(pcap)
+    npkts = len(read_pcap(pcap))
     ring = 1
     while ring < 24 * n:
         ring *= 2

@@ -28,11 +28,9 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "common"))
 from herald_books import book_errors  # noqa: E402
+from hwp_pcap import hwp_gen_append as gen  # noqa: E402
 from verdict import verdict  # noqa: E402
 
-def gen(hwp_gen, pcap, *args):
-    subprocess.run([hwp_gen, "-o", pcap, "--append", "--quiet"] +
-                   [str(a) for a in args], check=True)
 
 
 def build_captures(hwp_gen, loop, once):
