@@ -44,6 +44,9 @@ struct herald_ctl_item {
 	uint8_t flags; /* the frame's (PASSIVE) */
 	struct rte_ether_addr src_mac;
 	uint8_t token[HWP_TOKEN_LEN];
+	/* The endpoint record's generation when the worker saw it live
+	 * (ring 0), 0 otherwise (ring 1). */
+	uint32_t ep_gen;
 } __rte_aligned(8);
 
 /* An OK SUBACK for the owner of the channel's slot to send. */
@@ -73,11 +76,14 @@ struct herald_endpoint_key {
 
 /*
  * One endpoint, at its position in the endpoint table. Workers read
- * live (acquire: the rest is set before it) and mac; every other field
- * is the control thread's.
+ * live (acquire: the rest is set before it), gen and mac; every other
+ * field is the control thread's.
  */
 struct herald_endpoint {
-	uint32_t live;	    /* 1 while it holds a subscription */
+	uint32_t live; /* 1 while it holds a subscription */
+	/* Which creation of the endpoint this record is (never 0): an
+	 * item seen under an earlier one cannot settle it (items.c). */
+	uint32_t gen;
 	uint32_t first_sub; /* its subscriptions (control/plane.h) */
 	uint64_t mac64;	    /* Ethernet address of its last SUBSCRIBE */
 	uint64_t seen_ns;   /* its last SUBSCRIBE/UNSUBSCRIBE */

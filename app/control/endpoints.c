@@ -23,7 +23,8 @@
 #define SWEEP_DIV 100u
 
 static struct {
-	uint32_t n; /* live endpoints */
+	uint32_t n;   /* live endpoints */
+	uint32_t gen; /* the last record's generation */
 	uint32_t sweep_pos;
 } E;
 
@@ -123,6 +124,8 @@ ctl_ep_get(uint32_t ip, uint16_t port, uint64_t now_ns)
 	ep->n_subs = 0;
 	ep->n_network = 0;
 	ep->settled = 0;
+	E.gen = E.gen == UINT32_MAX ? 1 : E.gen + 1;
+	ep->gen = E.gen;
 	/* A previous holder's stamps are older than this endpoint. */
 	for (w = 0; w < herald.n_workers; w++)
 		herald.lcores[w]->ep_seen[pos] = 0;

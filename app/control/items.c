@@ -26,7 +26,8 @@
  * UNSUBSCRIBE reaches ring 0. Each item carries its worker's count
  * (wseq). A ring-0 item goes first only once its endpoint is settled
  * for that worker: ring 1 held nothing older than one of its ring-0
- * items. Until then it waits here, with the rest of its burst.
+ * items seen under the same record (ep_gen). Until then it waits here,
+ * with the rest of its burst.
  */
 static struct {
 	struct herald_ctl_item it[ITEM_BURST];
@@ -242,7 +243,10 @@ known_may_go(unsigned int w, const struct herald_ctl_item *it)
 		return true;
 	if (new_ring_has_older(w, it->wseq))
 		return false;
-	if (ep != NULL)
+	/* Only an item of this record's own time settles it: after an
+	 * older record of the endpoint was released, ring 1 may hold its
+	 * newer items, which later ring-0 items must not overtake. */
+	if (ep != NULL && ep->gen == it->ep_gen)
 		ep->settled |= 1u << w;
 	return true;
 }
