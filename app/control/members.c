@@ -306,7 +306,9 @@ ctl_sub_add(const struct ctl_change *ch, bool dry_run, uint32_t *sub_pos)
 	r = limits_check(ch, chan_pos, ep_pos);
 	if (r != CTL_ADDED || dry_run)
 		return r;
-	ep_pos = ctl_ep_get(ch->ip, ch->port, ch->now_ns);
+	/* An endpoint in the table is live: create only a missing one. */
+	if (ep_pos == CTL_NIL)
+		ep_pos = ctl_ep_get(ch->ip, ch->port, ch->now_ns);
 	if (ep_pos == CTL_NIL)
 		return CTL_LIMIT_ENDPOINTS; /* positions not yet reclaimed */
 	chan_pos = chan_get(ch->channel);
