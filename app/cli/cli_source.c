@@ -533,6 +533,9 @@ herald_cli_exit_code(void)
 	return boot.exit_code;
 }
 
+/* What a parked command that failed adds to its line. */
+#define CLI_FAILED ": failed"
+
 /* A parked command: is it done? */
 static void
 poll_parked(struct herald_cli_source *s)
@@ -547,8 +550,9 @@ poll_parked(struct herald_cli_source *s)
 	if (rc < 0 && s->fail == CLI_FAIL_NONE) {
 		s->fail = CLI_FAIL_CMD;
 		/* The reason names the line, cut to what the reason holds. */
-		snprintf(s->reason, sizeof(s->reason), "%.*s: failed",
-			 (int)sizeof(s->reason) - 10, s->line);
+		snprintf(s->reason, sizeof(s->reason), "%.*s" CLI_FAILED,
+			 (int)(sizeof(s->reason) - sizeof(CLI_FAILED)),
+			 s->line);
 	}
 	finish(s);
 }
