@@ -21,6 +21,7 @@
 #ifndef HERALD_CTLQ_H
 #define HERALD_CTLQ_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -35,7 +36,10 @@ struct herald_ctl_item {
 	uint64_t from_seq;
 	uint64_t expires;
 	uint64_t rx_ns; /* receive time (capture time with --clock pcap) */
-	uint64_t wseq;	/* the worker's count of items: their order */
+	uint32_t wseq;	/* the worker's count of items, mod 2^32: their
+			 * order (herald_wseq_before) */
+	/* Where the worker saw the endpoint's record live (ring 0). */
+	uint32_t ep_pos;
 	uint32_t subscriber;
 	uint32_t src_ip;
 	uint16_t src_port;
@@ -48,6 +52,13 @@ struct herald_ctl_item {
 	 * (ring 0), 0 otherwise (ring 1). */
 	uint32_t ep_gen;
 } __rte_aligned(8);
+
+/* A ring holds fewer than 2^31 items: serial-number order is exact. */
+static inline bool
+herald_wseq_before(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
 
 /* An OK SUBACK for the owner of the channel's slot to send. */
 struct herald_ctl_req {

@@ -120,7 +120,9 @@ fail_count(enum ctl_result r)
 	}
 }
 
-static void
+/* A SUBSCRIBE: returns the subscription's position, CTL_NIL if none
+ * was made or refreshed. */
+static uint32_t
 item_subscribe(const struct herald_ctl_item *it, const struct ctl_change *ch)
 {
 	enum ctl_result r;
@@ -133,16 +135,18 @@ item_subscribe(const struct herald_ctl_item *it, const struct ctl_change *ch)
 	if (r != CTL_ADDED && r != CTL_REFRESHED) {
 		fail_count(r);
 		ctl_reply_fail(it, fail_status(r), it->rx_ns);
-		return;
+		return CTL_NIL;
 	}
 	if (resume || passive) {
 		count(passive ? CTL_unavailable_passive
 			      : CTL_unavailable_resume);
 		ctl_reply_fail(it, HWP_SUBACK_UNAVAILABLE, it->rx_ns);
-		return;
+		return CTL_NIL;
 	}
 	count(r == CTL_ADDED ? CTL_subscribed : CTL_refreshed);
+	ctl_sub_token_keep(sub_pos, it->expires, it->token);
 	ok_request(it, ch, ctl_sub_at(sub_pos)->chan);
+	return sub_pos;
 }
 
 static void
@@ -160,27 +164,54 @@ item_unsubscribe(const struct herald_ctl_item *it, const struct ctl_change *ch)
 	ok_request(it, ch, chan_pos);
 }
 
-/* The endpoint proved itself: it was heard from now. */
+/* The endpoint at pos proved itself: it was heard from at now_ns. */
+static void
+endpoint_heard_at(uint32_t pos, uint64_t now_ns)
+{
+	struct herald_endpoint *ep = ctl_ep_at(pos);
+
+	if (ep->seen_ns < now_ns)
+		ep->seen_ns = now_ns;
+}
+
+/* The same for an endpoint found by its address, if it is live. */
 static void
 endpoint_heard(const struct ctl_change *ch)
 {
 	uint32_t pos = ctl_ep_find(ch->ip, ch->port);
 
-	if (pos != CTL_NIL && ctl_ep_at(pos)->seen_ns < ch->now_ns)
-		ctl_ep_at(pos)->seen_ns = ch->now_ns;
+	if (pos != CTL_NIL)
+		endpoint_heard_at(pos, ch->now_ns);
+}
+
+/* The token is right: the one the subscription was made with (no HMAC
+ * needed), or one the key verifies. */
+static bool
+token_valid(const struct herald_ctl_item *it, uint32_t sub_pos)
+{
+	if (herald.token_key == NULL)
+		return false;
+	if (sub_pos != CTL_NIL &&
+	    ctl_sub_token_is(sub_pos, it->expires, it->token)) {
+		count(CTL_token_known);
+		return true;
+	}
+	return hwp_token_key_verify(herald.token_key, it->channel,
+				    it->subscriber, it->expires, it->src_ip,
+				    it->src_port, it->token);
 }
 
 static void
 item_handle(const struct herald_ctl_item *it)
 {
 	struct ctl_change ch;
+	uint32_t sub_pos, made = CTL_NIL;
 
 	count(CTL_items);
 	herald.ctl_cnt.c[CTL_request_bytes] += HWP_SUBSCRIBE_LEN;
-	if (herald.token_key == NULL ||
-	    !hwp_token_key_verify(herald.token_key, it->channel, it->subscriber,
-				  it->expires, it->src_ip, it->src_port,
-				  it->token)) {
+	sub_pos = ctl_sub_find(it->channel, it->subscriber, it->src_ip,
+			       it->src_port);
+	if (!token_valid(it, sub_pos)) {
 		count(CTL_bad_token);
 		ctl_reply_fail(it, HWP_SUBACK_BAD_TOKEN, it->rx_ns);
 		return;
@@ -191,13 +222,20 @@ item_handle(const struct herald_ctl_item *it)
 		return;
 	}
 	item_change(it, &ch);
+	ch.sub_known = true;
+	ch.sub_pos = sub_pos;
+	/* A verified frame: its endpoint was heard from (a new one starts
+	 * its silence now). Its own subscription says where it is. */
+	if (sub_pos != CTL_NIL)
+		endpoint_heard_at(ctl_sub_at(sub_pos)->ep, ch.now_ns);
 	if (it->type == HWP_T_SUBSCRIBE)
-		item_subscribe(it, &ch);
+		made = item_subscribe(it, &ch);
 	else
 		item_unsubscribe(it, &ch);
-	/* A verified frame: its endpoint was heard from (a new one starts
-	 * its silence now). */
-	endpoint_heard(&ch);
+	if (sub_pos == CTL_NIL && made != CTL_NIL)
+		endpoint_heard_at(ctl_sub_at(made)->ep, ch.now_ns);
+	else if (sub_pos == CTL_NIL)
+		endpoint_heard(&ch);
 }
 
 /* Up to n items of worker w's ring of new endpoints. */
@@ -218,7 +256,7 @@ new_poll(unsigned int w, unsigned int n)
 /* True if worker w's ring of new endpoints holds an item older than
  * wseq (its head, read in place). */
 static bool
-new_ring_has_older(unsigned int w, uint64_t wseq)
+new_ring_has_older(unsigned int w, uint32_t wseq)
 {
 	struct rte_ring *r = herald.lcores[w]->ctl_items[1];
 	struct rte_ring_zc_data zcd;
@@ -227,17 +265,32 @@ new_ring_has_older(unsigned int w, uint64_t wseq)
 	if (rte_ring_dequeue_zc_burst_elem_start(
 		    r, sizeof(struct herald_ctl_item), 1, &zcd, NULL) == 0)
 		return false;
-	older = ((const struct herald_ctl_item *)zcd.ptr1)->wseq < wseq;
+	older = herald_wseq_before(
+		((const struct herald_ctl_item *)zcd.ptr1)->wseq, wseq);
 	rte_ring_dequeue_zc_elem_finish(r, 0);
 	return older;
+}
+
+/* The live record of a ring-0 item's endpoint, or NULL: where the
+ * worker saw it if that record is still the live one (a generation is
+ * never reused), else by lookup. */
+static struct herald_endpoint *
+item_endpoint(const struct herald_ctl_item *it)
+{
+	struct herald_endpoint *ep = ctl_ep_at(it->ep_pos);
+	uint32_t pos;
+
+	if (ep->gen == it->ep_gen && ep->live != 0)
+		return ep;
+	pos = ctl_ep_find(it->src_ip, it->src_port);
+	return pos == CTL_NIL ? NULL : ctl_ep_at(pos);
 }
 
 /* May this ring-0 item of worker w go now? */
 static bool
 known_may_go(unsigned int w, const struct herald_ctl_item *it)
 {
-	uint32_t pos = ctl_ep_find(it->src_ip, it->src_port);
-	struct herald_endpoint *ep = pos == CTL_NIL ? NULL : ctl_ep_at(pos);
+	struct herald_endpoint *ep = item_endpoint(it);
 
 	if (ep != NULL && (ep->settled & (1u << w)) != 0)
 		return true;

@@ -17,6 +17,7 @@
 #include "control/plane.h"
 #include "control/subscriptions.h"
 #include "herald.h"
+#include "hwp_token.h"
 
 /* Key of the subscription index. */
 struct sub_key {
@@ -142,6 +143,36 @@ sub_key_of(uint64_t channel, uint32_t subscriber, uint32_t ip, uint16_t port)
 	k.ip = ip;
 	k.port = port;
 	return k;
+}
+
+/* The change's subscription: as the caller found it, or looked up. */
+static inline int32_t
+sub_lookup(const struct ctl_change *ch, const struct sub_key *k)
+{
+	if (ch->sub_known)
+		return ch->sub_pos == CTL_NIL ? -ENOENT : (int32_t)ch->sub_pos;
+	return rte_hash_lookup(T.sub_index, k);
+}
+
+bool
+ctl_sub_token_is(uint32_t pos, uint64_t expires,
+		 const uint8_t token[HWP_TOKEN_LEN])
+{
+	const struct ctl_sub *s = &T.subs[pos];
+
+	return s->has_token && s->token_expires == expires &&
+	       hwp_token_equal(s->token, token);
+}
+
+void
+ctl_sub_token_keep(uint32_t pos, uint64_t expires,
+		   const uint8_t token[HWP_TOKEN_LEN])
+{
+	struct ctl_sub *s = &T.subs[pos];
+
+	s->has_token = 1;
+	s->token_expires = expires;
+	memcpy(s->token, token, HWP_TOKEN_LEN);
 }
 
 /* A channel's record, new and empty if it had none (CTL_NIL: no room). */
@@ -296,7 +327,7 @@ ctl_sub_add(const struct ctl_change *ch, bool dry_run, uint32_t *sub_pos)
 	struct ctl_sub *s;
 	int32_t pos;
 
-	pos = rte_hash_lookup(T.sub_index, &k);
+	pos = sub_lookup(ch, &k);
 	if (pos >= 0) {
 		*sub_pos = (uint32_t)pos;
 		return sub_refresh(ch, (uint32_t)pos, dry_run);
@@ -311,7 +342,8 @@ ctl_sub_add(const struct ctl_change *ch, bool dry_run, uint32_t *sub_pos)
 		ep_pos = ctl_ep_get(ch->ip, ch->port, ch->now_ns);
 	if (ep_pos == CTL_NIL)
 		return CTL_LIMIT_ENDPOINTS; /* positions not yet reclaimed */
-	chan_pos = chan_get(ch->channel);
+	if (chan_pos == CTL_NIL)
+		chan_pos = chan_get(ch->channel);
 	if (chan_pos == CTL_NIL || chan_reserve(&T.chans[chan_pos]) < 0 ||
 	    (pos = rte_hash_add_key(T.sub_index, &k)) < 0) {
 		if (chan_pos != CTL_NIL)
@@ -374,7 +406,7 @@ ctl_sub_del(const struct ctl_change *ch, uint32_t *chan_pos)
 {
 	struct sub_key k =
 		sub_key_of(ch->channel, ch->subscriber, ch->ip, ch->port);
-	int32_t pos = rte_hash_lookup(T.sub_index, &k);
+	int32_t pos = sub_lookup(ch, &k);
 
 	if (pos < 0)
 		return CTL_NOT_SUBSCRIBED;

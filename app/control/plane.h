@@ -35,6 +35,11 @@ struct ctl_sub {
 	uint32_t member;	   /* index in the channel's member array */
 	uint32_t ep_prev, ep_next; /* the endpoint's subscriptions */
 	uint8_t origin;		   /* enum ctl_origin */
+	/* The token this subscription was last made with, verified then:
+	 * the same token again (an UNSUBSCRIBE, a refresh) needs no HMAC. */
+	uint8_t has_token;
+	uint64_t token_expires;
+	uint8_t token[HWP_TOKEN_LEN];
 };
 
 /* A subscribed channel's membership, edited in place and published as a
@@ -67,6 +72,10 @@ struct ctl_change {
 	struct rte_ether_addr mac;
 	uint64_t now_ns; /* control clock: the endpoint's last-seen */
 	enum ctl_origin origin;
+	/* The subscription's position (CTL_NIL: none) if already looked
+	 * up; zeroed (false), the tables look it up. */
+	bool sub_known;
+	uint32_t sub_pos;
 };
 
 /* Result of a change, for the SUBACK and the counters. */
@@ -93,6 +102,12 @@ enum ctl_result ctl_sub_add(const struct ctl_change *ch, bool dry_run,
 uint32_t ctl_sub_find(uint64_t channel, uint32_t subscriber, uint32_t ip,
 		      uint16_t port);
 enum ctl_result ctl_sub_del(const struct ctl_change *ch, uint32_t *chan_pos);
+/* The subscription at pos holds this very token (constant time). */
+bool ctl_sub_token_is(uint32_t pos, uint64_t expires,
+		      const uint8_t token[HWP_TOKEN_LEN]);
+/* Keep the verified token the subscription at pos was made with. */
+void ctl_sub_token_keep(uint32_t pos, uint64_t expires,
+			const uint8_t token[HWP_TOKEN_LEN]);
 /* Remove one subscription by position (expiry, CLI). */
 void ctl_sub_remove(uint32_t sub_pos);
 const struct ctl_sub *ctl_sub_at(uint32_t pos);

@@ -70,7 +70,10 @@ herald_subscribe_frame(struct herald_lcore *lc,
 	int32_t pos = datagram_endpoint(lc, sd);
 
 	memcpy(it.token, s->token, sizeof(it.token));
-	it.ep_gen = pos >= 0 ? lc->conf.ep[pos].gen : 0;
+	if (pos >= 0) {
+		it.ep_gen = lc->conf.ep[pos].gen;
+		it.ep_pos = (uint32_t)pos;
+	}
 	/* Endpoints that already proved themselves have a ring of their
 	 * own: a flood from new (or spoofed) sources fills the other. */
 	if (rte_ring_sp_enqueue_elem(lc->ctl_items[pos >= 0 ? 0 : 1], &it,

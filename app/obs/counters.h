@@ -161,6 +161,8 @@ enum herald_worker_counter {
 	X(items_ordered, "items of a known endpoint that waited for an older " \
 			 "item of the same worker's ring of new endpoints "    \
 			 "(order kept)")                                       \
+	X(token_known, "tokens equal to the verified one their subscription "  \
+		       "was made with (no HMAC needed)")                       \
 	X(subscribed, "SUBSCRIBE answered OK: a new subscription")             \
 	X(refreshed, "SUBSCRIBE answered OK: a live subscription refreshed")   \
 	X(unsubscribed, "UNSUBSCRIBE answered OK")                             \

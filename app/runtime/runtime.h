@@ -171,7 +171,7 @@ struct herald_lcore {
 	 * visible; ctl_tx: packets the control thread built for a port
 	 * without its queue (worker 0). */
 	struct rte_ring *ctl_items[2];
-	uint64_t ctl_item_seq; /* items passed: their order across the rings */
+	uint32_t ctl_item_seq; /* items passed: their order across the rings */
 	struct rte_ring *ctl_reqs;
 	struct rte_ring *ctl_tx;
 	/* Every request up to this table version has been answered. */

@@ -164,6 +164,12 @@ hwp_token_key_verify(const struct hwp_token_key *k, uint64_t channel,
 	return ok;
 }
 
+bool
+hwp_token_equal(const uint8_t a[HWP_TOKEN_LEN], const uint8_t b[HWP_TOKEN_LEN])
+{
+	return crypto_verify_32(a, b) == 0;
+}
+
 static int
 hex_nibble(char c)
 {

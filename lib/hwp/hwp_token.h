@@ -59,6 +59,11 @@ bool hwp_token_key_verify(const struct hwp_token_key *k, uint64_t channel,
 			  uint32_t subscriber, uint64_t expires, uint32_t addr,
 			  uint16_t port, const uint8_t token[HWP_TOKEN_LEN]);
 
+/* Constant-time equality of two tokens (a token already verified for
+ * the same fields needs no second HMAC: the MAC is deterministic). */
+bool hwp_token_equal(const uint8_t a[HWP_TOKEN_LEN],
+		     const uint8_t b[HWP_TOKEN_LEN]);
+
 /* Parse a hex key ("00ff..."); returns its length or -1 if malformed or
  * not 16 to 64 bytes. */
 int hwp_key_from_hex(const char *hex, uint8_t *key, size_t cap);

@@ -63,6 +63,10 @@ class Control:
     def __init__(self, cfg, model, counting=True):
         self.cfg, self.m, self.counting = cfg, model, counting
         self.subs = {}  # (channel, sub, ip, port) -> "net" | "op"
+        # The verified (expires, token) a subscription was last made or
+        # refreshed with from the network: the same again needs no HMAC
+        # (docs/CONTROL.md), counted token_known.
+        self.tokens = {}
         self.master = {}  # channel -> [(sub, ip, port, mac)]
         self.eps = {}  # (ip, port) -> {"seen", "mac", "n", "net"}
         self.tat = {}  # source ip -> GCRA theoretical arrival time
@@ -144,6 +148,7 @@ class Control:
         e = self.eps[ep]
         e["n"] -= 1
         e["net"] -= self.subs.pop(key) == "net"
+        self.tokens.pop(key, None)
         if e["n"] == 0:
             del self.eps[ep]
             self.window["flipped"].add(ep)
@@ -211,6 +216,8 @@ class Control:
                 token(key, channel, sub, expires, *ep), tok):
             self.count("bad_token")
             return self.reply_fail(d, channel, sub, BAD_TOKEN, ts)
+        if self.tokens.get((channel, sub) + ep) == (expires, tok):
+            self.count("token_known")
         if expires <= ts // 10**9:
             self.count("expired")
             return self.reply_fail(d, channel, sub, EXPIRED, ts)
@@ -224,7 +231,7 @@ class Control:
         mac = self.mac_for(d["src_mac"])
         if ftype == T_SUBSCRIBE:
             self.item_subscribe(d, channel, sub, ep, mac, from_seq, flags,
-                                ts)
+                                ts, expires, tok)
         else:
             self.item_unsubscribe(d, channel, sub, ep, ts)
         if ep in self.eps:
@@ -233,7 +240,8 @@ class Control:
             self.ambiguous("a LIMIT in a window with frames of known and "
                            "new endpoints")
 
-    def item_subscribe(self, d, channel, sub, ep, mac, from_seq, flags, ts):
+    def item_subscribe(self, d, channel, sub, ep, mac, from_seq, flags, ts,
+                       expires, tok):
         key = (channel, sub) + ep
         if key not in self.subs:
             lim = self.limit_of(channel, ep)
@@ -248,6 +256,7 @@ class Control:
         had = len(self.master.get(channel, [])) > 0
         r = self.add(channel, sub, ep, mac, "net", ts)
         self.count("subscribed" if r == "added" else "refreshed")
+        self.tokens[key] = (expires, tok)
         self.ok_change(channel, key, mac, ts, had)
 
     def item_unsubscribe(self, d, channel, sub, ep, ts):
