@@ -17,6 +17,7 @@
 
 /* Items taken from one ring at a time. */
 #define ITEM_BURST 32
+_Static_assert(ITEM_BURST <= CTL_PREFETCH_MAX, "a burst is prefetched whole");
 
 /*
  * Items of known endpoints (ring 0) may overtake those of new ones
@@ -248,6 +249,7 @@ new_poll(unsigned int w, unsigned int n)
 	got = rte_ring_sc_dequeue_burst_elem(
 		herald.lcores[w]->ctl_items[1], it, sizeof(it[0]),
 		RTE_MIN(n, (unsigned int)ITEM_BURST), NULL);
+	ctl_sub_prefetch(it, got);
 	for (i = 0; i < got; i++)
 		item_handle(&it[i]);
 	return got;
@@ -317,6 +319,7 @@ known_poll(unsigned int w, unsigned int n)
 		b->n = rte_ring_sc_dequeue_burst_elem(
 			herald.lcores[w]->ctl_items[0], b->it, sizeof(b->it[0]),
 			ITEM_BURST, NULL);
+		ctl_sub_prefetch(b->it, b->n);
 	}
 	while (done < n && b->next < b->n) {
 		if (!known_may_go(w, &b->it[b->next])) {

@@ -13,6 +13,8 @@
 #include <rte_hash.h>
 #include <rte_hash_crc.h>
 #include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_prefetch.h>
 
 #include "control/plane.h"
 #include "control/subscriptions.h"
@@ -75,9 +77,9 @@ ctl_tables_init(void)
 				   sizeof(struct sub_key));
 	T.chan_index =
 		index_create("herald_chanidx", T.chan_slots, sizeof(uint64_t));
-	/* Control-thread memory: plain heap, touched as it fills. */
-	T.subs = calloc(T.sub_slots, sizeof(*T.subs));
-	T.chans = calloc(T.chan_slots, sizeof(*T.chans));
+	/* Control-thread memory, touched as it fills. */
+	T.subs = ctl_bigmem_alloc(sizeof(*T.subs) * T.sub_slots);
+	T.chans = ctl_bigmem_alloc(sizeof(*T.chans) * T.chan_slots);
 	if (T.sub_index == NULL || T.chan_index == NULL || T.subs == NULL ||
 	    T.chans == NULL)
 		return -1;
@@ -90,13 +92,13 @@ ctl_tables_free(void)
 	uint32_t i;
 
 	for (i = 0; T.chans != NULL && i < T.chan_slots; i++) {
-		free(T.chans[i].m);
-		free(T.chans[i].sub);
+		rte_free(T.chans[i].m);
+		rte_free(T.chans[i].sub);
 	}
 	rte_hash_free(T.sub_index);
 	rte_hash_free(T.chan_index);
-	free(T.subs);
-	free(T.chans);
+	ctl_bigmem_free(T.subs, sizeof(*T.subs) * T.sub_slots);
+	ctl_bigmem_free(T.chans, sizeof(*T.chans) * T.chan_slots);
 	memset(&T, 0, sizeof(T));
 }
 
@@ -152,6 +154,30 @@ sub_lookup(const struct ctl_change *ch, const struct sub_key *k)
 	if (ch->sub_known)
 		return ch->sub_pos == CTL_NIL ? -ENOENT : (int32_t)ch->sub_pos;
 	return rte_hash_lookup(T.sub_index, k);
+}
+
+void
+ctl_sub_prefetch(const struct herald_ctl_item *it, unsigned int n)
+{
+	struct sub_key k[CTL_PREFETCH_MAX];
+	const void *kp[CTL_PREFETCH_MAX];
+	int32_t pos[CTL_PREFETCH_MAX];
+	unsigned int i;
+
+	n = RTE_MIN(n, (unsigned int)CTL_PREFETCH_MAX);
+	for (i = 0; i < n; i++) {
+		k[i] = sub_key_of(it[i].channel, it[i].subscriber, it[i].src_ip,
+				  it[i].src_port);
+		kp[i] = &k[i];
+	}
+	/* rte_hash's pipelined lookup brings the buckets and keys in; the
+	 * answers may be stale by the time each item is handled (an
+	 * earlier one may change them), so only the cache keeps them. */
+	if (n == 0 || rte_hash_lookup_bulk(T.sub_index, kp, n, pos) != 0)
+		return;
+	for (i = 0; i < n; i++)
+		if (pos[i] >= 0)
+			rte_prefetch0(&T.subs[pos[i]]);
 }
 
 bool
@@ -211,8 +237,8 @@ ctl_chan_release(uint32_t chan_pos)
 	if (c->n != 0 || c->dirty)
 		return;
 	rte_hash_del_key(T.chan_index, &c->channel);
-	free(c->m);
-	free(c->sub);
+	rte_free(c->m);
+	rte_free(c->sub);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -227,11 +253,13 @@ chan_reserve(struct ctl_chan *c)
 	if (c->n < c->cap)
 		return 0;
 	cap = RTE_MIN(cap, herald.cfg.max_subscribers);
-	m = realloc(c->m, sizeof(*m) * cap);
+	/* DPDK's heap: huge pages when herald has them (no 4 KiB faults as
+	 * the channel grows). */
+	m = rte_realloc(c->m, sizeof(*m) * cap, 0);
 	if (m == NULL)
 		return -ENOMEM;
 	c->m = m;
-	sub = realloc(c->sub, sizeof(*sub) * cap);
+	sub = rte_realloc(c->sub, sizeof(*sub) * cap, 0);
 	if (sub == NULL)
 		return -ENOMEM;
 	c->sub = sub;

@@ -10,6 +10,7 @@
 #define HERALD_CONTROL_PLANE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <rte_ether.h>
@@ -91,6 +92,12 @@ enum ctl_result {
 	CTL_NO_MEMORY,
 };
 
+/* ---- memory (control/bigmem.c) ---- */
+/* Zeroed, touched as it fills, in huge pages where possible (NULL: no
+ * address space). */
+void *ctl_bigmem_alloc(size_t size);
+void ctl_bigmem_free(void *p, size_t size);
+
 /* ---- tables (control/members.c) ---- */
 int ctl_tables_init(void);
 void ctl_tables_free(void);
@@ -102,6 +109,10 @@ enum ctl_result ctl_sub_add(const struct ctl_change *ch, bool dry_run,
 uint32_t ctl_sub_find(uint64_t channel, uint32_t subscriber, uint32_t ip,
 		      uint16_t port);
 enum ctl_result ctl_sub_del(const struct ctl_change *ch, uint32_t *chan_pos);
+/* Bring the subscriptions n items (at most CTL_PREFETCH_MAX) will look
+ * up into the cache, in one pipelined pass. */
+#define CTL_PREFETCH_MAX 64
+void ctl_sub_prefetch(const struct herald_ctl_item *it, unsigned int n);
 /* The subscription at pos holds this very token (constant time). */
 bool ctl_sub_token_is(uint32_t pos, uint64_t expires,
 		      const uint8_t token[HWP_TOKEN_LEN]);
