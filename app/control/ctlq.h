@@ -28,6 +28,7 @@
 #include <rte_common.h>
 #include <rte_ether.h>
 
+#include "dataplane/udp_out.h"
 #include "hwp_wire.h"
 
 /* A SUBSCRIBE or UNSUBSCRIBE a worker received (host byte order). */
@@ -68,14 +69,14 @@ struct herald_ctl_req {
 	uint64_t channel;
 	uint64_t rx_ns; /* the SUBSCRIBE's time: a new channel state's */
 	uint32_t subscriber;
-	uint32_t ip;
-	uint16_t port;
 	uint16_t egress_port;
-	struct rte_ether_addr mac; /* the SUBACK's Ethernet destination */
-	uint8_t type;		   /* HWP_T_SUBSCRIBE or HWP_T_UNSUBSCRIBE */
+	uint8_t type; /* HWP_T_SUBSCRIBE or HWP_T_UNSUBSCRIBE */
 	/* The channel had subscribers before this change: its sequence
 	 * state may not be forgotten now, whatever its idleness. */
 	uint8_t had_members;
+	/* Ethernet, IPv4 and UDP headers to the endpoint (its member's, as
+	 * the control thread built them): the owner only adds the frame. */
+	struct herald_udp_tmpl tmpl;
 } __rte_aligned(8);
 
 /* Key of the endpoint table: host byte order, pad 0. */

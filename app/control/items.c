@@ -77,25 +77,44 @@ item_change(const struct herald_ctl_item *it, struct ctl_change *ch)
 	ch->origin = CTL_NETWORK;
 }
 
+/* The SUBACK's headers: those of the endpoint's member (m) when they
+ * go to the same MAC, else built here. */
+static void
+suback_tmpl(struct herald_udp_tmpl *t, const struct ctl_change *ch,
+	    const struct subtab_member *m)
+{
+	const struct herald_config *cfg = &herald.cfg;
+
+	if (rte_is_same_ether_addr(&m->mac, &ch->mac)) {
+		RTE_BUILD_BUG_ON(sizeof(m->hdr) != sizeof(t->hdr));
+		memcpy(t->hdr, m->hdr, sizeof(t->hdr));
+		t->csum_ip = m->csum_ip;
+		t->csum_udp = m->csum_udp;
+		return;
+	}
+	herald_udp_tmpl_build(t, &herald.ports[cfg->egress_port].mac, &ch->mac,
+			      cfg->address, cfg->udp_port, ch->ip, ch->port);
+}
+
+/* The OK SUBACK of a change to the channel at chan_pos, for its owner;
+ * m is the endpoint's member (as it is, or as it was before it left). */
 static void
 ok_request(const struct herald_ctl_item *it, const struct ctl_change *ch,
-	   uint32_t chan_pos)
+	   uint32_t chan_pos, const struct subtab_member *m)
 {
 	struct ctl_chan *c = ctl_chan_at(chan_pos);
 	struct herald_ctl_req r = {
 		.channel = it->channel,
 		.rx_ns = it->rx_ns,
 		.subscriber = it->subscriber,
-		.ip = it->src_ip,
-		.port = it->src_port,
 		.egress_port = herald.cfg.egress_port,
-		.mac = ch->mac,
 		.type = it->type,
 		/* Members when the batch began (or now, if no change is
 		 * pending). */
 		.had_members = (c->dirty ? c->n_before : c->n) != 0,
 	};
 
+	suback_tmpl(&r.tmpl, ch, m);
 	/* Room was checked before the item was taken. */
 	if (!ctl_batch_suback(chan_pos, &r))
 		RTE_VERIFY(0);
@@ -146,15 +165,16 @@ item_subscribe(const struct herald_ctl_item *it, const struct ctl_change *ch)
 	}
 	count(r == CTL_ADDED ? CTL_subscribed : CTL_refreshed);
 	ctl_sub_token_keep(sub_pos, it->expires, it->token);
-	ok_request(it, ch, ctl_sub_at(sub_pos)->chan);
+	ok_request(it, ch, ctl_sub_at(sub_pos)->chan, ctl_sub_member(sub_pos));
 	return sub_pos;
 }
 
 static void
 item_unsubscribe(const struct herald_ctl_item *it, const struct ctl_change *ch)
 {
+	struct subtab_member gone;
 	uint32_t chan_pos;
-	enum ctl_result r = ctl_sub_del(ch, &chan_pos);
+	enum ctl_result r = ctl_sub_del(ch, &chan_pos, &gone);
 
 	if (r != CTL_REMOVED) {
 		fail_count(r);
@@ -162,7 +182,7 @@ item_unsubscribe(const struct herald_ctl_item *it, const struct ctl_change *ch)
 		return;
 	}
 	count(CTL_unsubscribed);
-	ok_request(it, ch, chan_pos);
+	ok_request(it, ch, chan_pos, &gone);
 }
 
 /* The endpoint at pos proved itself: it was heard from at now_ns. */

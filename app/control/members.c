@@ -429,8 +429,17 @@ ctl_sub_remove(uint32_t sub_pos)
 		ctl_ep_release(ep_pos);
 }
 
+const struct subtab_member *
+ctl_sub_member(uint32_t pos)
+{
+	const struct ctl_sub *s = &T.subs[pos];
+
+	return &T.chans[s->chan].m[s->member];
+}
+
 enum ctl_result
-ctl_sub_del(const struct ctl_change *ch, uint32_t *chan_pos)
+ctl_sub_del(const struct ctl_change *ch, uint32_t *chan_pos,
+	    struct subtab_member *gone)
 {
 	struct sub_key k =
 		sub_key_of(ch->channel, ch->subscriber, ch->ip, ch->port);
@@ -439,6 +448,8 @@ ctl_sub_del(const struct ctl_change *ch, uint32_t *chan_pos)
 	if (pos < 0)
 		return CTL_NOT_SUBSCRIBED;
 	*chan_pos = T.subs[pos].chan;
+	if (gone != NULL)
+		*gone = *ctl_sub_member((uint32_t)pos);
 	ctl_sub_remove((uint32_t)pos);
 	return CTL_REMOVED;
 }

@@ -108,7 +108,11 @@ enum ctl_result ctl_sub_add(const struct ctl_change *ch, bool dry_run,
 /* Position of a subscription, or CTL_NIL. */
 uint32_t ctl_sub_find(uint64_t channel, uint32_t subscriber, uint32_t ip,
 		      uint16_t port);
-enum ctl_result ctl_sub_del(const struct ctl_change *ch, uint32_t *chan_pos);
+/* gone (unless NULL) gets the member as it was. */
+enum ctl_result ctl_sub_del(const struct ctl_change *ch, uint32_t *chan_pos,
+			    struct subtab_member *gone);
+/* The member of the subscription at pos, in its channel's array. */
+const struct subtab_member *ctl_sub_member(uint32_t pos);
 /* Bring the subscriptions n items (at most CTL_PREFETCH_MAX) will look
  * up into the cache, in one pipelined pass. */
 #define CTL_PREFETCH_MAX 64

@@ -195,7 +195,7 @@ herald_sub_del(uint64_t channel, uint32_t subscriber, uint32_t ip,
 	uint32_t chan_pos;
 
 	operator_change(&ch, channel, subscriber, ip, port, NULL);
-	if (ctl_sub_del(&ch, &chan_pos) != CTL_REMOVED) {
+	if (ctl_sub_del(&ch, &chan_pos, NULL) != CTL_REMOVED) {
 		*why = "no such subscription";
 		return -ENOENT;
 	}

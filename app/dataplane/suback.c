@@ -20,6 +20,8 @@
 
 /* Control-thread packets forwarded per iteration. */
 #define CTL_TX_BURST 32
+/* SUBACK requests read from the ring at a time. */
+#define SUBACK_BURST 32
 
 static void
 suback_send(struct herald_lcore *lc, const struct herald_ctl_req *r)
@@ -32,7 +34,6 @@ suback_send(struct herald_lcore *lc, const struct herald_ctl_req *r)
 		.status = HWP_SUBACK_OK,
 	};
 	uint8_t frame[HWP_SUBACK_LEN];
-	struct herald_udp_tmpl t;
 	struct rte_mbuf *m;
 
 	cs = herald_seq_channel_for_suback(lc, r->channel, r->rx_ns,
@@ -48,10 +49,8 @@ suback_send(struct herald_lcore *lc, const struct herald_ctl_req *r)
 		sa.epoch = herald_seq_channel_epoch(
 			c->epoch, r->channel, r->rx_ns, c->channel_timeout_ns);
 	}
-	herald_udp_tmpl_build(&t, &c->ports[r->egress_port].mac, &r->mac,
-			      c->address, c->udp_port, r->ip, r->port);
 	hwp_encode_suback(frame, sizeof(frame), &sa);
-	m = herald_udp_frame_mbuf(c->hdr_pool, &t, frame, sizeof(frame),
+	m = herald_udp_frame_mbuf(c->hdr_pool, &r->tmpl, frame, sizeof(frame),
 				  c->ports[r->egress_port].csum_offload);
 	if (unlikely(m == NULL)) {
 		lc->cnt.c[CNT_subacks_nombuf]++;
@@ -61,27 +60,35 @@ suback_send(struct herald_lcore *lc, const struct herald_ctl_req *r)
 	herald_tx_enqueue(lc, r->egress_port, m);
 }
 
+/* The request at i of a zero-copy view of the ring. */
+static inline const struct herald_ctl_req *
+req_at(const struct rte_ring_zc_data *zcd, unsigned int i)
+{
+	return i < zcd->n1 ? (const struct herald_ctl_req *)zcd->ptr1 + i
+			   : (const struct herald_ctl_req *)zcd->ptr2 +
+				     (i - zcd->n1);
+}
+
 void
 herald_suback_catch_up(struct herald_lcore *lc, uint64_t version)
 {
-	struct herald_ctl_req r;
+	struct rte_ring_zc_data zcd;
+	unsigned int n, i;
 
-	for (;;) {
-		if (lc->req_is_held)
-			r = lc->req_held;
-		else if (rte_ring_sc_dequeue_elem(lc->ctl_reqs, &r,
-						  sizeof(r)) != 0)
-			break;
-		/* In order: a later request waits behind this one. */
-		if (r.version > version) {
-			lc->req_held = r;
-			lc->req_is_held = true;
-			break;
+	/* Read in place, a burst at a time; in order: the first request
+	 * whose version is not visible yet stays in the ring, with every
+	 * later one behind it. */
+	do {
+		n = rte_ring_dequeue_zc_burst_elem_start(
+			lc->ctl_reqs, sizeof(struct herald_ctl_req),
+			SUBACK_BURST, &zcd, NULL);
+		for (i = 0; i < n && req_at(&zcd, i)->version <= version; i++) {
+			lc->cnt.c[CNT_suback_requests]++;
+			suback_send(lc, req_at(&zcd, i));
 		}
-		lc->req_is_held = false;
-		lc->cnt.c[CNT_suback_requests]++;
-		suback_send(lc, &r);
-	}
+		if (n != 0)
+			rte_ring_dequeue_zc_elem_finish(lc->ctl_reqs, i);
+	} while (i == SUBACK_BURST);
 	if (version > lc->req_seen)
 		lc->req_seen = version;
 }
@@ -108,7 +115,7 @@ herald_suback_poll(struct herald_lcore *lc)
 {
 	unsigned int work = 0;
 
-	if (lc->req_is_held || !rte_ring_empty(lc->ctl_reqs)) {
+	if (!rte_ring_empty(lc->ctl_reqs)) {
 		uint64_t before = lc->cnt.c[CNT_suback_requests];
 
 		herald_suback_catch_up(lc, subtab_published(lc->conf.subs));

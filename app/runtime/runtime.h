@@ -176,9 +176,6 @@ struct herald_lcore {
 	struct rte_ring *ctl_tx;
 	/* Every request up to this table version has been answered. */
 	uint64_t req_seen;
-	/* The ring's head, taken out while its change is not visible. */
-	bool req_is_held;
-	struct herald_ctl_req req_held;
 	/* Last time each endpoint (by position) was heard from (ns):
 	 * written by this worker only, swept by the control thread. */
 	uint64_t *ep_seen;
