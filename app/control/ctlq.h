@@ -79,6 +79,10 @@ struct herald_ctl_req {
 	struct herald_udp_tmpl tmpl;
 } __rte_aligned(8);
 
+/* Sizes docs/CONTROL.md states (ring elements: multiples of 8). */
+_Static_assert(sizeof(struct herald_ctl_item) == 96, "item: 96 bytes");
+_Static_assert(sizeof(struct herald_ctl_req) == 88, "request: 88 bytes");
+
 /* Key of the endpoint table: host byte order, pad 0. */
 struct herald_endpoint_key {
 	uint32_t ip;
