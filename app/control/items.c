@@ -12,6 +12,7 @@
 #include <rte_ring.h>
 
 #include "control/plane.h"
+#include "control/subscriptions.h"
 #include "hwp_token.h"
 #include "herald.h"
 
@@ -83,8 +84,6 @@ static void
 suback_tmpl(struct herald_udp_tmpl *t, const struct ctl_change *ch,
 	    const struct subtab_member *m)
 {
-	const struct herald_config *cfg = &herald.cfg;
-
 	if (rte_is_same_ether_addr(&m->mac, &ch->mac)) {
 		RTE_BUILD_BUG_ON(sizeof(m->hdr) != sizeof(t->hdr));
 		memcpy(t->hdr, m->hdr, sizeof(t->hdr));
@@ -92,8 +91,7 @@ suback_tmpl(struct herald_udp_tmpl *t, const struct ctl_change *ch,
 		t->csum_udp = m->csum_udp;
 		return;
 	}
-	herald_udp_tmpl_build(t, &herald.ports[cfg->egress_port].mac, &ch->mac,
-			      cfg->address, cfg->udp_port, ch->ip, ch->port);
+	herald_endpoint_tmpl(t, ch->ip, ch->port, &ch->mac);
 }
 
 /* The OK SUBACK of a change to the channel at chan_pos, for its owner;

@@ -111,11 +111,20 @@ herald_subscriptions_free(void)
 }
 
 void
+herald_endpoint_tmpl(struct herald_udp_tmpl *t, uint32_t ip, uint16_t port,
+		     const struct rte_ether_addr *mac)
+{
+	const struct herald_config *cfg = &herald.cfg;
+
+	herald_udp_tmpl_build(t, &herald.ports[cfg->egress_port].mac, mac,
+			      cfg->address, cfg->udp_port, ip, port);
+}
+
+void
 herald_sub_member(struct subtab_member *m, uint32_t subscriber, uint32_t ip,
 		  uint16_t port, const struct rte_ether_addr *mac)
 {
-	const struct herald_config *cfg = &herald.cfg;
-	uint16_t egress = cfg->egress_port;
+	uint16_t egress = herald.cfg.egress_port;
 	struct herald_udp_tmpl t;
 
 	memset(m, 0, sizeof(*m));
@@ -124,8 +133,7 @@ herald_sub_member(struct subtab_member *m, uint32_t subscriber, uint32_t ip,
 	m->udp_port = port;
 	m->egress_port = egress;
 	m->mac = *mac;
-	herald_udp_tmpl_build(&t, &herald.ports[egress].mac, mac, cfg->address,
-			      cfg->udp_port, ip, port);
+	herald_endpoint_tmpl(&t, ip, port, mac);
 	RTE_BUILD_BUG_ON(sizeof(m->hdr) != sizeof(t.hdr));
 	memcpy(m->hdr, t.hdr, sizeof(m->hdr));
 	m->csum_ip = t.csum_ip;

@@ -29,6 +29,12 @@ int herald_sub_add(uint64_t channel, uint32_t subscriber, uint32_t ip,
 int herald_sub_del(uint64_t channel, uint32_t subscriber, uint32_t ip,
 		   uint16_t port, const char **why);
 
+struct herald_udp_tmpl;
+/* Herald's Ethernet/IPv4/UDP headers to an endpoint at mac, on the
+ * egress port, with partial checksums (DELIVERs and SUBACKs alike). */
+void herald_endpoint_tmpl(struct herald_udp_tmpl *t, uint32_t ip, uint16_t port,
+			  const struct rte_ether_addr *mac);
+
 /* A member entry for an endpoint: its Ethernet/IPv4/UDP header template
  * to mac on the egress port, with partial checksums. */
 void herald_sub_member(struct subtab_member *m, uint32_t subscriber,
