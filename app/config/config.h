@@ -80,7 +80,7 @@ struct herald_config {
 	uint32_t epoch;	      /* 0: drawn at start */
 	uint16_t egress_port; /* DELIVERs of CLI subscribers */
 	uint32_t publisher_credit;
-	uint32_t history_depth; /* not used yet (reliability layer) */
+	uint32_t history_depth; /* per channel; 0: no history */
 	uint8_t token_key[HWP_KEY_MAX_LEN];
 	int token_key_len;	  /* 0: none configured */
 	char token_key_file[256]; /* loaded into token_key */
@@ -116,6 +116,15 @@ struct herald_config {
 	uint32_t mempool_cache; /* use herald_config_pool_cache() instead */
 	uint16_t rx_desc;
 	uint16_t tx_desc;
+
+	/* [reliability] (docs/RELIABILITY.md) */
+	uint32_t history_messages; /* all workers */
+	uint32_t history_bytes;
+	uint32_t history_rx_percent;
+	uint32_t retransmit_per_s;
+	uint32_t retransmit_burst;
+	uint32_t retransmit_linger_us;
+	uint32_t retransmit_actions; /* per worker */
 
 	/* [control] */
 	uint32_t item_ring_size;    /* per worker, frames to the control */

@@ -39,9 +39,9 @@ X(herald, egress_port, U16, 0, RTE_MAX_ETHPORTS - 1, "0", egress_port,
   "has found the ports)")
 X(herald, publisher_credit, U32, 0, 1u << 20, "256", publisher_credit,
   "`credit` in PUBACKs: frames a publisher may send beyond `acked_seq`")
-X(herald, history_depth, U32, 1, 1u << 20, "1024", history_depth,
-  "messages to keep per channel for retransmission. Accepted; takes effect "
-  "with the reliability layer (issue 10): nothing is kept yet")
+X(herald, history_depth, U32, 0, 1u << 20, "1024", history_depth,
+  "messages kept per channel for NACK repair and resumes (docs/RELIABILITY.md); "
+  "0: no history (every NACK is answered with a GAP)")
 X(herald, token_key, HEXKEY, 16, 64, NULL, token_key,
   "the key shared with the auth service that signs subscription tokens "
   "(PROTOCOL.md section 5). Neither this nor `token_key_file` set: every "
@@ -140,6 +140,35 @@ X(publishers, allow, PREFIXES, 1, HERALD_MAX_PREFIXES, "any", allow,
   "`any`, or IPv4 prefixes (`a.b.c.d/n`) allowed to PUBLISH; others are "
   "dropped silently and counted `publish_not_allowed`. `0.0.0.0/0` in the "
   "list means any source")
+
+X(reliability, history_messages, U32, 64, 1u << 24, "65536",
+  history_messages,
+  "messages all histories of a worker hold at most (this value / workers "
+  "each); past it the oldest message of the worker goes first")
+X(reliability, history_bytes, U32, 1u << 16, 1u << 31, "33554432",
+  history_bytes,
+  "bytes of buffers all histories hold at most (split among workers like "
+  "`history_messages`; what a message costs: docs/RELIABILITY.md); history's "
+  "own pools are sized from these two")
+X(reliability, history_rx_percent, U32, 0, 90, "25", history_rx_percent,
+  "share of `rx_mbufs` history may hold by reference (no copy) for "
+  "one-frame PUBLISH datagrams; past it, and for batched frames, payloads "
+  "are copied into history's own pools, so history never starves RX")
+X(reliability, retransmit_per_s, U32, 0, 1u << 24, "20000", retransmit_per_s,
+  "packets (RETRANSMIT DELIVERs and GAPs) each subscriber endpoint may be "
+  "sent per second in answer to NACKs (token bucket); a NACK that would "
+  "exceed it is dropped, counted `nack_over_budget`")
+X(reliability, retransmit_burst, U32, 1, 1u << 20, "4096", retransmit_burst,
+  "the bucket's depth: packets a quiet subscriber may get at once (1025 "
+  "or more lets a NACK of 1024 seqs through)")
+X(reliability, retransmit_linger_us, U32, 0, 10000000, "10000",
+  retransmit_linger_us,
+  "a range of seqs retransmitted to a subscriber is not sent again to it "
+  "within this time (`nack_suppressed`), as Aeron's linger")
+X(reliability, retransmit_actions, U32, 16, 1u << 20, "4096",
+  retransmit_actions,
+  "retransmit actions lingering at once per worker (bounded pool); a NACK "
+  "that finds none free is dropped, counted `nack_actions_full`")
 
 X(control, item_ring_size, U32, 64, 1u << 20, "16384", item_ring_size,
   "power of two: per worker, SUBSCRIBE/UNSUBSCRIBE frames waiting for the "

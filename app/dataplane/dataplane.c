@@ -5,6 +5,8 @@
 #include <rte_malloc.h>
 
 #include "dataplane/dataplane.h"
+#include "dataplane/history.h"
+#include "dataplane/nack.h"
 #include "dataplane/publish/publish.h"
 #include "dataplane/sequencer.h"
 #include "dataplane/subscribe.h"
@@ -18,7 +20,8 @@ herald_dp_lcore_init(struct herald_lcore *lc)
 		sizeof(*lc->frames) * HWP_MAX_FRAMES_PER_DATAGRAM,
 		RTE_CACHE_LINE_SIZE, (int)rte_lcore_to_socket_id(lc->lcore_id));
 	if (lc->frames == NULL || herald_publish_lcore_init(lc) < 0 ||
-	    herald_seq_lcore_init(lc) < 0)
+	    herald_seq_lcore_init(lc) < 0 ||
+	    herald_history_lcore_init(lc) < 0 || herald_nack_lcore_init(lc) < 0)
 		return -1;
 	return 0;
 }
@@ -27,6 +30,8 @@ void
 herald_dp_lcore_free(struct herald_lcore *lc)
 {
 	herald_publish_lcore_free(lc);
+	herald_nack_lcore_free(lc);
+	herald_history_lcore_free(lc);
 	herald_seq_lcore_free(lc);
 	rte_free(lc->frames);
 	lc->frames = NULL;

@@ -12,7 +12,9 @@
 #include <rte_memcpy.h>
 #include <rte_prefetch.h>
 
+#include "dataplane/deliver.h"
 #include "dataplane/fanout.h"
+#include "dataplane/history.h"
 #include "dataplane/sequencer.h"
 #include "dataplane/subscribe.h"
 #include "dataplane/udp_out.h"
@@ -20,13 +22,12 @@
 #include "runtime/tx.h"
 #include "subtab.h"
 
-#define FANOUT_CHUNK	 HERALD_FANOUT_CHUNK
-#define DELIVER_HDRS_LEN (HERALD_L2L4_LEN + HWP_DELIVER_LEN)
+#define FANOUT_CHUNK HERALD_FANOUT_CHUNK
 
 /* For a port that cannot send chained segments: one flat copy, from a
  * pool of its own so that copies never starve the receive pool. */
-static struct rte_mbuf *
-linearize(struct herald_lcore *lc, struct rte_mbuf *h)
+struct rte_mbuf *
+herald_deliver_linearize(struct herald_lcore *lc, struct rte_mbuf *h)
 {
 	struct rte_mbuf *l = rte_pktmbuf_alloc(lc->conf.flat_pool);
 
@@ -51,67 +52,20 @@ linearize(struct herald_lcore *lc, struct rte_mbuf *h)
 	return l;
 }
 
-/* What every replica of one message shares: its DELIVER header and the
- * folded sum of that header and the payload. */
-struct deliver_msg {
-	struct hwp_deliver_words hdr;
-	uint32_t body_sum;
-	uint16_t payload_len;
-};
-
-/* Ethernet/IPv4/UDP from the subscriber's template, then the DELIVER
- * header, then lengths and checksums (or the offload request). */
-static __rte_always_inline void
-write_headers(const struct herald_lcore *lc, struct rte_mbuf *m, uint8_t *p,
-	      const struct subtab_member *mb, const struct deliver_msg *dm)
-{
-	uint16_t udp_payload_len =
-		(uint16_t)(HWP_DELIVER_LEN + dm->payload_len);
-
-	rte_memcpy(p, mb->hdr, HERALD_L2L4_LEN);
-	hwp_words_store(p + HERALD_L2L4_LEN, dm->hdr.w, HWP_DELIVER_WORDS);
-	if (unlikely(lc->conf.ports[mb->egress_port].csum_offload))
-		herald_udp_finish_offload(m, p, udp_payload_len);
-	else
-		herald_udp_finish(p, mb->csum_ip, mb->csum_udp, udp_payload_len,
-				  dm->body_sum);
-}
-
-static __rte_always_inline void
-build_one(struct herald_lcore *lc, struct rte_mbuf *h,
-	  const struct subtab_member *mb, const struct deliver_msg *dm,
-	  struct rte_mbuf *payload)
-{
-	write_headers(lc, h, rte_pktmbuf_mtod(h, uint8_t *), mb, dm);
-	h->data_len = DELIVER_HDRS_LEN;
-	h->pkt_len = DELIVER_HDRS_LEN + dm->payload_len;
-	if (dm->payload_len != 0) {
-		h->next = payload;
-		h->nb_segs = 2;
-	}
-	if (unlikely(!lc->conf.ports[mb->egress_port].multi_seg_tx)) {
-		h = linearize(lc, h);
-		if (h == NULL) {
-			lc->cnt.c[CNT_deliveries_flat_nombuf]++;
-			return;
-		}
-	}
-	lc->cnt.c[CNT_deliveries]++;
-	herald_tx_enqueue(lc, mb->egress_port, h);
-}
-
 /*
  * The sole subscriber of a message nobody else references: write its
  * headers into the headroom in front of the payload, in the received
  * mbuf itself. No header mbuf, no chain, one free on TX; the payload is
  * still neither copied nor moved. Returns false (m untouched) when m is
- * shared, indirect, segmented or short of headroom: anything that keeps
- * the message beyond this call (a history for NACK repair, say) must take
- * its reference first, which sends the message down the chained path.
+ * shared, indirect, segmented or short of headroom. A history that holds
+ * m by reference (kept) only reads the payload, never the headroom, so
+ * the worker adds the history's reference here, where it knows it is
+ * the only other holder (a plain store, no atomic).
  */
 static inline bool
 deliver_in_place(struct herald_lcore *lc, struct rte_mbuf *m,
-		 const struct subtab_member *mb, const struct deliver_msg *dm)
+		 const struct subtab_member *mb,
+		 const struct herald_deliver_msg *dm, bool kept)
 {
 	uint8_t *p;
 
@@ -123,7 +77,9 @@ deliver_in_place(struct herald_lcore *lc, struct rte_mbuf *m,
 	/* Drop the RX flags: only what write_headers asks for goes out. */
 	m->ol_flags = 0;
 	m->tx_offload = 0;
-	write_headers(lc, m, p, mb, dm);
+	herald_deliver_headers(lc, m, p, mb, dm);
+	if (kept)
+		rte_mbuf_refcnt_set(m, 2);
 	lc->cnt.c[CNT_deliveries]++;
 	lc->cnt.c[CNT_deliveries_in_place]++;
 	herald_tx_enqueue(lc, mb->egress_port, m);
@@ -140,7 +96,7 @@ deliver_in_place(struct herald_lcore *lc, struct rte_mbuf *m,
 static bool
 replicate_range(struct herald_lcore *lc, const struct subtab_channel *subs,
 		uint32_t first, uint32_t end, struct rte_mbuf *payload,
-		const struct deliver_msg *dm, bool handover)
+		const struct herald_deliver_msg *dm, bool handover)
 {
 	struct rte_mbuf *hdrs[FANOUT_CHUNK];
 	uint32_t i, j, k;
@@ -169,8 +125,8 @@ replicate_range(struct herald_lcore *lc, const struct subtab_channel *subs,
 				rte_prefetch0(
 					rte_pktmbuf_mtod(hdrs[j + 1], void *));
 			}
-			build_one(lc, hdrs[j], &subs->members[i + j], dm,
-				  payload);
+			herald_deliver_one(lc, hdrs[j], &subs->members[i + j],
+					   dm, payload, CNT_deliveries);
 		}
 	}
 	return ours;
@@ -185,13 +141,14 @@ replicate_range(struct herald_lcore *lc, const struct subtab_channel *subs,
  */
 static bool
 replicate(struct herald_lcore *lc, const struct subtab_channel *subs,
-	  struct rte_mbuf *payload, const struct deliver_msg *dm)
+	  struct rte_mbuf *payload, const struct herald_deliver_msg *dm,
+	  bool handover)
 {
 	uint32_t n = subs->n_members, first, end;
 	struct rte_mbuf *copy;
 
 	if (likely(n <= HERALD_PAYLOAD_REFS_MAX || dm->payload_len == 0))
-		return replicate_range(lc, subs, 0, n, payload, dm, true);
+		return replicate_range(lc, subs, 0, n, payload, dm, handover);
 	replicate_range(lc, subs, 0, HERALD_PAYLOAD_REFS_MAX, payload, dm,
 			false);
 	for (first = HERALD_PAYLOAD_REFS_MAX; first < n; first = end) {
@@ -234,10 +191,11 @@ subscribers(struct herald_lcore *lc, uint64_t channel)
 void
 herald_fanout(struct herald_lcore *lc, struct rte_mbuf *m)
 {
-	const struct herald_msg_meta *meta = herald_meta(m);
+	struct herald_msg_meta *meta = herald_meta(m);
 	const struct subtab_channel *subs;
 	struct herald_chan_state *c;
-	struct deliver_msg dm;
+	enum herald_hist_kind kind = HIST_NONE;
+	struct herald_deliver_msg dm;
 	struct hwp_deliver d;
 	bool has_subs;
 
@@ -261,7 +219,10 @@ herald_fanout(struct herald_lcore *lc, struct rte_mbuf *m)
 
 	if (!has_subs) {
 		lc->cnt.c[CNT_messages_no_subscriber]++;
-		rte_pktmbuf_free(m);
+		/* Kept all the same: a late joiner may resume from it. */
+		if (lc->conf.hist_depth == 0 ||
+		    herald_history_keep(lc, c, m, d.seq) != HIST_REF)
+			rte_pktmbuf_free(m);
 		return;
 	}
 #ifdef HERALD_DEBUG
@@ -273,16 +234,24 @@ herald_fanout(struct herald_lcore *lc, struct rte_mbuf *m)
 	hwp_deliver_words(&dm.hdr, 0, &d, dm.payload_len);
 	/* The payload starts at an even offset of the UDP payload (40), so
 	 * its sum can be added to the header's. */
-	dm.body_sum = inet_csum_fold64(
-		inet_csum_words(dm.hdr.w, HWP_DELIVER_WORDS) +
-		(meta->has_payload_sum
-			 ? meta->payload_sum
-			 : inet_csum_partial(rte_pktmbuf_mtod(m, const void *),
-					     dm.payload_len)));
+	if (!meta->has_payload_sum) {
+		/* Kept for retransmits too. */
+		meta->payload_sum = (uint16_t)inet_csum_fold64(
+			inet_csum_partial(rte_pktmbuf_mtod(m, const void *),
+					  dm.payload_len));
+		meta->has_payload_sum = 1;
+	}
+	dm.body_sum =
+		inet_csum_fold64(inet_csum_words(dm.hdr.w, HWP_DELIVER_WORDS) +
+				 meta->payload_sum);
+	if (lc->conf.hist_depth != 0)
+		kind = herald_history_keep(lc, c, m, d.seq);
 	/* meta lives in m: not to be read once m is given away. */
 	if (subs->n_members == 1 &&
-	    deliver_in_place(lc, m, &subs->members[0], &dm))
+	    deliver_in_place(lc, m, &subs->members[0], &dm, kind == HIST_REF))
 		return;
-	if (replicate(lc, subs, m, &dm))
+	/* Kept by reference: the caller's reference is the history's, so
+	 * no replica takes it over and it is not freed here. */
+	if (replicate(lc, subs, m, &dm, kind != HIST_REF) && kind != HIST_REF)
 		rte_pktmbuf_free(m);
 }

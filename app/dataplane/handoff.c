@@ -8,6 +8,8 @@
 #include "dataplane/dataplane.h"
 #include "dataplane/fanout.h"
 #include "dataplane/handoff.h"
+#include "dataplane/history.h"
+#include "dataplane/nack.h"
 
 unsigned int
 herald_dp_drain_handoffs(struct herald_lcore *lc)
@@ -20,5 +22,17 @@ herald_dp_drain_handoffs(struct herald_lcore *lc)
 	lc->cnt.c[CNT_handoffs_in] += n;
 	for (i = 0; i < n; i++)
 		herald_fanout(lc, msgs[i]);
-	return n;
+	return n + herald_nack_drain(lc);
+}
+
+bool
+herald_dp_handoffs_empty(const struct herald_lcore *lc)
+{
+	return rte_ring_empty(lc->handoff) && rte_ring_empty(lc->nack_ring);
+}
+
+void
+herald_dp_history_flush(struct herald_lcore *lc)
+{
+	herald_history_flush(lc);
 }

@@ -9,17 +9,39 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_mbuf.h>
+
 #include "dataplane/lru.h"
 #include "runtime/runtime.h"
 
-/* channel 0 (never valid on the wire): a free entry. One cache line. */
+/* Retransmit counters of a channel or an endpoint (Aeron's names). */
+struct herald_rtx_stats {
+	uint64_t nacks;	      /* NACKs judged */
+	uint64_t retransmits; /* RETRANSMIT DELIVERs */
+	uint64_t retransmit_bytes;
+	uint64_t gaps;
+	uint64_t suppressed;  /* within the linger of an earlier one */
+	uint64_t over_budget; /* retransmit budget spent */
+};
+
+/*
+ * channel 0 (never valid on the wire): a free entry. The first cache
+ * line is what every message touches; the second is the cold rest.
+ */
 struct herald_chan_state {
 	uint64_t channel;
 	uint64_t last_seq; /* last seq assigned; 0: none yet */
 	uint64_t last_msg_ns;
-	uint32_t epoch; /* channel epoch, never 0 */
+	uint32_t epoch;	 /* channel epoch, never 0 */
+	uint32_t hist_n; /* messages in its history */
 	struct herald_lru_node lru;
+	struct rte_mbuf *hist_head, *hist_tail; /* oldest, newest */
+
 	uint64_t created_ns; /* when this epoch began (show channel) */
+	/* Bumped whenever the state (and so its history) is dropped:
+	 * history budget entries of an older generation are stale. */
+	uint32_t gen;
+	struct herald_rtx_stats rtx;
 } __rte_cache_aligned;
 
 int herald_seq_lcore_init(struct herald_lcore *lc);

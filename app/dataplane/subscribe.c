@@ -10,6 +10,7 @@
 #include <rte_ring.h>
 
 #include "control/ctlq.h"
+#include "dataplane/nack.h"
 #include "dataplane/subscribe.h"
 #include "dataplane/udp_out.h"
 #include "runtime/tx.h"
@@ -134,10 +135,40 @@ herald_heartbeat_frame(struct herald_lcore *lc,
 	return FRAME_keepalive_answered;
 }
 
+/* A NACK of a live endpoint goes to the owner of the channel's slot,
+ * which judges it against its subscription there (dataplane/nack.c). */
 enum herald_frame_outcome
 herald_nack_frame(struct herald_lcore *lc, struct herald_subscriber_dgram *sd,
-		  const struct hwp_frame *f __rte_unused)
+		  const struct hwp_frame *f)
 {
-	stamp(lc, datagram_endpoint(lc, sd), sd->rx_ns);
-	return FRAME_control_unhandled;
+	const struct hwp_nack *n = &f->u.nack;
+	int32_t pos = datagram_endpoint(lc, sd);
+	struct herald_lcore *owner = lc;
+	struct herald_nack_item it;
+
+	stamp(lc, pos, sd->rx_ns);
+	if (pos < 0)
+		return FRAME_nack_not_live;
+	it = (struct herald_nack_item){
+		.channel = n->channel,
+		.from_seq = n->from_seq,
+		.count = n->count,
+		.subscriber = n->subscriber,
+		.src_ip = sd->ri->src_ip,
+		.src_port = sd->ri->src_port,
+		.rx_port = sd->port,
+		.ep_pos = (uint32_t)pos,
+		.ep_gen = lc->conf.ep[pos].gen,
+	};
+	if (unlikely(lc->conf.n_workers > 1))
+		owner = lc->conf.peers[lc->conf.slot_owner[hwp_slot(
+			n->channel)]];
+	if (owner == lc) {
+		herald_nack_handle(lc, &it);
+		return FRAME_nack_accepted;
+	}
+	if (rte_ring_mp_enqueue_elem(owner->nack_ring, &it, sizeof(it)) != 0)
+		return FRAME_nack_handoff_full;
+	lc->cnt.c[CNT_nack_handoffs_out]++;
+	return FRAME_nack_accepted;
 }

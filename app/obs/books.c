@@ -26,9 +26,11 @@ herald_stats_conserved(const struct herald_counters *t, bool at_exit, FILE *f)
 			   t->c[CNT_rx_jumbo_nombuf];
 	uint64_t out = t->c[CNT_deliveries] + t->c[CNT_pubacks] +
 		       t->c[CNT_subacks] + t->c[CNT_keepalives] +
-		       t->c[CNT_control_sent];
-	uint64_t seq =
-		t->c[CNT_messages_sequenced] + t->c[CNT_channel_table_full];
+		       t->c[CNT_control_sent] + t->c[CNT_retransmits] +
+		       t->c[CNT_gaps];
+	uint64_t verdicts = 0, seq = t->c[CNT_messages_sequenced] +
+				     t->c[CNT_channel_table_full];
+	unsigned int i;
 	bool ok = true;
 
 	ok &= check(
@@ -51,8 +53,21 @@ herald_stats_conserved(const struct herald_counters *t, bool at_exit, FILE *f)
 		    t->c[CNT_handoffs_in]);
 	ok &= check(f, out == t->c[CNT_tx_packets] + t->c[CNT_tx_dropped],
 		    "deliveries + pubacks + subacks + keepalives + "
-		    "control_sent == tx_packets + tx_dropped",
+		    "control_sent + retransmits + gaps == tx_packets + "
+		    "tx_dropped",
 		    out, t->c[CNT_tx_packets] + t->c[CNT_tx_dropped]);
+	ok &= check(f,
+		    t->c[CNT_nack_handoffs_out] == t->c[CNT_nack_handoffs_in],
+		    "nack_handoffs_out == nack_handoffs_in",
+		    t->c[CNT_nack_handoffs_out], t->c[CNT_nack_handoffs_in]);
+	for (i = CNT_nack_answered; i <= CNT_nack_over_budget; i++)
+		verdicts += t->c[i];
+	ok &= check(f, t->frame[FRAME_nack_accepted] == t->c[CNT_nacks],
+		    "nack_accepted == nacks", t->frame[FRAME_nack_accepted],
+		    t->c[CNT_nacks]);
+	ok &= check(f, t->c[CNT_nacks] == verdicts,
+		    "nacks == sum of nack_* verdicts", t->c[CNT_nacks],
+		    verdicts);
 	return ok && herald_stats_control_conserved(t, f);
 }
 

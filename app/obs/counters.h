@@ -10,7 +10,8 @@
  *   publish_accepted = messages_sequenced + channel_table_full
  *                      (all workers, + hand-offs in flight: 0 at exit)
  *   deliveries + pubacks + subacks + keepalives + control_sent
- *                    = tx_packets + tx_dropped
+ *   + retransmits + gaps = tx_packets + tx_dropped
+ *   nack_accepted    = nacks = sum(nack_* verdicts) (at exit)
  * and of the control thread (HERALD_CONTROL_COUNTERS), at exit:
  *   subscribe_queued = items = sum(item outcomes)
  *   subscribed + refreshed + unsubscribed = subacks_requested
@@ -70,8 +71,7 @@ enum herald_nonhwp {
 	X(publish_handoff_full, "owner lcore's hand-off ring full")            \
 	X(publish_nombuf, "no indirect mbuf for a batched PUBLISH")            \
 	X(control_unhandled,                                                   \
-	  "NACK (not yet handled: the reliability layer); it still keeps its " \
-	  "endpoint alive")                                                    \
+	  "deprecated, always 0: NACKs are handled now (nack_*)")              \
 	X(publish_source_limit,                                                \
 	  "START but the source address holds max_sessions_per_source")        \
 	X(publish_channel_full,                                                \
@@ -87,7 +87,12 @@ enum herald_nonhwp {
 			      "subscription: dropped unanswered")              \
 	X(heartbeat_channel,                                                   \
 	  "subscriber HEARTBEAT on a channel other than 0: "                   \
-	  "keeps its endpoint alive, not answered")
+	  "keeps its endpoint alive, not answered")                            \
+	X(nack_accepted, "NACK of an endpoint with a subscription, given to "  \
+			 "the channel's owner (its verdict: nacks_*)")         \
+	X(nack_not_live, "NACK of an endpoint without any subscription: "      \
+			 "dropped unanswered")                                 \
+	X(nack_handoff_full, "NACK dropped: the owner's NACK ring is full")
 
 enum herald_frame_outcome {
 #define X_ENUM(name, help) FRAME_##name,
@@ -140,6 +145,39 @@ enum herald_frame_outcome {
 	X(keepalives_nombuf, "keep-alive answers not built: mempool empty")    \
 	X(control_sent, "packets the control thread built, sent by this "      \
 			"worker (a port without a control TX queue)")          \
+	X(history_kept_ref, "messages kept in history by reference (the "      \
+			    "received buffer, no copy)")                       \
+	X(history_kept_copy, "messages kept in history as a copy in its own "  \
+			     "pools")                                          \
+	X(history_nombuf, "messages not kept in history: its pool was empty "  \
+			  "(a NACK for them gets a GAP)")                      \
+	X(history_evicted_depth, "messages dropped from history: their "       \
+				 "channel holds history_depth newer ones")     \
+	X(history_evicted_budget, "messages dropped from history: the "        \
+				  "worker's budget (history_messages, "        \
+				  "history_bytes) was reached")                \
+	X(history_flushed, "messages dropped from history with their "         \
+			   "channel's state (new epoch, forgotten, exit)")     \
+	X(nack_handoffs_out, "NACKs handed to the owner of their channel's "   \
+			     "slot on another lcore")                          \
+	X(nack_handoffs_in, "NACKs received from another lcore")               \
+	X(nacks, "NACKs the owner of their channel judged: the sum of the "    \
+		 "nack_* verdicts below")                                      \
+	X(nack_answered, "NACKs answered (RETRANSMIT DELIVERs and/or GAPs)")   \
+	X(nack_not_subscribed, "NACKs of an endpoint not subscribed to that "  \
+			       "channel: dropped")                             \
+	X(nack_future, "NACKs only for seqs not assigned yet: nothing to "     \
+		       "send")                                                 \
+	X(nack_suppressed, "NACKs for a range retransmitted to that "          \
+			   "subscriber within retransmit_linger_us")           \
+	X(nack_actions_full, "NACKs dropped: no free retransmit action "       \
+			     "(retransmit_actions)")                           \
+	X(nack_over_budget, "NACKs dropped: the subscriber's retransmit "      \
+			    "budget (retransmit_per_s) was spent")             \
+	X(retransmits, "RETRANSMIT DELIVER packets built")                     \
+	X(retransmit_bytes, "UDP payload bytes of the RETRANSMIT DELIVERs")    \
+	X(gaps, "GAP packets built")                                           \
+	X(retransmits_nombuf, "RETRANSMITs and GAPs not built: mempool empty") \
 	X(loops, "iterations of the worker loop (not while stopped)")          \
 	X(busy_cycles, "TSC cycles of the iterations that did work: packets, " \
 		       "hand-offs, the control thread's requests (busy %)")

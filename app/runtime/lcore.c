@@ -15,6 +15,7 @@
 #include <rte_ring.h>
 
 #include "dataplane/dataplane.h"
+#include "dataplane/history.h"
 #include "herald.h"
 #include "runtime/clock.h"
 #include "runtime/pause.h"
@@ -69,6 +70,7 @@ lcore_conf_fill(struct herald_lcore_conf *c)
 	c->max_sessions_per_source = cfg->max_sessions_per_source;
 	c->jumbo_pool = herald.jumbo_pool;
 	c->jumbo_frame_max = herald.jumbo_frame_max;
+	herald_history_conf(c);
 }
 
 /* Ports are known only once they are up: copy what the hot path needs. */
@@ -235,7 +237,7 @@ worker_stopped(struct herald_lcore *lc)
 	       !herald.force_quit && !herald.stop_requested &&
 	       (__atomic_load_n(&workers_fwd_stopped, __ATOMIC_ACQUIRE) <
 			lc->conf.n_workers ||
-		!rte_ring_empty(lc->handoff))) {
+		!herald_dp_handoffs_empty(lc))) {
 		herald_dp_drain_handoffs(lc);
 		end_of_iteration(lc);
 	}
@@ -300,7 +302,7 @@ worker_main(void *arg)
 	__atomic_add_fetch(&workers_rx_stopped, 1, __ATOMIC_ACQ_REL);
 	while (__atomic_load_n(&workers_rx_stopped, __ATOMIC_ACQUIRE) <
 		       __atomic_load_n(&workers_launched, __ATOMIC_ACQUIRE) ||
-	       !rte_ring_empty(lc->handoff)) {
+	       !herald_dp_handoffs_empty(lc)) {
 		herald_dp_drain_handoffs(lc);
 		herald_dp_poll_control(lc);
 		end_of_iteration(lc);
@@ -308,6 +310,8 @@ worker_main(void *arg)
 	/* The control thread has stopped: what it queued goes out too. */
 	while (herald_dp_poll_control(lc) != 0)
 		end_of_iteration(lc);
+	/* Nothing can ask for history any more: its buffers go back. */
+	herald_dp_history_flush(lc);
 	end_of_iteration(lc);
 
 	rte_rcu_qsbr_thread_offline(lc->conf.qsv, lc->index);

@@ -48,8 +48,11 @@ herald_pause_report(struct herald_lcore *lc, uint64_t gen, unsigned int work)
 			 __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	lc->pause_report.gen = gen;
-	lc->pause_report.handoffs_out = lc->cnt.c[CNT_handoffs_out];
-	lc->pause_report.handoffs_in = lc->cnt.c[CNT_handoffs_in];
+	/* Messages and NACKs: a pause waits for both to be handled. */
+	lc->pause_report.handoffs_out =
+		lc->cnt.c[CNT_handoffs_out] + lc->cnt.c[CNT_nack_handoffs_out];
+	lc->pause_report.handoffs_in =
+		lc->cnt.c[CNT_handoffs_in] + lc->cnt.c[CNT_nack_handoffs_in];
 	__atomic_store_n(&lc->pause_report.seq, lc->pause_report.seq + 1,
 			 __ATOMIC_RELEASE);
 }

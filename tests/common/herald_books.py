@@ -17,6 +17,11 @@ FAILED_OUTCOMES = ("bad_token", "expired", "not_subscribed",
                    "unavailable_resume", "unavailable_passive", "no_memory")
 
 
+# The owner's verdicts on a NACK (docs/RELIABILITY.md), one each.
+NACK_VERDICTS = ("nack_answered", "nack_not_subscribed", "nack_future",
+                 "nack_suppressed", "nack_actions_full", "nack_over_budget")
+
+
 def control_rules(stats):
     """Every SUBSCRIBE/UNSUBSCRIBE a worker queued was taken by the
     control thread, has one outcome, and its answer was sent or counted."""
@@ -57,10 +62,16 @@ def book_errors(stats):
          c["messages_sequenced"] + c["channel_table_full"]),
         ("handoffs_out == handoffs_in", c["handoffs_out"],
          c["handoffs_in"]),
-        ("deliveries + pubacks + subacks + keepalives + control_sent =="
-         " tx_packets + tx_dropped",
+        ("deliveries + pubacks + subacks + keepalives + control_sent"
+         " + retransmits + gaps == tx_packets + tx_dropped",
          c["deliveries"] + c["pubacks"] + c["subacks"] + c["keepalives"]
-         + c["control_sent"], c["tx_packets"] + c["tx_dropped"]),
+         + c["control_sent"] + c["retransmits"] + c["gaps"],
+         c["tx_packets"] + c["tx_dropped"]),
+        ("nack_accepted == nacks", fr["nack_accepted"], c["nacks"]),
+        ("nacks == sum(nack verdicts)", c["nacks"],
+         sum(c[n] for n in NACK_VERDICTS)),
+        ("nack_handoffs_out == nack_handoffs_in", c["nack_handoffs_out"],
+         c["nack_handoffs_in"]),
     ]
     rules += control_rules(stats)
     errors = [f"conservation violated: {text}: {a} != {b}"

@@ -13,7 +13,9 @@ import sys
 import tempfile
 
 # Pools small enough for -m 256 in the cases that start ports.
-SMALL_POOLS = "[mempool]\nrx_mbufs = 4095\nheader_mbufs = 4095\nindirect_mbufs = 1023\n"
+SMALL_POOLS = ("[mempool]\nrx_mbufs = 4095\nheader_mbufs = 4095\n"
+               "indirect_mbufs = 1023\n[reliability]\nhistory_messages = 4096\n"
+               "history_bytes = 4194304\n")
 
 
 def prefixes(n, third=0):

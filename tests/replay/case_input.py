@@ -259,6 +259,16 @@ def load_config(path):
                                    15000) * 10**6,
         "fail_rate": num("control", "fail_replies_per_s", 10),
         "fail_burst": num("control", "fail_reply_burst", 20),
+        "history_depth": num("herald", "history_depth", 1024),
+        "history_messages": num("reliability", "history_messages", 65536),
+        "history_bytes": num("reliability", "history_bytes", 33554432),
+        "history_rx_percent": num("reliability", "history_rx_percent", 25),
+        "rx_mbufs": num("mempool", "rx_mbufs", 16383),
+        "rtx_per_s": num("reliability", "retransmit_per_s", 20000),
+        "rtx_burst": num("reliability", "retransmit_burst", 4096),
+        "rtx_linger_ns": num("reliability", "retransmit_linger_us",
+                             10000) * 1000,
+        "rtx_actions": num("reliability", "retransmit_actions", 4096),
     }
 
 

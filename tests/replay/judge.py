@@ -9,13 +9,18 @@ import struct
 
 from case_input import fail, parse_seqs
 from herald_books import book_errors
-from hwp_pcap import (DELIVER_LEN, F_RETRANSMIT, F_START, MAX_PAYLOAD,
+from hwp_pcap import (DELIVER_LEN, F_RETRANSMIT, F_START, MAX_PAYLOAD, T_GAP,
                       NUM_SLOTS, PUBACK_LEN, T_DELIVER, T_PUBACK, fmix64,
                       hwp_header, ip_str, parse_udp4)
 from inet_csum import csum_fold
 from judge_control import check_control_frame, control_fields
 
 # ------------------------------------------------- accounting (JSON)
+
+# A DELIVER with the RETRANSMIT flag, told apart from the live ones.
+T_RETRANSMIT = 0x102
+GAP_LEN = 32
+
 
 def flatten(stats):
     flat = {}
@@ -97,11 +102,16 @@ def check_frame(i, d):
     if ftype == T_DELIVER:
         if not DELIVER_LEN <= length <= DELIVER_LEN + MAX_PAYLOAD:
             fail(f"{where}: DELIVER length {length}")
-        if flags != 0:
-            fail(f"{where}: DELIVER flags {flags:#x} (no NACK/resume here)")
+        if flags not in (0, F_RETRANSMIT):
+            fail(f"{where}: DELIVER flags {flags:#x}")
+        if flags:
+            return T_RETRANSMIT
     elif ftype == T_PUBACK:
         if length != PUBACK_LEN or flags != 0:
             fail(f"{where}: PUBACK length {length} flags {flags:#x}")
+    elif ftype == T_GAP:
+        if length != GAP_LEN or flags != 0:
+            fail(f"{where}: GAP length {length} flags {flags:#x}")
     elif not check_control_frame(where, ftype, flags, length):
         fail(f"{where}: unexpected frame type {ftype:#x}")
     return ftype
@@ -116,11 +126,18 @@ def parse_output(out_pkts, cfg, queues=None):
         d["queue"] = queues[i] if queues is not None else 0
         ftype = check_frame(i, d)
         p = d["payload"]
-        if ftype == T_DELIVER:
+        if ftype in (T_DELIVER, T_RETRANSMIT):
             ch, seq, epoch, pub, ts = struct.unpack("!QQIIQ", p[8:40])
             f = {"channel": ch, "seq": seq, "epoch": epoch,
                  "publisher": pub, "ts": ts, "payload": p[40:],
                  "frame": p}
+        elif ftype == T_GAP:
+            ch, first, count, epoch = struct.unpack("!QQII", p[8:32])
+            if ch == 0 or first == 0 or count == 0:
+                fail(f"output packet {i}: GAP channel {ch} from_seq "
+                     f"{first} count {count}")
+            f = {"channel": ch, "from": first, "count": count,
+                 "epoch": epoch}
         elif ftype == T_PUBACK:
             pub, epoch, acked, credit, rsvd = struct.unpack("!IIQII",
                                                             p[8:32])
@@ -173,6 +190,45 @@ def check_delivers(parsed, model):
             fail(f"channel {key[0]} seq {key[2]}: DELIVERs went to "
                  f"{fmt_eps(got)}, expected {fmt_eps(want)} "
                  "(subscribers at that moment, insertion order)")
+
+
+def check_repairs(parsed, model):
+    """RETRANSMIT DELIVERs and GAPs, per endpoint in output order, against
+    the model's answers to the NACKs (repairs.py); a RETRANSMIT is the
+    live DELIVER's bytes but the flag."""
+    got, live = {}, {}
+    for ftype, _d, f in parsed:
+        if ftype == T_DELIVER:
+            live[(f["channel"], f["epoch"], f["seq"])] = f["frame"]
+    for i, (ftype, d, f) in enumerate(parsed):
+        ep = (d["dst_ip"], d["dst_port"])
+        if ftype == T_RETRANSMIT:
+            key = (f["channel"], f["epoch"], f["seq"])
+            msg = model.messages.get(key)
+            if msg is None:
+                fail(f"output packet {i}: RETRANSMIT of channel {key[0]} "
+                     f"epoch {key[1]:#x} seq {key[2]}: no such message")
+            check_deliver_body(i, f, msg)
+            plain = f["frame"][:4] + b"\0" + f["frame"][5:]
+            if key in live and live[key] != plain:
+                fail(f"output packet {i}: RETRANSMIT of seq {key[2]} "
+                     "differs from its DELIVER beyond the flag")
+            got.setdefault(ep, []).append(("R",) + key + (d["dst_mac"],))
+        elif ftype == T_GAP:
+            got.setdefault(ep, []).append(
+                ("G", f["channel"], f["epoch"], f["from"], f["count"],
+                 d["dst_mac"]))
+    want = model.repairs.out
+    for ep in sorted(set(got) | set(want)):
+        if got.get(ep, []) != want.get(ep, []):
+            fail(f"repairs to {ip_str(ep[0])}:{ep[1]}: "
+                 f"{short_list(got.get(ep, []))}, expected "
+                 f"{short_list(want.get(ep, []))}")
+
+
+def short_list(items):
+    return str(items) if len(items) <= 8 else (
+        f"{len(items)} [{items[0]}, {items[1]}, ..., {items[-1]}]")
 
 
 def renumber(parsed, model):
@@ -406,7 +462,17 @@ def check_model_counters(model, flat):
               "counters.suback_requests", "counters.keepalives",
               "counters.control_sent", "counters.channels_expired",
               "counters.subacks_nombuf", "counters.keepalives_nombuf",
-              "counters.suback_no_state"):
+              "counters.suback_no_state", "counters.history_kept_ref",
+              "counters.history_kept_copy", "counters.history_nombuf",
+              "counters.history_evicted_depth",
+              "counters.history_evicted_budget", "counters.history_flushed",
+              "counters.nacks", "counters.nack_answered",
+              "counters.nack_not_subscribed", "counters.nack_future",
+              "counters.nack_suppressed", "counters.nack_actions_full",
+              "counters.nack_over_budget", "counters.retransmits",
+              "counters.retransmit_bytes", "counters.gaps",
+              "counters.retransmits_nombuf", "counters.nack_handoffs_out",
+              "counters.nack_handoffs_in"):
         want.setdefault(k, 0)
     compare_counters("model", want, flat)
 

@@ -42,6 +42,7 @@ from case_input import fail
 from hwp_pcap import (F_START, T_HEARTBEAT, T_NACK, T_PUBLISH, T_SUBSCRIBE,
                       T_UNSUBSCRIBE, fmix64, parse_udp4, publish_fields,
                       split_frames)
+from repairs import Repairs
 from subscribers import Control
 
 BURST = 32
@@ -101,6 +102,7 @@ class Model:
         self.refused = set()  # sessions a START could not open
         self.stalled = set()  # sessions with an in-order frame dropped
         self.control = Control(cfg, self)  # subscriptions (subscribers.py)
+        self.repairs = Repairs(cfg, self)  # history, NACKs (repairs.py)
         # OK SUBACKs herald sent: (channel, subscriber, ip, port) ->
         # [(next_seq, epoch)], output order (set by the judge).
         self.ok_out = {}
@@ -243,6 +245,7 @@ class Model:
                  f"{len(idle)} channels, more than one step does")
         for c in idle:
             del self.chans[c]
+            self.repairs.flush(c)
             self.count("counters.channels_expired")
 
     def admit(self, channel):
@@ -262,6 +265,7 @@ class Model:
         """A channel's sequence state created at t_ns (a message, or an
         OK SUBACK: subscribers.py); expired: it replaces a forgotten
         one."""
+        self.repairs.flush(channel)
         st = {"seq": 0, "epoch": self.draw_epoch(channel, t_ns),
               "last_msg": t_ns}
         self.chans[channel] = st
@@ -271,7 +275,8 @@ class Model:
             self.count("counters.channels_expired")
         return st
 
-    def sequence(self, channel, publisher, pub_seq, payload, ts_ns, whole):
+    def sequence(self, channel, publisher, pub_seq, payload, ts_ns, whole,
+                 frame_len):
         if self.n_workers == 1:
             self.control.due(channel)
             self.control.message(channel, ts_ns)
@@ -289,6 +294,7 @@ class Model:
                               "payload": payload, "ts_ns": ts_ns}
         self.recipients[key] = [m[1:] for m in members]
         self.order.append(key)
+        self.repairs.keep(channel, st["seq"], len(payload), whole, frame_len)
         if not members:
             self.count("counters.messages_no_subscriber")
         self.count("counters.deliveries", len(members))
@@ -300,18 +306,20 @@ class Model:
             self.count("counters.payload_copies",
                        (len(members) - 1) // PAYLOAD_REFS_MAX)
 
-    def take(self, fields, ts_ns, whole):
+    def take(self, fields, ts_ns, whole, frame_len):
         channel, publisher, pub_seq, payload = fields
         if self.n_workers > 1:
             self.pending.append((ts_ns, self.queue, self.idx, fields, whole,
-                                 list(self.subs.get(channel, []))))
+                                 list(self.subs.get(channel, [])),
+                                 frame_len))
             if owner(channel, self.n_workers) != self.queue:
                 self.count("counters.handoffs_out")
                 self.count("counters.handoffs_in")
             return "publish_accepted"
         if not self.admit(channel):
             return "publish_channel_full"
-        self.sequence(channel, publisher, pub_seq, payload, ts_ns, whole)
+        self.sequence(channel, publisher, pub_seq, payload, ts_ns, whole,
+                      frame_len)
         return "publish_accepted"
 
     def sequence_pending(self):
@@ -319,7 +327,7 @@ class Model:
         judge re-numbers them from the output)."""
         timeout = self.cfg["channel_timeout_ns"]
         last = {}
-        for ts, q, idx, fields, whole, members in sorted(
+        for ts, q, idx, fields, whole, members, flen in sorted(
                 self.pending, key=lambda m: (m[0], m[1], m[2])):
             channel = fields[0]
             if channel in last and ts - last[channel] > timeout:
@@ -327,7 +335,7 @@ class Model:
                      "timeout would depend on timing")
             last[channel] = ts
             self.subs = {channel: members}
-            self.sequence(*fields, ts, whole)
+            self.sequence(*fields, ts, whole, flen)
             self.messages[self.order[-1]].update(queue=q, index=idx)
         if len(last) > self.cfg["max_channels"]:
             fail("model: with several workers a full channel table would "
@@ -362,7 +370,8 @@ class Model:
             if refusal is not None:
                 self.refused.add(key)
                 return refusal
-            outcome = self.take(fields, ts_ns, state["whole"])
+            outcome = self.take(fields, ts_ns, state["whole"],
+                                state["frame_len"])
             if outcome != "publish_accepted":
                 self.refused.add(key)
                 return outcome
@@ -378,7 +387,8 @@ class Model:
             return "publish_duplicate"
         if pub_seq != s["last"] + 1:
             return "publish_ahead"
-        outcome = self.take(fields, ts_ns, state["whole"])
+        outcome = self.take(fields, ts_ns, state["whole"],
+                                state["frame_len"])
         if outcome == "publish_accepted":
             s["last"] = pub_seq
         else:
@@ -388,7 +398,8 @@ class Model:
     def datagram(self, d, frames, ts_ns, touched):
         self.count("counters.rx_datagrams_valid")
         self.count("counters.rx_frames", len(frames))
-        state = {"allowed": None, "unknown": [], "whole": len(frames) == 1}
+        state = {"allowed": None, "unknown": [], "whole": len(frames) == 1,
+                 "frame_len": 42 + len(d["payload"])}
         for fr in frames:
             if fr[0] == T_PUBLISH:
                 outcome = self.publish(d, fr, ts_ns, touched, state)
@@ -398,7 +409,7 @@ class Model:
             elif fr[0] == T_HEARTBEAT:
                 outcome = self.control.heartbeat(self.idx, ts_ns, d, fr[2])
             elif fr[0] == T_NACK:
-                outcome = self.control.nack(self.idx, ts_ns, d)
+                outcome = self.control.nack(self.idx, ts_ns, d, fr[2])
             else:
                 fail(f"model: input frame type {fr[0]} is not to Herald")
             self.count("frames." + outcome)
@@ -456,8 +467,11 @@ class Model:
         if self.n_workers > 1:
             self.sequence_pending()
             self.seq_at = {}
+        # Herald's exit gives every history buffer back.
+        self.repairs.finish()
         tx = sum(self.cnt.get("counters." + k, 0) for k in (
-            "deliveries", "pubacks", "subacks", "keepalives", "control_sent"))
+            "deliveries", "pubacks", "subacks", "keepalives", "control_sent",
+            "retransmits", "gaps"))
         self.cnt["counters.tx_packets"] = tx
 
     def run_worker(self, inputs, malformed, pauses):

@@ -46,7 +46,8 @@ from case_input import (PORT_MAC, CaseFailure, build_input, fail,  # noqa
 from hwp_pcap import (T_DELIVER, T_PUBACK, fmix64, parse_udp4,  # noqa
                       read_pcap, write_pcap)
 from inet_csum import csum_fold  # noqa: E402
-from judge import (check_conservation, check_delivers, check_epochs,  # noqa
+from judge import (check_conservation, check_delivers, check_epochs,
+                   check_repairs,  # noqa
                    check_frame,
                    check_generator_acks, check_model_counters,
                    check_pause_points, check_per_packet, check_ports,
@@ -174,6 +175,7 @@ def judge(expect, res, ctx):
             fail("'show channel' and per_packet_reasons need one worker")
         renumber(parsed, model)
     check_delivers(parsed, model)
+    check_repairs(parsed, model)
     check_epochs(model)
     acks = check_pubacks(parsed, model, cfg, ctx["endpoints"])
     check_generator_acks(runs, acks, model)

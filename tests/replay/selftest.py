@@ -110,7 +110,10 @@ PACKET_MUTATIONS = [
      lambda p: edit(p, 0, 34, b"\x1e\x15")),
     ("frame length", "frame length",
      lambda p: edit(p, first(p, T_DELIVER), D + 6, b"\0\x28")),
-    ("RETRANSMIT flag", "DELIVER flags",
+    ("START flag on a DELIVER", "DELIVER flags",
+     lambda p: edit(p, first(p, T_DELIVER), D + 4, b"\2")),
+    # A live DELIVER sent as a RETRANSMIT: its subscriber missed it.
+    ("RETRANSMIT flag", "DELIVERs went to",
      lambda p: edit(p, first(p, T_DELIVER), D + 4, b"\1")),
     ("epoch", "epoch", lambda p: edit(p, first(p, T_DELIVER), D + 24,
                                       b"\0\0\0\1")),

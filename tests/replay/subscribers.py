@@ -378,14 +378,18 @@ class Control:
         self.keepalives.append((ep[0], ep[1], self.eps[ep]["mac"], sub))
         return "keepalive_answered"
 
-    def nack(self, idx, ts, d):
+    def nack(self, idx, ts, d, frame):
         ep = (d["src_ip"], d["src_port"])
         if ep in self.window["flipped"]:
             self.ambiguous("a NACK after its endpoint's liveness changed")
         self.check_expiry_race(ep, ts, "a NACK after its endpoint's timeout")
-        if self.live(ep):
-            self.eps[ep]["seen"] = max(self.eps[ep]["seen"], ts)
-        return "control_unhandled"
+        if not self.live(ep):
+            return "nack_not_live"
+        self.eps[ep]["seen"] = max(self.eps[ep]["seen"], ts)
+        # Judged against the subscriptions in effect, like a message.
+        self.due(int.from_bytes(frame[8:16], "big"))
+        self.m.repairs.nack(d, frame)
+        return "nack_accepted"
 
     def pause_point(self, clock):
         self.flush()

@@ -290,10 +290,11 @@ def conservation_errors(s):
     # SUBACKs, keep-alive answers and the control thread's packets (the
     # control plane) are 0 in trees before it.
     sent = sum(c.get(k, 0) for k in ("deliveries", "pubacks", "subacks",
-                                     "keepalives", "control_sent"))
+                                     "keepalives", "control_sent",
+                                     "retransmits", "gaps"))
     need(sent == c["tx_packets"] + c["tx_dropped"],
-         "deliveries + pubacks + subacks + keepalives + control_sent != "
-         "tx_packets + tx_dropped")
+         "deliveries + pubacks + subacks + keepalives + control_sent + "
+         "retransmits + gaps != tx_packets + tx_dropped")
     for mp in s["mempools"]:
         need(mp["in_use_end"] == mp["in_use_start"],
              "mempool %s: in_use %d at start, %d at end"

@@ -1,0 +1,382 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * NACK repair on the owner of the channel's slot (dataplane/nack.h).
+ *
+ * A NACK for seqs a..a+count-1 is judged in this order, each verdict
+ * counted once (nack_*):
+ *   not_subscribed  the endpoint holds no subscription to the channel;
+ *   future          every requested seq is above the channel's last;
+ *   suppressed      a range covering the request (up to the last seq)
+ *                   was resent to this endpoint within the linger;
+ *   actions_full    no free retransmit action to linger with;
+ *   over_budget     the endpoint's bucket holds fewer tokens than the
+ *                   packets the answer takes;
+ *   answered        in seq order: one GAP per run of requested seqs the
+ *                   history no longer holds, a RETRANSMIT DELIVER per
+ *                   seq it holds (the live frame's bytes but the flag);
+ *                   seqs above the last are not answered.
+ * Retransmits never write into a shared buffer: their headers go in a
+ * header mbuf of their own, the held payload is chained behind it.
+ */
+#include <string.h>
+
+#include <rte_hash.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_ring.h>
+
+#include "dataplane/deliver.h"
+#include "dataplane/history.h"
+#include "dataplane/nack.h"
+#include "herald.h"
+#include "inet_csum.h"
+
+#define NACK_BURST    32
+#define NS_PER_SECOND 1000000000ull
+
+int
+herald_nack_lcore_init(struct herald_lcore *lc)
+{
+	int socket = (int)rte_lcore_to_socket_id(lc->lcore_id);
+	char name[RTE_RING_NAMESIZE];
+
+	snprintf(name, sizeof(name), "herald_nacks%u", lc->index);
+	lc->nack_ring = rte_ring_create_elem(
+		name, sizeof(struct herald_nack_item),
+		herald.cfg.handoff_ring_size, socket, RING_F_SC_DEQ);
+	lc->rtx_ep = rte_zmalloc_socket("herald_rtx_ep",
+					sizeof(*lc->rtx_ep) * herald.ep_slots,
+					RTE_CACHE_LINE_SIZE, socket);
+	lc->rtx_act = rte_zmalloc_socket(
+		"herald_rtx_act", sizeof(*lc->rtx_act) * lc->conf.rtx_actions,
+		RTE_CACHE_LINE_SIZE, socket);
+	lc->rtx_act_head = lc->rtx_act_n = 0;
+	return lc->nack_ring == NULL || lc->rtx_ep == NULL ||
+			       lc->rtx_act == NULL
+		       ? -1
+		       : 0;
+}
+
+void
+herald_nack_lcore_free(struct herald_lcore *lc)
+{
+	rte_ring_free(lc->nack_ring);
+	rte_free(lc->rtx_ep);
+	rte_free(lc->rtx_act);
+	lc->nack_ring = NULL;
+	lc->rtx_ep = NULL;
+	lc->rtx_act = NULL;
+}
+
+/* The subscriber's member record on the channel, NULL if it has none. */
+static const struct subtab_member *
+find_member(const struct herald_lcore *lc, const struct herald_nack_item *it)
+{
+	const struct subtab_channel *s =
+		subtab_lookup(lc->conf.subs, it->channel);
+	uint32_t i;
+
+	if (s == NULL)
+		return NULL;
+	for (i = 0; i < s->n_members; i++) {
+		const struct subtab_member *mb = &s->members[i];
+
+		if (mb->ip == it->src_ip && mb->udp_port == it->src_port &&
+		    mb->subscriber == it->subscriber)
+			return mb;
+	}
+	return NULL;
+}
+
+static struct herald_rtx_ep *
+endpoint_state(struct herald_lcore *lc, const struct herald_nack_item *it)
+{
+	struct herald_rtx_ep *e = &lc->rtx_ep[it->ep_pos];
+
+	if (e->gen != it->ep_gen) {
+		memset(e, 0, sizeof(*e));
+		e->gen = it->ep_gen;
+	}
+	return e;
+}
+
+/* Actions older than the linger are free again (FIFO: in time order). */
+static void
+actions_expire(struct herald_lcore *lc)
+{
+	while (lc->rtx_act_n > 0) {
+		const struct herald_rtx_action *a =
+			&lc->rtx_act[lc->rtx_act_head];
+
+		if (lc->clock_ns - a->t_ns < lc->conf.rtx_linger_ns)
+			break;
+		lc->rtx_act_head =
+			(lc->rtx_act_head + 1) % lc->conf.rtx_actions;
+		lc->rtx_act_n--;
+	}
+}
+
+static bool
+lingering(const struct herald_lcore *lc, const struct herald_nack_item *it,
+	  uint64_t from, uint64_t to)
+{
+	uint32_t i, k = lc->rtx_act_head;
+
+	for (i = 0; i < lc->rtx_act_n; i++) {
+		const struct herald_rtx_action *a = &lc->rtx_act[k];
+
+		if (a->ep_pos == it->ep_pos && a->ep_gen == it->ep_gen &&
+		    a->channel == it->channel && a->from <= from && to <= a->to)
+			return true;
+		k = (k + 1) % lc->conf.rtx_actions;
+	}
+	return false;
+}
+
+static void
+action_add(struct herald_lcore *lc, const struct herald_nack_item *it,
+	   uint64_t from, uint64_t to)
+{
+	uint32_t k = (lc->rtx_act_head + lc->rtx_act_n) % lc->conf.rtx_actions;
+
+	lc->rtx_act[k] = (struct herald_rtx_action){
+		.ep_pos = it->ep_pos,
+		.ep_gen = it->ep_gen,
+		.channel = it->channel,
+		.from = from,
+		.to = to,
+		.t_ns = lc->clock_ns,
+	};
+	lc->rtx_act_n++;
+}
+
+/* GCRA: may the endpoint be sent n packets now? Takes them if so. */
+static bool
+budget_take(const struct herald_lcore *lc, struct herald_rtx_ep *e, uint32_t n)
+{
+	uint64_t t, now = lc->clock_ns, depth, base;
+
+	if (lc->conf.rtx_per_s == 0)
+		return false;
+	t = NS_PER_SECOND / lc->conf.rtx_per_s; /* ns per packet */
+	depth = (uint64_t)lc->conf.rtx_burst * t;
+	base = now > depth && e->tat_ns < now - depth ? now - depth : e->tat_ns;
+	if (base + (uint64_t)n * t > now)
+		return false;
+	e->tat_ns = base + (uint64_t)n * t;
+	return true;
+}
+
+/* Packets the answer to [from, to] takes: a GAP per run the history
+ * no longer holds, a DELIVER per seq it holds. */
+static uint32_t
+answer_packets(const struct herald_chan_state *c, uint64_t from, uint64_t to)
+{
+	struct rte_mbuf *m = herald_history_from(c, from);
+	uint64_t next = from;
+	uint32_t n = 0;
+
+	for (; m != NULL && herald_meta(m)->seq <= to;
+	     m = herald_meta(m)->hist_next) {
+		n += herald_meta(m)->seq > next ? 2 : 1;
+		next = herald_meta(m)->seq + 1;
+	}
+	return n + (next <= to ? 1 : 0);
+}
+
+static void
+send_gap(struct herald_lcore *lc, const struct subtab_member *mb,
+	 const struct herald_chan_state *c, uint64_t from, uint64_t count,
+	 struct herald_rtx_stats *es)
+{
+	struct hwp_gap g = {
+		.channel = c->channel,
+		.from_seq = from,
+		.count = (uint32_t)count,
+		.epoch = c->epoch,
+	};
+	uint8_t frame[HWP_GAP_LEN];
+	struct herald_udp_tmpl t;
+	struct rte_mbuf *m;
+
+	memcpy(t.hdr, mb->hdr, sizeof(t.hdr));
+	t.csum_ip = mb->csum_ip;
+	t.csum_udp = mb->csum_udp;
+	hwp_encode_gap(frame, sizeof(frame), &g);
+	m = herald_udp_frame_mbuf(lc->conf.hdr_pool, &t, frame, sizeof(frame),
+				  lc->conf.ports[mb->egress_port].csum_offload);
+	if (unlikely(m == NULL)) {
+		lc->cnt.c[CNT_retransmits_nombuf]++;
+		return;
+	}
+	lc->cnt.c[CNT_gaps]++;
+	es->gaps++;
+	herald_tx_enqueue(lc, mb->egress_port, m);
+}
+
+/* The payload segment of a retransmit of held message h: h itself
+ * when its data is the payload, else an indirect view of it (a DELIVER
+ * written in place moved h's data start). NULL: no mbuf. */
+static struct rte_mbuf *
+payload_segment(struct herald_lcore *lc, struct rte_mbuf *h)
+{
+	const struct herald_msg_meta *meta = herald_meta(h);
+	struct rte_mbuf *v;
+
+	if (h->data_off == meta->payload_off &&
+	    h->data_len == meta->payload_len) {
+		rte_mbuf_refcnt_update(h, 1);
+		return h;
+	}
+	v = rte_pktmbuf_alloc(lc->conf.ind_pool);
+	if (v == NULL)
+		return NULL;
+	rte_pktmbuf_attach(v, h);
+	v->data_off = meta->payload_off;
+	v->data_len = meta->payload_len;
+	v->pkt_len = meta->payload_len;
+	return v;
+}
+
+static void
+send_retransmit(struct herald_lcore *lc, const struct subtab_member *mb,
+		const struct herald_chan_state *c, struct rte_mbuf *h,
+		struct herald_rtx_stats *es)
+{
+	const struct herald_msg_meta *meta = herald_meta(h);
+	struct hwp_deliver d = {
+		.channel = c->channel,
+		.seq = meta->seq,
+		.epoch = c->epoch,
+		.publisher = meta->publisher,
+		.timestamp = meta->timestamp,
+	};
+	struct herald_deliver_msg dm = {.payload_len = meta->payload_len};
+	struct rte_mbuf *hdr, *seg = NULL;
+	uint32_t psum = meta->payload_sum;
+
+	if (!meta->has_payload_sum)
+		psum = inet_csum_fold64(inet_csum_partial(
+			rte_pktmbuf_mtod_offset(h, const void *,
+						meta->payload_off -
+							h->data_off),
+			meta->payload_len));
+	hwp_deliver_words(&dm.hdr, HWP_F_RETRANSMIT, &d, dm.payload_len);
+	dm.body_sum = inet_csum_fold64(
+		inet_csum_words(dm.hdr.w, HWP_DELIVER_WORDS) + psum);
+	hdr = rte_pktmbuf_alloc(lc->conf.hdr_pool);
+	if (hdr != NULL && dm.payload_len != 0) {
+		seg = payload_segment(lc, h);
+		if (seg == NULL) {
+			rte_pktmbuf_free(hdr);
+			hdr = NULL;
+		}
+	}
+	if (unlikely(hdr == NULL)) {
+		lc->cnt.c[CNT_retransmits_nombuf]++;
+		return;
+	}
+	lc->cnt.c[CNT_retransmit_bytes] += HWP_DELIVER_LEN + dm.payload_len;
+	es->retransmits++;
+	es->retransmit_bytes += HWP_DELIVER_LEN + dm.payload_len;
+	herald_deliver_one(lc, hdr, mb, &dm, seg, CNT_retransmits);
+}
+
+/* In seq order: GAPs for runs not held, RETRANSMITs for held seqs. */
+static void
+answer(struct herald_lcore *lc, const struct subtab_member *mb,
+       struct herald_chan_state *c, uint64_t from, uint64_t to,
+       struct herald_rtx_stats *es)
+{
+	struct rte_mbuf *m = herald_history_from(c, from);
+	uint64_t next = from;
+
+	for (; m != NULL && herald_meta(m)->seq <= to;
+	     m = herald_meta(m)->hist_next) {
+		uint64_t seq = herald_meta(m)->seq;
+
+		if (seq > next)
+			send_gap(lc, mb, c, next, seq - next, es);
+		send_retransmit(lc, mb, c, m, es);
+		next = seq + 1;
+	}
+	if (next <= to)
+		send_gap(lc, mb, c, next, to - next + 1, es);
+}
+
+/* Both the channel's and the endpoint's counters. */
+#define RTX_COUNT(c, e, field)                                                 \
+	do {                                                                   \
+		(c)->rtx.field++;                                              \
+		(e)->st.field++;                                               \
+	} while (0)
+
+void
+herald_nack_handle(struct herald_lcore *lc, const struct herald_nack_item *it)
+{
+	const struct subtab_member *mb = find_member(lc, it);
+	struct herald_chan_state *c = NULL;
+	struct herald_rtx_stats es = {0};
+	struct herald_rtx_ep *e;
+	uint64_t to, last = 0;
+	int32_t pos;
+
+	lc->cnt.c[CNT_nacks]++;
+	if (mb == NULL) {
+		lc->cnt.c[CNT_nack_not_subscribed]++;
+		return;
+	}
+	e = endpoint_state(lc, it);
+	e->st.nacks++;
+	pos = rte_hash_lookup(lc->channels, &it->channel);
+	if (pos >= 0) {
+		c = &lc->chan[pos];
+		c->rtx.nacks++;
+		last = c->last_seq;
+	}
+	if (c == NULL || it->from_seq > last) {
+		lc->cnt.c[CNT_nack_future]++;
+		return;
+	}
+	to = RTE_MIN(it->from_seq + it->count - 1, last);
+	actions_expire(lc);
+	if (lc->conf.rtx_linger_ns != 0) {
+		if (lingering(lc, it, it->from_seq, to)) {
+			lc->cnt.c[CNT_nack_suppressed]++;
+			RTX_COUNT(c, e, suppressed);
+			return;
+		}
+		if (lc->rtx_act_n == lc->conf.rtx_actions) {
+			lc->cnt.c[CNT_nack_actions_full]++;
+			return;
+		}
+	}
+	if (!budget_take(lc, e, answer_packets(c, it->from_seq, to))) {
+		lc->cnt.c[CNT_nack_over_budget]++;
+		RTX_COUNT(c, e, over_budget);
+		return;
+	}
+	if (lc->conf.rtx_linger_ns != 0)
+		action_add(lc, it, it->from_seq, to);
+	lc->cnt.c[CNT_nack_answered]++;
+	answer(lc, mb, c, it->from_seq, to, &es);
+	c->rtx.retransmits += es.retransmits;
+	c->rtx.retransmit_bytes += es.retransmit_bytes;
+	c->rtx.gaps += es.gaps;
+	e->st.retransmits += es.retransmits;
+	e->st.retransmit_bytes += es.retransmit_bytes;
+	e->st.gaps += es.gaps;
+}
+
+unsigned int
+herald_nack_drain(struct herald_lcore *lc)
+{
+	struct herald_nack_item items[NACK_BURST];
+	unsigned int n, i;
+
+	n = rte_ring_sc_dequeue_burst_elem(lc->nack_ring, items,
+					   sizeof(items[0]), NACK_BURST, NULL);
+	lc->cnt.c[CNT_nack_handoffs_in] += n;
+	for (i = 0; i < n; i++)
+		herald_nack_handle(lc, &items[i]);
+	return n;
+}
