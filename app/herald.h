@@ -33,9 +33,7 @@ struct herald {
 	struct rte_mempool *flat_pool;	/* flat DELIVER copies (no chains) */
 	struct rte_mempool *jumbo_pool; /* multi-segment datagrams, or NULL */
 	uint32_t jumbo_frame_max;	/* frame bytes a jumbo buffer holds */
-	/* History's copies (dataplane/history.h), NULL with no history. */
-	struct rte_mempool *hist_small_pool, *hist_large_pool;
-	struct herald_mempool_watch pools[7];
+	struct herald_mempool_watch pools[5];
 	unsigned int n_pools;
 
 	struct rte_rcu_qsbr *qsv;

@@ -68,6 +68,9 @@ struct herald_ctl_req {
 	uint64_t version;
 	uint64_t channel;
 	uint64_t rx_ns; /* the SUBSCRIBE's time: a new channel state's */
+	/* A SUBSCRIBE's resume point (0: none): from_seq .. next_seq - 1
+	 * follow the SUBACK from history (dataplane/nack.c). */
+	uint64_t from_seq;
 	uint32_t subscriber;
 	uint16_t egress_port;
 	uint8_t type; /* HWP_T_SUBSCRIBE or HWP_T_UNSUBSCRIBE */
@@ -81,7 +84,7 @@ struct herald_ctl_req {
 
 /* Sizes docs/CONTROL.md states (ring elements: multiples of 8). */
 _Static_assert(sizeof(struct herald_ctl_item) == 96, "item: 96 bytes");
-_Static_assert(sizeof(struct herald_ctl_req) == 88, "request: 88 bytes");
+_Static_assert(sizeof(struct herald_ctl_req) == 96, "request: 96 bytes");
 
 /* Key of the endpoint table: host byte order, pad 0. */
 struct herald_endpoint_key {

@@ -104,6 +104,7 @@ ok_request(const struct herald_ctl_item *it, const struct ctl_change *ch,
 	struct herald_ctl_req r = {
 		.channel = it->channel,
 		.rx_ns = it->rx_ns,
+		.from_seq = it->type == HWP_T_SUBSCRIBE ? it->from_seq : 0,
 		.subscriber = it->subscriber,
 		.egress_port = herald.cfg.egress_port,
 		.type = it->type,
@@ -145,19 +146,19 @@ item_subscribe(const struct herald_ctl_item *it, const struct ctl_change *ch)
 {
 	enum ctl_result r;
 	uint32_t sub_pos;
-	bool resume = it->from_seq != 0;
 	bool passive = (it->flags & HWP_F_PASSIVE) != 0;
 
-	/* LIMIT before UNAVAILABLE: see what the change would do. */
-	r = ctl_sub_add(ch, resume || passive, &sub_pos);
+	/* LIMIT before UNAVAILABLE: see what the change would do. A resume
+	 * (from_seq) is an OK change: its owner follows the SUBACK with
+	 * the history asked for. */
+	r = ctl_sub_add(ch, passive, &sub_pos);
 	if (r != CTL_ADDED && r != CTL_REFRESHED) {
 		fail_count(r);
 		ctl_reply_fail(it, fail_status(r), it->rx_ns);
 		return CTL_NIL;
 	}
-	if (resume || passive) {
-		count(passive ? CTL_unavailable_passive
-			      : CTL_unavailable_resume);
+	if (passive) {
+		count(CTL_unavailable_passive);
 		ctl_reply_fail(it, HWP_SUBACK_UNAVAILABLE, it->rx_ns);
 		return CTL_NIL;
 	}

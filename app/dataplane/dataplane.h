@@ -27,8 +27,6 @@ unsigned int herald_dp_poll_ports(struct herald_lcore *lc);
 unsigned int herald_dp_drain_handoffs(struct herald_lcore *lc);
 /* Nothing handed to this worker waits (exit, stop). */
 bool herald_dp_handoffs_empty(const struct herald_lcore *lc);
-/* Give back every buffer the worker's history holds (exit). */
-void herald_dp_history_flush(struct herald_lcore *lc);
 /* The control thread's requests (SUBACKs) and packets; returns the work
  * done. Runs paused or not: a pause waits for it. */
 unsigned int herald_dp_poll_control(struct herald_lcore *lc);

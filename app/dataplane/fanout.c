@@ -57,15 +57,13 @@ herald_deliver_linearize(struct herald_lcore *lc, struct rte_mbuf *h)
  * headers into the headroom in front of the payload, in the received
  * mbuf itself. No header mbuf, no chain, one free on TX; the payload is
  * still neither copied nor moved. Returns false (m untouched) when m is
- * shared, indirect, segmented or short of headroom. A history that holds
- * m by reference (kept) only reads the payload, never the headroom, so
- * the worker adds the history's reference here, where it knows it is
- * the only other holder (a plain store, no atomic).
+ * shared, indirect, segmented or short of headroom. The history keeps a
+ * copy of its own (dataplane/history.h), so m stays unshared.
  */
 static inline bool
 deliver_in_place(struct herald_lcore *lc, struct rte_mbuf *m,
 		 const struct subtab_member *mb,
-		 const struct herald_deliver_msg *dm, bool kept)
+		 const struct herald_deliver_msg *dm)
 {
 	uint8_t *p;
 
@@ -78,8 +76,6 @@ deliver_in_place(struct herald_lcore *lc, struct rte_mbuf *m,
 	m->ol_flags = 0;
 	m->tx_offload = 0;
 	herald_deliver_headers(lc, m, p, mb, dm);
-	if (kept)
-		rte_mbuf_refcnt_set(m, 2);
 	lc->cnt.c[CNT_deliveries]++;
 	lc->cnt.c[CNT_deliveries_in_place]++;
 	herald_tx_enqueue(lc, mb->egress_port, m);
@@ -141,14 +137,13 @@ replicate_range(struct herald_lcore *lc, const struct subtab_channel *subs,
  */
 static bool
 replicate(struct herald_lcore *lc, const struct subtab_channel *subs,
-	  struct rte_mbuf *payload, const struct herald_deliver_msg *dm,
-	  bool handover)
+	  struct rte_mbuf *payload, const struct herald_deliver_msg *dm)
 {
 	uint32_t n = subs->n_members, first, end;
 	struct rte_mbuf *copy;
 
 	if (likely(n <= HERALD_PAYLOAD_REFS_MAX || dm->payload_len == 0))
-		return replicate_range(lc, subs, 0, n, payload, dm, handover);
+		return replicate_range(lc, subs, 0, n, payload, dm, true);
 	replicate_range(lc, subs, 0, HERALD_PAYLOAD_REFS_MAX, payload, dm,
 			false);
 	for (first = HERALD_PAYLOAD_REFS_MAX; first < n; first = end) {
@@ -194,7 +189,6 @@ herald_fanout(struct herald_lcore *lc, struct rte_mbuf *m)
 	struct herald_msg_meta *meta = herald_meta(m);
 	const struct subtab_channel *subs;
 	struct herald_chan_state *c;
-	enum herald_hist_kind kind = HIST_NONE;
 	struct herald_deliver_msg dm;
 	struct hwp_deliver d;
 	bool has_subs;
@@ -220,9 +214,9 @@ herald_fanout(struct herald_lcore *lc, struct rte_mbuf *m)
 	if (!has_subs) {
 		lc->cnt.c[CNT_messages_no_subscriber]++;
 		/* Kept all the same: a late joiner may resume from it. */
-		if (lc->conf.hist_depth == 0 ||
-		    herald_history_keep(lc, c, m, d.seq) != HIST_REF)
-			rte_pktmbuf_free(m);
+		if (lc->conf.hist_depth != 0)
+			herald_history_keep(lc, c, m, d.seq);
+		rte_pktmbuf_free(m);
 		return;
 	}
 #ifdef HERALD_DEBUG
@@ -245,13 +239,11 @@ herald_fanout(struct herald_lcore *lc, struct rte_mbuf *m)
 		inet_csum_fold64(inet_csum_words(dm.hdr.w, HWP_DELIVER_WORDS) +
 				 meta->payload_sum);
 	if (lc->conf.hist_depth != 0)
-		kind = herald_history_keep(lc, c, m, d.seq);
+		herald_history_keep(lc, c, m, d.seq);
 	/* meta lives in m: not to be read once m is given away. */
 	if (subs->n_members == 1 &&
-	    deliver_in_place(lc, m, &subs->members[0], &dm, kind == HIST_REF))
+	    deliver_in_place(lc, m, &subs->members[0], &dm))
 		return;
-	/* Kept by reference: the caller's reference is the history's, so
-	 * no replica takes it over and it is not freed here. */
-	if (replicate(lc, subs, m, &dm, kind != HIST_REF) && kind != HIST_REF)
+	if (replicate(lc, subs, m, &dm))
 		rte_pktmbuf_free(m);
 }

@@ -8,7 +8,6 @@
 #include "dataplane/dataplane.h"
 #include "dataplane/fanout.h"
 #include "dataplane/handoff.h"
-#include "dataplane/history.h"
 #include "dataplane/nack.h"
 
 unsigned int
@@ -29,10 +28,4 @@ bool
 herald_dp_handoffs_empty(const struct herald_lcore *lc)
 {
 	return rte_ring_empty(lc->handoff) && rte_ring_empty(lc->nack_ring);
-}
-
-void
-herald_dp_history_flush(struct herald_lcore *lc)
-{
-	herald_history_flush(lc);
 }

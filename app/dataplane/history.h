@@ -2,25 +2,22 @@
  * Channel history (PROTOCOL.md 6, History), on the owner of the channel's
  * slot, next to its sequencer (internal to the data plane).
  *
- * A channel keeps its last history_depth messages as a list of mbufs,
- * oldest first, linked through their metadata: no per-channel array, so
- * a channel costs nothing until it has messages. A message is held
- *
- *   by reference: the received mbuf of a one-frame PUBLISH datagram, no
- *     copy, while the worker holds fewer such buffers than hist_rx_max
- *     (a share of the RX pool, so that history never starves RX); the
- *     DELIVER in place is kept: the worker raises the refcount itself;
- *   as a copy: otherwise (a batched frame, a jumbo buffer, past the
- *     share), the payload once, into a buffer of history's own pools
- *     (small or large, whichever fits).
- *
- * Each worker's budget (history_messages and history_bytes, divided
- * among workers) is kept by a FIFO of every message it kept, in the
- * order kept: the budget drops the FIFO's head, the worker's oldest.
- * An entry names the channel's position and generation, and the seq: a
- * message already dropped by its channel's depth, or a channel state
- * reset since, leaves a stale entry that is skipped, never a pointer to
- * a freed buffer.
+ * Each worker keeps one log: a ring of bytes (its share of
+ * history_bytes) that every message it sequences is appended to once,
+ * as a record (its DELIVER fields and a copy of its payload), Aeron's
+ * term buffer in spirit. Records of one channel are linked (prev, next
+ * by log offset), and the channel knows its newest. Nothing is ever
+ * freed: a record is held while it is
+ *   - not overwritten: its offset is within the last log-size bytes
+ *     written (offsets count bytes written, they never wrap);
+ *   - within the message budget: among the worker's last
+ *     history_messages / workers records (a FIFO of their offsets);
+ *   - within its channel's depth: seq > last_seq - history_depth;
+ *   - of the channel's current state (a new epoch starts a new list).
+ * So the budget is exact and costs no eviction walk; received buffers
+ * are never held (the RX pool is untouched by history, and a message
+ * with one subscriber is still delivered in place); a retransmit is a
+ * fresh flat buffer built from the record, never a shared one.
  */
 #ifndef HERALD_HISTORY_H
 #define HERALD_HISTORY_H
@@ -33,46 +30,74 @@
 #include "dataplane/sequencer.h"
 #include "runtime/runtime.h"
 
-/* How the history holds a message (herald_msg_meta.hist_kind). */
-enum herald_hist_kind {
-	HIST_NONE = 0, /* not kept */
-	HIST_REF,      /* the received buffer itself */
-	HIST_COPY,     /* a copy in history's own pool */
-};
+/* No record (a log offset). */
+#define HIST_NONE UINT64_MAX
 
-struct herald_hist_ent {
-	uint32_t chan_pos;
-	uint32_t chan_gen;
+/* One message in the log; the payload follows, the record is padded to
+ * 8 bytes. */
+struct herald_hist_rec {
+	uint64_t prev, next; /* the channel's neighbours, HIST_NONE */
 	uint64_t seq;
+	uint64_t timestamp;
+	uint32_t publisher;
+	uint16_t payload_len;
+	uint16_t payload_sum; /* folded sum of the payload */
+	uint8_t payload[];
 };
 
-/* History's own pools: buffers of a size class (data room) the budgets
- * allow, and the small class's room. Each worker's budgets. */
-uint32_t herald_history_pool_size(uint32_t data_room);
-uint32_t herald_history_small_room(void);
+#define HIST_REC_HDR sizeof(struct herald_hist_rec)
+
+/* Bytes of log one message of len payload bytes takes. */
+static inline uint32_t
+herald_history_rec_size(uint32_t len)
+{
+	return (uint32_t)RTE_ALIGN_CEIL(HIST_REC_HDR + len, 8);
+}
+
+/* Each worker's budgets and log (runtime start). */
 void herald_history_conf(struct herald_lcore_conf *c);
 int herald_history_lcore_init(struct herald_lcore *lc);
 void herald_history_lcore_free(struct herald_lcore *lc);
 
 /*
- * Keep message m (sequenced as seq on channel c, payload sum in its
- * metadata) in c's history. HIST_REF: history took the caller's own
- * reference to m; the caller must neither free m nor hand that
- * reference to a replica (it raises the count for what it sends).
- * HIST_COPY or HIST_NONE: m is the caller's as before.
+ * Append message m (sequenced as seq on channel c; its payload sum in
+ * the metadata when has_payload_sum) to the log. m is not kept.
  */
-enum herald_hist_kind herald_history_keep(struct herald_lcore *lc,
-					  struct herald_chan_state *c,
-					  struct rte_mbuf *m, uint64_t seq);
+void herald_history_keep(struct herald_lcore *lc, struct herald_chan_state *c,
+			 const struct rte_mbuf *m, uint64_t seq);
 
-/* Drop every message of c's history (its state is reset or goes). */
-void herald_history_flush_channel(struct herald_lcore *lc,
-				  struct herald_chan_state *c);
-/* Drop every message this worker holds (exit: the pools' books). */
-void herald_history_flush(struct herald_lcore *lc);
+/* c's history is gone (a new state, or the state is forgotten). */
+static inline void
+herald_history_reset(struct herald_chan_state *c)
+{
+	c->hist_last = HIST_NONE;
+}
 
-/* The held message with the smallest seq >= seq, NULL if none. */
-struct rte_mbuf *herald_history_from(const struct herald_chan_state *c,
-				     uint64_t seq);
+/* The record at offset off, held or not (check with _held). */
+static inline const struct herald_hist_rec *
+herald_history_at(const struct herald_lcore *lc, uint64_t off)
+{
+	return (const struct herald_hist_rec *)(lc->hist_log +
+						(off & lc->hist_mask));
+}
+
+/* Is the record at off (of channel c) still held? */
+static inline bool
+herald_history_held(const struct herald_lcore *lc,
+		    const struct herald_chan_state *c, uint64_t off)
+{
+	return off != HIST_NONE && off >= lc->hist_floor &&
+	       herald_history_at(lc, off)->seq + lc->conf.hist_depth >
+		       c->last_seq;
+}
+
+/* Offset of c's held record with the smallest seq >= seq, HIST_NONE. */
+uint64_t herald_history_from(const struct herald_lcore *lc,
+			     const struct herald_chan_state *c, uint64_t seq);
+
+/* Messages this worker's log holds at most now, and its bytes in use
+ * (show, stats). */
+uint32_t herald_history_messages(const struct herald_lcore *lc);
+uint64_t herald_history_bytes(const struct herald_lcore *lc);
 
 #endif /* HERALD_HISTORY_H */

@@ -169,16 +169,19 @@ budget_take(const struct herald_lcore *lc, struct herald_rtx_ep *e, uint32_t n)
 /* Packets the answer to [from, to] takes: a GAP per run the history
  * no longer holds, a DELIVER per seq it holds. */
 static uint32_t
-answer_packets(const struct herald_chan_state *c, uint64_t from, uint64_t to)
+answer_packets(const struct herald_lcore *lc, const struct herald_chan_state *c,
+	       uint64_t from, uint64_t to)
 {
-	struct rte_mbuf *m = herald_history_from(c, from);
-	uint64_t next = from;
+	uint64_t off = herald_history_from(lc, c, from), next = from;
 	uint32_t n = 0;
 
-	for (; m != NULL && herald_meta(m)->seq <= to;
-	     m = herald_meta(m)->hist_next) {
-		n += herald_meta(m)->seq > next ? 2 : 1;
-		next = herald_meta(m)->seq + 1;
+	for (; off != HIST_NONE; off = herald_history_at(lc, off)->next) {
+		uint64_t seq = herald_history_at(lc, off)->seq;
+
+		if (seq > to)
+			break;
+		n += seq > next ? 2 : 1;
+		next = seq + 1;
 	}
 	return n + (next <= to ? 1 : 0);
 }
@@ -213,72 +216,41 @@ send_gap(struct herald_lcore *lc, const struct subtab_member *mb,
 	herald_tx_enqueue(lc, mb->egress_port, m);
 }
 
-/* The payload segment of a retransmit of held message h: h itself
- * when its data is the payload, else an indirect view of it (a DELIVER
- * written in place moved h's data start). NULL: no mbuf. */
-static struct rte_mbuf *
-payload_segment(struct herald_lcore *lc, struct rte_mbuf *h)
-{
-	const struct herald_msg_meta *meta = herald_meta(h);
-	struct rte_mbuf *v;
-
-	if (h->data_off == meta->payload_off &&
-	    h->data_len == meta->payload_len) {
-		rte_mbuf_refcnt_update(h, 1);
-		return h;
-	}
-	v = rte_pktmbuf_alloc(lc->conf.ind_pool);
-	if (v == NULL)
-		return NULL;
-	rte_pktmbuf_attach(v, h);
-	v->data_off = meta->payload_off;
-	v->data_len = meta->payload_len;
-	v->pkt_len = meta->payload_len;
-	return v;
-}
-
+/* A RETRANSMIT of record r: one flat buffer of its own (headers, the
+ * DELIVER header with the flag, the payload copied from the log). */
 static void
 send_retransmit(struct herald_lcore *lc, const struct subtab_member *mb,
-		const struct herald_chan_state *c, struct rte_mbuf *h,
-		struct herald_rtx_stats *es)
+		const struct herald_chan_state *c,
+		const struct herald_hist_rec *r, struct herald_rtx_stats *es)
 {
-	const struct herald_msg_meta *meta = herald_meta(h);
 	struct hwp_deliver d = {
 		.channel = c->channel,
-		.seq = meta->seq,
+		.seq = r->seq,
 		.epoch = c->epoch,
-		.publisher = meta->publisher,
-		.timestamp = meta->timestamp,
+		.publisher = r->publisher,
+		.timestamp = r->timestamp,
 	};
-	struct herald_deliver_msg dm = {.payload_len = meta->payload_len};
-	struct rte_mbuf *hdr, *seg = NULL;
-	uint32_t psum = meta->payload_sum;
+	struct herald_deliver_msg dm = {.payload_len = r->payload_len};
+	uint32_t len = DELIVER_HDRS_LEN + r->payload_len;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(lc->conf.flat_pool);
+	uint8_t *p = m != NULL ? (uint8_t *)rte_pktmbuf_append(m, (uint16_t)len)
+			       : NULL;
 
-	if (!meta->has_payload_sum)
-		psum = inet_csum_fold64(inet_csum_partial(
-			rte_pktmbuf_mtod_offset(h, const void *,
-						meta->payload_off -
-							h->data_off),
-			meta->payload_len));
-	hwp_deliver_words(&dm.hdr, HWP_F_RETRANSMIT, &d, dm.payload_len);
-	dm.body_sum = inet_csum_fold64(
-		inet_csum_words(dm.hdr.w, HWP_DELIVER_WORDS) + psum);
-	hdr = rte_pktmbuf_alloc(lc->conf.hdr_pool);
-	if (hdr != NULL && dm.payload_len != 0) {
-		seg = payload_segment(lc, h);
-		if (seg == NULL) {
-			rte_pktmbuf_free(hdr);
-			hdr = NULL;
-		}
-	}
-	if (unlikely(hdr == NULL)) {
+	if (unlikely(p == NULL)) {
+		rte_pktmbuf_free(m);
 		lc->cnt.c[CNT_retransmits_nombuf]++;
 		return;
 	}
+	hwp_deliver_words(&dm.hdr, HWP_F_RETRANSMIT, &d, dm.payload_len);
+	dm.body_sum = inet_csum_fold64(
+		inet_csum_words(dm.hdr.w, HWP_DELIVER_WORDS) + r->payload_sum);
+	rte_memcpy(p + DELIVER_HDRS_LEN, r->payload, r->payload_len);
+	herald_deliver_headers(lc, m, p, mb, &dm);
+	lc->cnt.c[CNT_retransmits]++;
 	lc->cnt.c[CNT_retransmit_bytes] += HWP_DELIVER_LEN + dm.payload_len;
 	es->retransmits++;
 	es->retransmit_bytes += HWP_DELIVER_LEN + dm.payload_len;
-	herald_deliver_one(lc, hdr, mb, &dm, seg, CNT_retransmits);
+	herald_tx_enqueue(lc, mb->egress_port, m);
 }
 
 /* In seq order: GAPs for runs not held, RETRANSMITs for held seqs. */
@@ -287,17 +259,17 @@ answer(struct herald_lcore *lc, const struct subtab_member *mb,
        struct herald_chan_state *c, uint64_t from, uint64_t to,
        struct herald_rtx_stats *es)
 {
-	struct rte_mbuf *m = herald_history_from(c, from);
-	uint64_t next = from;
+	uint64_t off = herald_history_from(lc, c, from), next = from;
 
-	for (; m != NULL && herald_meta(m)->seq <= to;
-	     m = herald_meta(m)->hist_next) {
-		uint64_t seq = herald_meta(m)->seq;
+	for (; off != HIST_NONE; off = herald_history_at(lc, off)->next) {
+		const struct herald_hist_rec *r = herald_history_at(lc, off);
 
-		if (seq > next)
-			send_gap(lc, mb, c, next, seq - next, es);
-		send_retransmit(lc, mb, c, m, es);
-		next = seq + 1;
+		if (r->seq > to)
+			break;
+		if (r->seq > next)
+			send_gap(lc, mb, c, next, r->seq - next, es);
+		send_retransmit(lc, mb, c, r, es);
+		next = r->seq + 1;
 	}
 	if (next <= to)
 		send_gap(lc, mb, c, next, to - next + 1, es);
@@ -350,7 +322,7 @@ herald_nack_handle(struct herald_lcore *lc, const struct herald_nack_item *it)
 			return;
 		}
 	}
-	if (!budget_take(lc, e, answer_packets(c, it->from_seq, to))) {
+	if (!budget_take(lc, e, answer_packets(lc, c, it->from_seq, to))) {
 		lc->cnt.c[CNT_nack_over_budget]++;
 		RTX_COUNT(c, e, over_budget);
 		return;
@@ -365,6 +337,24 @@ herald_nack_handle(struct herald_lcore *lc, const struct herald_nack_item *it)
 	e->st.retransmits += es.retransmits;
 	e->st.retransmit_bytes += es.retransmit_bytes;
 	e->st.gaps += es.gaps;
+}
+
+void
+herald_nack_resume(struct herald_lcore *lc, struct herald_chan_state *c,
+		   const struct herald_ctl_req *r, uint64_t last)
+{
+	struct herald_rtx_stats es = {0};
+	struct subtab_member mb;
+
+	memcpy(mb.hdr, r->tmpl.hdr, sizeof(mb.hdr));
+	mb.csum_ip = r->tmpl.csum_ip;
+	mb.csum_udp = r->tmpl.csum_udp;
+	mb.egress_port = r->egress_port;
+	lc->cnt.c[CNT_resumes]++;
+	answer(lc, &mb, c, r->from_seq, last, &es);
+	c->rtx.retransmits += es.retransmits;
+	c->rtx.retransmit_bytes += es.retransmit_bytes;
+	c->rtx.gaps += es.gaps;
 }
 
 unsigned int

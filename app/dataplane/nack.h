@@ -50,6 +50,13 @@ void herald_nack_lcore_free(struct herald_lcore *lc);
 void herald_nack_handle(struct herald_lcore *lc,
 			const struct herald_nack_item *it);
 
+/* A resume (SUBSCRIBE from_seq, PROTOCOL.md 6, Subscribing): right
+ * after its OK SUBACK, r->from_seq .. last of channel c, GAP first for
+ * what is gone, to the request's endpoint. Served whole (a verified
+ * SUBSCRIBE, bounded by the history's depth), counted `resumes`. */
+void herald_nack_resume(struct herald_lcore *lc, struct herald_chan_state *c,
+			const struct herald_ctl_req *r, uint64_t last);
+
 /* NACKs other workers handed to this one; returns how many. */
 unsigned int herald_nack_drain(struct herald_lcore *lc);
 

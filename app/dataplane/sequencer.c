@@ -142,7 +142,7 @@ chan_init(struct herald_lcore *lc, struct herald_chan_state *c,
 	  uint64_t channel, uint64_t now_ns)
 {
 	/* A new epoch: the old one's messages cannot be asked for. */
-	herald_history_flush_channel(lc, c);
+	herald_history_reset(c);
 	memset(&c->rtx, 0, sizeof(c->rtx));
 	c->channel = channel;
 	c->last_msg_ns = now_ns;
@@ -233,7 +233,7 @@ chan_forget(struct herald_lcore *lc, struct herald_chan_state *c)
 	uint32_t i = (uint32_t)(c - lc->chan);
 	uint64_t channel = c->channel;
 
-	herald_history_flush_channel(lc, c);
+	herald_history_reset(c);
 	herald_lru_unlink(&lc->chan_lru, lc->chan, i, lru);
 	if (lc->chan_cache[hwp_slot(channel)] == c)
 		lc->chan_cache[hwp_slot(channel)] = NULL;

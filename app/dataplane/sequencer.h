@@ -32,15 +32,12 @@ struct herald_chan_state {
 	uint64_t channel;
 	uint64_t last_seq; /* last seq assigned; 0: none yet */
 	uint64_t last_msg_ns;
-	uint32_t epoch;	 /* channel epoch, never 0 */
-	uint32_t hist_n; /* messages in its history */
+	uint32_t epoch; /* channel epoch, never 0 */
 	struct herald_lru_node lru;
-	struct rte_mbuf *hist_head, *hist_tail; /* oldest, newest */
+	/* Log offset of its newest history record (dataplane/history.h). */
+	uint64_t hist_last;
 
 	uint64_t created_ns; /* when this epoch began (show channel) */
-	/* Bumped whenever the state (and so its history) is dropped:
-	 * history budget entries of an older generation are stale. */
-	uint32_t gen;
 	struct herald_rtx_stats rtx;
 } __rte_cache_aligned;
 

@@ -12,6 +12,7 @@
  */
 #include <rte_ring.h>
 
+#include "dataplane/nack.h"
 #include "dataplane/sequencer.h"
 #include "dataplane/subscribe.h"
 #include "dataplane/udp_out.h"
@@ -58,6 +59,10 @@ suback_send(struct herald_lcore *lc, const struct herald_ctl_req *r)
 	}
 	lc->cnt.c[CNT_subacks]++;
 	herald_tx_enqueue(lc, r->egress_port, m);
+	/* A resume: what it asks for before next_seq, from history, on the
+	 * same queue right behind the SUBACK and before any live DELIVER. */
+	if (r->from_seq != 0 && r->from_seq < sa.next_seq && cs != NULL)
+		herald_nack_resume(lc, cs, r, sa.next_seq - 1);
 }
 
 /* The request at i of a zero-copy view of the ring. */

@@ -145,19 +145,8 @@ enum herald_frame_outcome {
 	X(keepalives_nombuf, "keep-alive answers not built: mempool empty")    \
 	X(control_sent, "packets the control thread built, sent by this "      \
 			"worker (a port without a control TX queue)")          \
-	X(history_kept_ref, "messages kept in history by reference (the "      \
-			    "received buffer, no copy)")                       \
-	X(history_kept_copy, "messages kept in history as a copy in its own "  \
-			     "pools")                                          \
-	X(history_nombuf, "messages not kept in history: its pool was empty "  \
-			  "(a NACK for them gets a GAP)")                      \
-	X(history_evicted_depth, "messages dropped from history: their "       \
-				 "channel holds history_depth newer ones")     \
-	X(history_evicted_budget, "messages dropped from history: the "        \
-				  "worker's budget (history_messages, "        \
-				  "history_bytes) was reached")                \
-	X(history_flushed, "messages dropped from history with their "         \
-			   "channel's state (new epoch, forgotten, exit)")     \
+	X(history_kept, "messages written to their owner's history log "       \
+			"(what is held: show history)")                        \
 	X(nack_handoffs_out, "NACKs handed to the owner of their channel's "   \
 			     "slot on another lcore")                          \
 	X(nack_handoffs_in, "NACKs received from another lcore")               \
@@ -174,6 +163,8 @@ enum herald_frame_outcome {
 			     "(retransmit_actions)")                           \
 	X(nack_over_budget, "NACKs dropped: the subscriber's retransmit "      \
 			    "budget (retransmit_per_s) was spent")             \
+	X(resumes, "SUBSCRIBEs with from_seq below next_seq followed by "      \
+		   "history (RETRANSMITs after a GAP for what is gone)")       \
 	X(retransmits, "RETRANSMIT DELIVER packets built")                     \
 	X(retransmit_bytes, "UDP payload bytes of the RETRANSMIT DELIVERs")    \
 	X(gaps, "GAP packets built")                                           \
@@ -212,8 +203,8 @@ enum herald_worker_counter {
 	X(limit_channels, "LIMIT: max_subscribed_channels reached")            \
 	X(limit_subscriptions, "LIMIT: max_subscriptions reached")             \
 	X(limit_endpoints, "LIMIT: max_endpoints reached")                     \
-	X(unavailable_resume, "UNAVAILABLE: from_seq > 0 (no history before "  \
-			      "the reliability layer)")                        \
+	X(unavailable_resume, "deprecated, always 0: resumes are served from " \
+			      "history now (resumes)")                         \
 	X(unavailable_passive, "UNAVAILABLE: PASSIVE (before the reliability " \
 			       "layer)")                                       \
 	X(no_memory, "LIMIT: no memory for the change")                        \

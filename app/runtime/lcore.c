@@ -310,8 +310,6 @@ worker_main(void *arg)
 	/* The control thread has stopped: what it queued goes out too. */
 	while (herald_dp_poll_control(lc) != 0)
 		end_of_iteration(lc);
-	/* Nothing can ask for history any more: its buffers go back. */
-	herald_dp_history_flush(lc);
 	end_of_iteration(lc);
 
 	rte_rcu_qsbr_thread_offline(lc->conf.qsv, lc->index);

@@ -8,7 +8,6 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
-#include "dataplane/history.h"
 #include "herald.h"
 
 /* Headers of one DELIVER (82 bytes) or any control frame, plus headroom. */
@@ -61,26 +60,6 @@ jumbo_pool_init(const struct herald_config *cfg)
 	return herald.jumbo_pool != NULL ? 0 : -1;
 }
 
-/* History's copies: a small and a large class, sized from its budgets
- * (dataplane/history.h). None without history. */
-static int
-history_pools_init(const struct herald_config *cfg)
-{
-	uint32_t small = herald_history_small_room();
-
-	if (cfg->history_depth == 0)
-		return 0;
-	herald.hist_small_pool =
-		pool_create("herald_hist_small",
-			    herald_history_pool_size(small), (uint16_t)small);
-	herald.hist_large_pool = pool_create(
-		"herald_hist_large", herald_history_pool_size(HWP_MAX_PAYLOAD),
-		HWP_MAX_PAYLOAD);
-	return herald.hist_small_pool != NULL && herald.hist_large_pool != NULL
-		       ? 0
-		       : -1;
-}
-
 int
 herald_mempools_init(void)
 {
@@ -101,8 +80,6 @@ herald_mempools_init(void)
 	if (herald.rx_pool == NULL || herald.hdr_pool == NULL ||
 	    herald.ind_pool == NULL || herald.flat_pool == NULL)
 		return -1;
-	if (history_pools_init(cfg) < 0)
-		return -1;
 	return jumbo_pool_init(cfg);
 }
 
@@ -116,7 +93,6 @@ herald_mempools_free(void)
 	herald.n_pools = 0;
 	herald.rx_pool = herald.hdr_pool = herald.ind_pool = NULL;
 	herald.flat_pool = herald.jumbo_pool = NULL;
-	herald.hist_small_pool = herald.hist_large_pool = NULL;
 }
 
 void

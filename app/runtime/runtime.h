@@ -39,14 +39,6 @@ struct herald_msg_meta {
 	uint16_t payload_len;
 	uint16_t payload_sum;	 /* folded, valid if has_payload_sum */
 	uint8_t has_payload_sum; /* summed once while verifying the UDP sum */
-	/* History (dataplane/history.h), on the owner only: the message's
-	 * seq, where its payload starts in the buffer (a DELIVER in place
-	 * moves data_off), what kind of hold it is, and its neighbours in
-	 * the channel's history, oldest first. */
-	uint8_t hist_kind;
-	uint16_t payload_off;
-	uint64_t seq;
-	struct rte_mbuf *hist_prev, *hist_next;
 };
 
 #define HERALD_MBUF_PRIV_SIZE                                                  \
@@ -83,7 +75,6 @@ struct herald_lru {
 struct herald_pub_session;
 struct herald_endpoint;
 struct herald_chan_state;
-struct herald_hist_ent;
 struct herald_rtx_ep;
 struct herald_rtx_action;
 struct subtab;
@@ -127,13 +118,10 @@ struct herald_lcore_conf {
 	uint64_t channel_timeout_ns;
 	uint32_t max_sessions_per_source;
 	/* History and retransmits (dataplane/history.h, nack.c): per
-	 * worker budgets, and the pools copies come from. */
+	 * worker budgets. */
 	uint32_t hist_depth; /* 0: no history */
 	uint32_t hist_msgs_max;
-	uint64_t hist_bytes_max;
-	uint32_t hist_rx_max; /* received buffers held by reference */
-	uint32_t hist_small_room;
-	struct rte_mempool *hist_small_pool, *hist_large_pool;
+	uint64_t hist_bytes_max; /* the log's size, a power of two */
 	uint32_t rtx_per_s, rtx_burst;
 	uint64_t rtx_linger_ns;
 	uint32_t rtx_actions;
@@ -180,13 +168,14 @@ struct herald_lcore {
 	 * for a new channel (only the owner writes it). */
 	uint32_t n_channels;
 
-	/* History (dataplane/history.h): every message kept, oldest
-	 * first, as (channel position, its generation, seq); the budget
-	 * drops from the head. */
-	struct herald_hist_ent *hist_fifo;
+	/* History (dataplane/history.h): the log, bytes written (its end)
+	 * and the oldest offset still held (its floor), and the offsets of
+	 * the last hist_msgs_max records (the message budget). */
+	uint8_t *hist_log;
+	uint64_t hist_mask;
+	uint64_t hist_end, hist_floor;
+	uint64_t *hist_fifo;
 	uint32_t hist_fifo_head, hist_fifo_n;
-	uint32_t hist_msgs, hist_rx; /* held; of them by reference */
-	uint64_t hist_bytes;
 	/* NACKs for slots this worker owns, from the others (nack.c). */
 	struct rte_ring *nack_ring;
 	/* Retransmit state per endpoint position, and the lingering

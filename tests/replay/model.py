@@ -275,8 +275,7 @@ class Model:
             self.count("counters.channels_expired")
         return st
 
-    def sequence(self, channel, publisher, pub_seq, payload, ts_ns, whole,
-                 frame_len):
+    def sequence(self, channel, publisher, pub_seq, payload, ts_ns, whole):
         if self.n_workers == 1:
             self.control.due(channel)
             self.control.message(channel, ts_ns)
@@ -294,7 +293,7 @@ class Model:
                               "payload": payload, "ts_ns": ts_ns}
         self.recipients[key] = [m[1:] for m in members]
         self.order.append(key)
-        self.repairs.keep(channel, st["seq"], len(payload), whole, frame_len)
+        self.repairs.keep(channel, st["seq"], len(payload))
         if not members:
             self.count("counters.messages_no_subscriber")
         self.count("counters.deliveries", len(members))
@@ -306,20 +305,18 @@ class Model:
             self.count("counters.payload_copies",
                        (len(members) - 1) // PAYLOAD_REFS_MAX)
 
-    def take(self, fields, ts_ns, whole, frame_len):
+    def take(self, fields, ts_ns, whole):
         channel, publisher, pub_seq, payload = fields
         if self.n_workers > 1:
             self.pending.append((ts_ns, self.queue, self.idx, fields, whole,
-                                 list(self.subs.get(channel, [])),
-                                 frame_len))
+                                 list(self.subs.get(channel, []))))
             if owner(channel, self.n_workers) != self.queue:
                 self.count("counters.handoffs_out")
                 self.count("counters.handoffs_in")
             return "publish_accepted"
         if not self.admit(channel):
             return "publish_channel_full"
-        self.sequence(channel, publisher, pub_seq, payload, ts_ns, whole,
-                      frame_len)
+        self.sequence(channel, publisher, pub_seq, payload, ts_ns, whole)
         return "publish_accepted"
 
     def sequence_pending(self):
@@ -327,7 +324,7 @@ class Model:
         judge re-numbers them from the output)."""
         timeout = self.cfg["channel_timeout_ns"]
         last = {}
-        for ts, q, idx, fields, whole, members, flen in sorted(
+        for ts, q, idx, fields, whole, members in sorted(
                 self.pending, key=lambda m: (m[0], m[1], m[2])):
             channel = fields[0]
             if channel in last and ts - last[channel] > timeout:
@@ -335,7 +332,7 @@ class Model:
                      "timeout would depend on timing")
             last[channel] = ts
             self.subs = {channel: members}
-            self.sequence(*fields, ts, whole, flen)
+            self.sequence(*fields, ts, whole)
             self.messages[self.order[-1]].update(queue=q, index=idx)
         if len(last) > self.cfg["max_channels"]:
             fail("model: with several workers a full channel table would "
@@ -370,8 +367,7 @@ class Model:
             if refusal is not None:
                 self.refused.add(key)
                 return refusal
-            outcome = self.take(fields, ts_ns, state["whole"],
-                                state["frame_len"])
+            outcome = self.take(fields, ts_ns, state["whole"])
             if outcome != "publish_accepted":
                 self.refused.add(key)
                 return outcome
@@ -387,8 +383,7 @@ class Model:
             return "publish_duplicate"
         if pub_seq != s["last"] + 1:
             return "publish_ahead"
-        outcome = self.take(fields, ts_ns, state["whole"],
-                                state["frame_len"])
+        outcome = self.take(fields, ts_ns, state["whole"])
         if outcome == "publish_accepted":
             s["last"] = pub_seq
         else:
@@ -398,8 +393,7 @@ class Model:
     def datagram(self, d, frames, ts_ns, touched):
         self.count("counters.rx_datagrams_valid")
         self.count("counters.rx_frames", len(frames))
-        state = {"allowed": None, "unknown": [], "whole": len(frames) == 1,
-                 "frame_len": 42 + len(d["payload"])}
+        state = {"allowed": None, "unknown": [], "whole": len(frames) == 1}
         for fr in frames:
             if fr[0] == T_PUBLISH:
                 outcome = self.publish(d, fr, ts_ns, touched, state)
@@ -467,8 +461,6 @@ class Model:
         if self.n_workers > 1:
             self.sequence_pending()
             self.seq_at = {}
-        # Herald's exit gives every history buffer back.
-        self.repairs.finish()
         tx = sum(self.cnt.get("counters." + k, 0) for k in (
             "deliveries", "pubacks", "subacks", "keepalives", "control_sent",
             "retransmits", "gaps"))

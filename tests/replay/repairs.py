@@ -2,13 +2,13 @@
 (PROTOCOL.md 6, History; docs/RELIABILITY.md), run by model.py: what each
 owner keeps, what its budget drops, and what it answers each NACK with.
 
-* history: a channel keeps its last history_depth messages; a message is
-  held by reference when it is the only frame of a datagram that fits an
-  RX buffer and the owner holds fewer such than its RX share, else as a
-  copy (small up to 256 payload bytes, else large). Each owner's budget
-  (history_messages, history_bytes, divided among workers) drops its
-  oldest kept message first; a FIFO entry of a message its channel already
-  dropped (or of an older channel state) is skipped when it comes up.
+* history: each owner appends every message it sequences to its log (a
+  ring of history_bytes / workers bytes, rounded down to a power of two,
+  4096 at least), as a record of 40 + payload bytes padded to 8, that
+  never straddles the ring's end; a record is held while it is within
+  the last ring-size bytes written, among the owner's last
+  history_messages / workers records, within its channel's depth (seq >
+  last_seq - history_depth), and of the channel's current state.
 * a NACK of a live endpoint is judged by the channel's owner, in order:
   not_subscribed, future, suppressed (a range covering it resent to that
   endpoint within the linger), actions_full, over_budget (GCRA on the
@@ -22,12 +22,7 @@ from collections import deque
 
 from case_input import fail
 
-MBUF = 128 + 56  # struct rte_mbuf and herald's private area
-COST_REF = MBUF + 2176  # an RX buffer (RTE_MBUF_DEFAULT_BUF_SIZE)
-SMALL_ROOM = 256
-COST_SMALL = MBUF + SMALL_ROOM
-COST_LARGE = MBUF + 1400
-RX_BUF = 2048
+REC_HDR = 40  # struct herald_hist_rec
 NS_PER_S = 10**9
 DELIVER_LEN = 40
 
@@ -40,14 +35,13 @@ class History:
         self.m = model
         self.depth = cfg["history_depth"]
         self.msgs_max = max(cfg["history_messages"] // n, 1)
-        self.bytes_max = max(cfg["history_bytes"] // n, COST_REF)
-        self.rx_max = cfg["rx_mbufs"] * cfg["history_rx_percent"] // 100 // n
+        share = cfg["history_bytes"] // n
+        self.ring = max(1 << (share.bit_length() - 1), 4096)
         self.cfg = cfg
-        self.chan = {}  # channel -> deque of (seq, kind, cost)
-        self.gen = {}  # channel -> generation of its state
-        self.fifo = deque()  # (channel, gen, seq), order kept
-        self.bytes = 0
-        self.rx = 0
+        self.chan = {}  # channel -> [(offset, seq)] of its current state
+        self.end = 0  # bytes written
+        self.floor = 0  # oldest offset held
+        self.fifo = deque()  # offsets of the last msgs_max records
         self.actions = deque()  # (ep, channel, from, to, t)
         self.tat = {}  # ep -> GCRA theoretical arrival time
 
@@ -56,58 +50,30 @@ class History:
 
     # ---------------------------------------------------------- history
 
-    def drop_head(self, channel):
-        _seq, kind, cost = self.chan[channel].popleft()
-        self.bytes -= cost
-        if kind == "ref":
-            self.rx -= 1
-
-    def budget_pop(self):
-        channel, gen, seq = self.fifo.popleft()
-        h = self.chan.get(channel)
-        if self.gen.get(channel) == gen and h and h[0][0] == seq:
-            self.drop_head(channel)
-            self.count("history_evicted_budget")
-
-    def keep(self, channel, seq, payload_len, whole, frame_len):
+    def keep(self, channel, seq, payload_len):
         if self.depth == 0:
             return
-        if whole and frame_len <= RX_BUF and self.rx < self.rx_max:
-            kind, cost = "ref", COST_REF
-            self.rx += 1
-            self.count("history_kept_ref")
-        else:
-            kind = "copy"
-            cost = COST_SMALL if payload_len <= SMALL_ROOM else COST_LARGE
-            self.count("history_kept_copy")
-        h = self.chan.setdefault(channel, deque())
-        h.append((seq, kind, cost))
-        self.bytes += cost
-        if len(h) > self.depth:
-            self.drop_head(channel)
-            self.count("history_evicted_depth")
+        size = (REC_HDR + payload_len + 7) // 8 * 8
+        pos = self.end % self.ring
+        if pos + size > self.ring:
+            self.end += self.ring - pos
+        off = self.end
+        self.end += size
+        self.floor = max(self.floor, self.end - self.ring)
         if len(self.fifo) == self.msgs_max:
-            self.budget_pop()
-        self.fifo.append((channel, self.gen.get(channel, 0), seq))
-        while self.bytes > self.bytes_max:
-            self.budget_pop()
+            self.floor = max(self.floor, self.fifo.popleft() + 1)
+        self.fifo.append(off)
+        self.chan.setdefault(channel, []).append((off, seq))
+        self.count("history_kept")
 
     def flush(self, channel):
         """The channel's state is reset or forgotten."""
-        h = self.chan.pop(channel, deque())
-        while h:
-            self.chan[channel] = h
-            self.drop_head(channel)
-            self.count("history_flushed")
         self.chan.pop(channel, None)
-        self.gen[channel] = self.gen.get(channel, 0) + 1
-
-    def flush_all(self):
-        for channel in list(self.chan):
-            self.flush(channel)
 
     def held(self, channel):
-        return [e[0] for e in self.chan.get(channel, ())]
+        last = self.m.chans[channel]["seq"]
+        return [seq for off, seq in self.chan.get(channel, ())
+                if off >= self.floor and seq + self.depth > last]
 
     # ------------------------------------------------------------ NACKs
 
@@ -161,6 +127,11 @@ class History:
             return "nack_over_budget", []
         if linger:
             self.actions.append((ep, channel, from_seq, last, now))
+        return "nack_answered", self.send(channel, packets)
+
+    def send(self, channel, packets):
+        """Count the answer's packets; their expected frames."""
+        st = self.m.chans[channel]
         for p in packets:
             if p[0] == "R":
                 key = (channel, st["epoch"], p[1])
@@ -169,8 +140,12 @@ class History:
                     self.m.messages[key]["payload"]))
             else:
                 self.count("gaps")
-        return "nack_answered", [(p[0], channel, st["epoch"]) + p[1:]
-                                 for p in packets]
+        return [(p[0], channel, st["epoch"]) + p[1:] for p in packets]
+
+    def resume(self, channel, first, last):
+        """A SUBSCRIBE's from_seq: served whole, not against the budget."""
+        self.count("resumes")
+        return self.send(channel, self.answer(channel, first, last))
 
 
 class Repairs:
@@ -187,15 +162,15 @@ class Repairs:
     def of(self, channel):
         return self.owners[self.m.owner_of(channel)]
 
-    def keep(self, channel, seq, payload_len, whole, frame_len):
-        self.of(channel).keep(channel, seq, payload_len, whole, frame_len)
+    def keep(self, channel, seq, payload_len):
+        self.of(channel).keep(channel, seq, payload_len)
 
     def flush(self, channel):
         self.of(channel).flush(channel)
 
-    def finish(self):
-        for h in self.owners:
-            h.flush_all()
+    def resume(self, channel, ep, mac, first, last):
+        for p in self.of(channel).resume(channel, first, last):
+            self.out.setdefault(ep, []).append(p + (mac,))
 
     def nack(self, d, frame):
         """A NACK of a live endpoint (the receiving worker has checked

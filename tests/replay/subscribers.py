@@ -249,15 +249,14 @@ class Control:
                 self.window["limit"] = True
                 self.count(lim)
                 return self.reply_fail(d, channel, sub, LIMIT, ts)
-        if from_seq != 0 or flags & F_PASSIVE:
-            self.count("unavailable_passive" if flags & F_PASSIVE
-                       else "unavailable_resume")
+        if flags & F_PASSIVE:
+            self.count("unavailable_passive")
             return self.reply_fail(d, channel, sub, UNAVAILABLE, ts)
         had = len(self.master.get(channel, [])) > 0
         r = self.add(channel, sub, ep, mac, "net", ts)
         self.count("subscribed" if r == "added" else "refreshed")
         self.tokens[key] = (expires, tok)
-        self.ok_change(channel, key, mac, ts, had)
+        self.ok_change(channel, key, mac, ts, had, from_seq)
 
     def item_unsubscribe(self, d, channel, sub, ep, ts):
         key = (channel, sub) + ep
@@ -269,7 +268,7 @@ class Control:
         self.count("unsubscribed")
         self.ok_change(channel, key, mac, ts, had)
 
-    def ok_change(self, channel, key, mac, ts, had):
+    def ok_change(self, channel, key, mac, ts, had, from_seq=0):
         self.count("subacks_requested")
         self.m.count("counters.suback_requests")
         self.m.count("counters.subacks")
@@ -282,7 +281,7 @@ class Control:
         self.pending.setdefault(channel, []).append({
             "key": key, "mac": mac, "ts": ts, "had": had,
             "members": list(self.master.get(channel, [])),
-            "next_seq": next_seq, "epoch": epoch})
+            "next_seq": next_seq, "epoch": epoch, "from_seq": from_seq})
 
     # ------------------------------------- when a change takes effect
 
@@ -303,6 +302,10 @@ class Control:
         self.suback_state(channel, ch, True)
         self.m.subs[channel] = ch["members"]
         self.subacks.append(ch)
+        # A resume: history from from_seq, right behind the SUBACK.
+        if 0 < ch["from_seq"] < ch["next_seq"]:
+            self.m.repairs.resume(channel, ch["key"][2:], ch["mac"],
+                                  ch["from_seq"], ch["next_seq"] - 1)
 
     def due(self, channel):
         """Before the channel's next message: the changes herald had

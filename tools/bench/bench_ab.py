@@ -12,6 +12,10 @@ fan-out the median of the per-pair ratios B/A, with the median rates.
 
 Usage: bench_ab.py BUILD_A BUILD_B [--rounds N] [--duration S]
                    [--fanouts 1,8,64,512] [--json FILE]
+                   [--herald-a KEY=VALUE] [--herald-b KEY=VALUE]
+
+One tree, two settings (history off against on, say):
+    bench_ab.py B B --herald-a history_depth=0
 """
 import argparse
 import json
@@ -36,6 +40,12 @@ def parse_args(argv):
     p.add_argument("--payload-size", type=int, default=64)
     p.add_argument("--json", metavar="FILE")
     p.add_argument("--testpmd", default="dpdk-testpmd")
+    p.add_argument("--herald-a", action="append", default=[],
+                   metavar="KEY=VALUE",
+                   help="a [herald] key for A only (repeatable): with the "
+                   "same build twice, one tree with two settings")
+    p.add_argument("--herald-b", action="append", default=[],
+                   metavar="KEY=VALUE", help="the same for B")
     args = p.parse_args(argv)
     args.fanouts = [int(x) for x in args.fanouts.split(",")]
     return args
@@ -54,9 +64,12 @@ def main(argv):
     setup = {"work": work, "pcap": pcap, "npkts": npkts,
              "configs": {
                  name: bd.write_config(
-                     work, npkts, bd.has_control_socket(build))
-                 for name, build in (("a", args.build_a),
-                                     ("b", args.build_b))},
+                     work, npkts, bd.has_control_socket(build),
+                     "".join("%s\n" % kv.replace("=", " = ", 1)
+                             for kv in keys), "-" + name)
+                 for name, build, keys in (
+                     ("a", args.build_a, args.herald_a),
+                     ("b", args.build_b, args.herald_b))},
              "cmds": {fo: bd.write_commands(work, fo) for fo in args.fanouts}}
     runs = {fo: {"a": [], "b": [], "ratio": []} for fo in args.fanouts}
     for r in range(args.rounds):

@@ -225,9 +225,11 @@ def has_control_socket(build):
     return os.path.exists(os.path.join(src, "app", "control", "ctlsock.c"))
 
 
-def write_config(work, npkts, control_socket=True):
-    path = os.path.join(work, "herald%s.ini" % (
-        "" if control_socket else "-nosocket"))
+def write_config(work, npkts, control_socket=True, herald_keys="", tag=""):
+    """herald_keys: extra lines of the [herald] section (bench_ab.py's
+    --herald-a/-b: one tree with two settings)."""
+    path = os.path.join(work, "herald%s%s.ini" % (
+        "" if control_socket else "-nosocket", tag))
     # infinite_rx keeps the whole pcap in rx mbufs: add room for the RX
     # bursts, the per-lcore cache and messages waiting in TX buffers.
     rx_mbufs = pow2_minus_1_at_least(npkts + 8192)
@@ -236,10 +238,11 @@ def write_config(work, npkts, control_socket=True):
                 "epoch = 1\n"
                 "egress_port = 1\n"
                 "next_hop_mac = %s\n"
+                "%s"
                 "[lcores]\n"
                 "workers = 1\n"
                 "[mempool]\n"
-                "rx_mbufs = %d\n" % (NEXT_HOP_MAC, rx_mbufs))
+                "rx_mbufs = %d\n" % (NEXT_HOP_MAC, herald_keys, rx_mbufs))
         if control_socket:
             # No control socket: never the one of an operator's herald.
             f.write("[control]\nsocket = none\n")
