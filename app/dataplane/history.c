@@ -114,47 +114,69 @@ herald_history_keep(struct herald_lcore *lc, struct herald_chan_state *c,
 {
 	const struct herald_msg_meta *meta =
 		herald_meta((struct rte_mbuf *)(uintptr_t)m);
+	const uint8_t *payload = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint32_t len = meta->payload_len;
-	struct herald_hist_rec *r;
-	uint64_t off;
+	uint64_t off = log_reserve(lc, herald_history_rec_size(len));
+	struct herald_hist_rec *r =
+		(struct herald_hist_rec *)(lc->hist_log +
+					   (off & lc->hist_mask));
 
-	off = log_reserve(lc, herald_history_rec_size(len));
-	r = (struct herald_hist_rec *)(lc->hist_log + (off & lc->hist_mask));
+	/* Field by field: a header built on the stack and copied would be
+	 * read back wider than it was written (a store-forwarding stall). */
 	r->prev = c->hist_last;
-	r->next = HIST_NONE;
 	r->seq = seq;
 	r->timestamp = meta->timestamp;
 	r->publisher = meta->publisher;
 	r->payload_len = (uint16_t)len;
-	r->payload_sum =
-		meta->has_payload_sum
-			? meta->payload_sum
-			: (uint16_t)inet_csum_fold64(inet_csum_partial(
-				  rte_pktmbuf_mtod(m, const void *), len));
-	rte_memcpy(r->payload, rte_pktmbuf_mtod(m, const void *), len);
-	/* The previous record of the channel links forward, if held. */
-	if (c->hist_last != HIST_NONE && c->hist_last >= lc->hist_floor)
-		((struct herald_hist_rec *)(lc->hist_log +
-					    (c->hist_last & lc->hist_mask)))
-			->next = off;
+	r->payload_sum = meta->has_payload_sum
+				 ? meta->payload_sum
+				 : (uint16_t)inet_csum_fold64(
+					   inet_csum_partial(payload, len));
+	rte_memcpy(r->payload, payload, len);
 	c->hist_last = off;
 	fifo_push(lc, off);
 	lc->cnt.c[CNT_history_kept]++;
 }
 
-uint64_t
-herald_history_from(const struct herald_lcore *lc,
-		    const struct herald_chan_state *c, uint64_t seq)
+unsigned int
+herald_history_range(const struct herald_lcore *lc,
+		     const struct herald_chan_state *c, uint64_t from,
+		     uint64_t to, uint64_t *offs)
 {
-	uint64_t off = c->hist_last, found = HIST_NONE;
+	uint64_t off = c->hist_last, t;
+	unsigned int n = 0, i;
 
-	/* From the newest back: NACKs are mostly for recent seqs. */
+	/* From the newest back: NACKs are mostly for recent seqs. Seqs
+	 * are distinct, so at most to - from + 1 are collected. */
+	while (herald_history_held(lc, c, off)) {
+		const struct herald_hist_rec *r = herald_history_at(lc, off);
+
+		if (r->seq < from)
+			break;
+		if (r->seq <= to)
+			offs[n++] = off;
+		off = r->prev;
+	}
+	for (i = 0; i < n / 2; i++) {
+		t = offs[i];
+		offs[i] = offs[n - 1 - i];
+		offs[n - 1 - i] = t;
+	}
+	return n;
+}
+
+uint64_t
+herald_history_oldest(const struct herald_lcore *lc,
+		      const struct herald_chan_state *c, uint64_t seq)
+{
+	uint64_t off = c->hist_last, found = UINT64_MAX;
+
 	while (herald_history_held(lc, c, off)) {
 		const struct herald_hist_rec *r = herald_history_at(lc, off);
 
 		if (r->seq < seq)
 			break;
-		found = off;
+		found = r->seq;
 		off = r->prev;
 	}
 	return found;

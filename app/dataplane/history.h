@@ -5,9 +5,10 @@
  * Each worker keeps one log: a ring of bytes (its share of
  * history_bytes) that every message it sequences is appended to once,
  * as a record (its DELIVER fields and a copy of its payload), Aeron's
- * term buffer in spirit. Records of one channel are linked (prev, next
- * by log offset), and the channel knows its newest. Nothing is ever
- * freed: a record is held while it is
+ * term buffer in spirit. A record is written once and never modified.
+ * Each record links to its channel's previous one by log offset,
+ * and the channel knows its newest. Nothing is ever freed: a record is
+ * held while it is
  *   - not overwritten: its offset is within the last log-size bytes
  *     written (offsets count bytes written, they never wrap);
  *   - within the message budget: among the worker's last
@@ -33,10 +34,9 @@
 /* No record (a log offset). */
 #define HIST_NONE UINT64_MAX
 
-/* One message in the log; the payload follows, the record is padded to
- * 8 bytes. */
+/* One message in the log: 32 bytes, then the payload, padded to 16. */
 struct herald_hist_rec {
-	uint64_t prev, next; /* the channel's neighbours, HIST_NONE */
+	uint64_t prev; /* the channel's previous record, HIST_NONE */
 	uint64_t seq;
 	uint64_t timestamp;
 	uint32_t publisher;
@@ -46,12 +46,14 @@ struct herald_hist_rec {
 };
 
 #define HIST_REC_HDR sizeof(struct herald_hist_rec)
+_Static_assert(HIST_REC_HDR == 32, "history record header: 32 bytes");
+#define HIST_REC_ALIGN 16
 
 /* Bytes of log one message of len payload bytes takes. */
 static inline uint32_t
 herald_history_rec_size(uint32_t len)
 {
-	return (uint32_t)RTE_ALIGN_CEIL(HIST_REC_HDR + len, 8);
+	return (uint32_t)RTE_ALIGN_CEIL(HIST_REC_HDR + len, HIST_REC_ALIGN);
 }
 
 /* Each worker's budgets and log (runtime start). */
@@ -91,9 +93,15 @@ herald_history_held(const struct herald_lcore *lc,
 		       c->last_seq;
 }
 
-/* Offset of c's held record with the smallest seq >= seq, HIST_NONE. */
-uint64_t herald_history_from(const struct herald_lcore *lc,
-			     const struct herald_chan_state *c, uint64_t seq);
+/* Offsets of c's held records with seqs in [from, to] (to - from <
+ * HWP_NACK_MAX_COUNT), ascending, into offs; returns how many. */
+unsigned int herald_history_range(const struct herald_lcore *lc,
+				  const struct herald_chan_state *c,
+				  uint64_t from, uint64_t to, uint64_t *offs);
+
+/* The smallest seq >= seq of c's held records; UINT64_MAX if none. */
+uint64_t herald_history_oldest(const struct herald_lcore *lc,
+			       const struct herald_chan_state *c, uint64_t seq);
 
 /* Messages this worker's log holds at most now, and its bytes in use
  * (show, stats). */

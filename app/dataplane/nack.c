@@ -166,24 +166,24 @@ budget_take(const struct herald_lcore *lc, struct herald_rtx_ep *e, uint32_t n)
 	return true;
 }
 
-/* Packets the answer to [from, to] takes: a GAP per run the history
- * no longer holds, a DELIVER per seq it holds. */
+/* Packets the answer to [from, to] takes, given its held records:
+ * a GAP per run the history no longer holds, a DELIVER per seq it
+ * holds. */
 static uint32_t
-answer_packets(const struct herald_lcore *lc, const struct herald_chan_state *c,
-	       uint64_t from, uint64_t to)
+answer_packets(const struct herald_lcore *lc, const uint64_t *offs,
+	       unsigned int n, uint64_t from, uint64_t to)
 {
-	uint64_t off = herald_history_from(lc, c, from), next = from;
-	uint32_t n = 0;
+	uint64_t next = from;
+	uint32_t packets = 0;
+	unsigned int i;
 
-	for (; off != HIST_NONE; off = herald_history_at(lc, off)->next) {
-		uint64_t seq = herald_history_at(lc, off)->seq;
+	for (i = 0; i < n; i++) {
+		uint64_t seq = herald_history_at(lc, offs[i])->seq;
 
-		if (seq > to)
-			break;
-		n += seq > next ? 2 : 1;
+		packets += seq > next ? 2 : 1;
 		next = seq + 1;
 	}
-	return n + (next <= to ? 1 : 0);
+	return packets + (next <= to ? 1 : 0);
 }
 
 static void
@@ -256,16 +256,16 @@ send_retransmit(struct herald_lcore *lc, const struct subtab_member *mb,
 /* In seq order: GAPs for runs not held, RETRANSMITs for held seqs. */
 static void
 answer(struct herald_lcore *lc, const struct subtab_member *mb,
-       struct herald_chan_state *c, uint64_t from, uint64_t to,
-       struct herald_rtx_stats *es)
+       struct herald_chan_state *c, const uint64_t *offs, unsigned int n,
+       uint64_t from, uint64_t to, struct herald_rtx_stats *es)
 {
-	uint64_t off = herald_history_from(lc, c, from), next = from;
+	uint64_t next = from;
+	unsigned int i;
 
-	for (; off != HIST_NONE; off = herald_history_at(lc, off)->next) {
-		const struct herald_hist_rec *r = herald_history_at(lc, off);
+	for (i = 0; i < n; i++) {
+		const struct herald_hist_rec *r =
+			herald_history_at(lc, offs[i]);
 
-		if (r->seq > to)
-			break;
 		if (r->seq > next)
 			send_gap(lc, mb, c, next, r->seq - next, es);
 		send_retransmit(lc, mb, c, r, es);
@@ -287,9 +287,11 @@ herald_nack_handle(struct herald_lcore *lc, const struct herald_nack_item *it)
 {
 	const struct subtab_member *mb = find_member(lc, it);
 	struct herald_chan_state *c = NULL;
+	uint64_t offs[HWP_NACK_MAX_COUNT];
 	struct herald_rtx_stats es = {0};
 	struct herald_rtx_ep *e;
 	uint64_t to, last = 0;
+	unsigned int n;
 	int32_t pos;
 
 	lc->cnt.c[CNT_nacks]++;
@@ -322,7 +324,9 @@ herald_nack_handle(struct herald_lcore *lc, const struct herald_nack_item *it)
 			return;
 		}
 	}
-	if (!budget_take(lc, e, answer_packets(lc, c, it->from_seq, to))) {
+	n = herald_history_range(lc, c, it->from_seq, to, offs);
+	if (!budget_take(lc, e,
+			 answer_packets(lc, offs, n, it->from_seq, to))) {
 		lc->cnt.c[CNT_nack_over_budget]++;
 		RTX_COUNT(c, e, over_budget);
 		return;
@@ -330,7 +334,7 @@ herald_nack_handle(struct herald_lcore *lc, const struct herald_nack_item *it)
 	if (lc->conf.rtx_linger_ns != 0)
 		action_add(lc, it, it->from_seq, to);
 	lc->cnt.c[CNT_nack_answered]++;
-	answer(lc, mb, c, it->from_seq, to, &es);
+	answer(lc, mb, c, offs, n, it->from_seq, to, &es);
 	c->rtx.retransmits += es.retransmits;
 	c->rtx.retransmit_bytes += es.retransmit_bytes;
 	c->rtx.gaps += es.gaps;
@@ -343,15 +347,31 @@ void
 herald_nack_resume(struct herald_lcore *lc, struct herald_chan_state *c,
 		   const struct herald_ctl_req *r, uint64_t last)
 {
+	uint64_t offs[HWP_NACK_MAX_COUNT], from, to;
 	struct herald_rtx_stats es = {0};
 	struct subtab_member mb;
+	unsigned int n;
 
 	memcpy(mb.hdr, r->tmpl.hdr, sizeof(mb.hdr));
 	mb.csum_ip = r->tmpl.csum_ip;
 	mb.csum_udp = r->tmpl.csum_udp;
 	mb.egress_port = r->egress_port;
 	lc->cnt.c[CNT_resumes]++;
-	answer(lc, &mb, c, r->from_seq, last, &es);
+	/* One GAP for what is gone (held records of a channel are its
+	 * newest, without holes), then a window of NACK size at a time
+	 * (each walks back from the newest: quadratic only in depths far
+	 * beyond the default). */
+	from = herald_history_oldest(lc, c, r->from_seq);
+	if (from > last) {
+		send_gap(lc, &mb, c, r->from_seq, last - r->from_seq + 1, &es);
+	} else if (from > r->from_seq) {
+		send_gap(lc, &mb, c, r->from_seq, from - r->from_seq, &es);
+	}
+	for (; from <= last; from = to + 1) {
+		to = RTE_MIN(last, from + HWP_NACK_MAX_COUNT - 1);
+		n = herald_history_range(lc, c, from, to, offs);
+		answer(lc, &mb, c, offs, n, from, to, &es);
+	}
 	c->rtx.retransmits += es.retransmits;
 	c->rtx.retransmit_bytes += es.retransmit_bytes;
 	c->rtx.gaps += es.gaps;

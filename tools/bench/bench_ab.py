@@ -42,8 +42,9 @@ def parse_args(argv):
     p.add_argument("--testpmd", default="dpdk-testpmd")
     p.add_argument("--herald-a", action="append", default=[],
                    metavar="KEY=VALUE",
-                   help="a [herald] key for A only (repeatable): with the "
-                   "same build twice, one tree with two settings")
+                   help="a [herald] key (or SECTION.KEY=VALUE) for A only "
+                   "(repeatable): with the same build twice, one tree with "
+                   "two settings")
     p.add_argument("--herald-b", action="append", default=[],
                    metavar="KEY=VALUE", help="the same for B")
     args = p.parse_args(argv)
@@ -64,9 +65,8 @@ def main(argv):
     setup = {"work": work, "pcap": pcap, "npkts": npkts,
              "configs": {
                  name: bd.write_config(
-                     work, npkts, bd.has_control_socket(build),
-                     "".join("%s\n" % kv.replace("=", " = ", 1)
-                             for kv in keys), "-" + name)
+                     work, npkts, bd.has_control_socket(build), keys,
+                     "-" + name)
                  for name, build, keys in (
                      ("a", args.build_a, args.herald_a),
                      ("b", args.build_b, args.herald_b))},

@@ -225,9 +225,17 @@ def has_control_socket(build):
     return os.path.exists(os.path.join(src, "app", "control", "ctlsock.c"))
 
 
-def write_config(work, npkts, control_socket=True, herald_keys="", tag=""):
-    """herald_keys: extra lines of the [herald] section (bench_ab.py's
-    --herald-a/-b: one tree with two settings)."""
+def write_config(work, npkts, control_socket=True, keys=(), tag=""):
+    """keys: extra KEY=VALUE settings, of [herald] or SECTION.KEY=VALUE
+    (bench_ab.py's --herald-a/-b: one tree with two settings)."""
+    herald_keys, other_sections = "", ""
+    for kv in keys:
+        k, v = kv.split("=", 1)
+        if "." in k:
+            sec, k = k.split(".", 1)
+            other_sections += "[%s]\n%s = %s\n" % (sec, k, v)
+        else:
+            herald_keys += "%s = %s\n" % (k, v)
     path = os.path.join(work, "herald%s%s.ini" % (
         "" if control_socket else "-nosocket", tag))
     # infinite_rx keeps the whole pcap in rx mbufs: add room for the RX
@@ -246,6 +254,7 @@ def write_config(work, npkts, control_socket=True, herald_keys="", tag=""):
         if control_socket:
             # No control socket: never the one of an operator's herald.
             f.write("[control]\nsocket = none\n")
+        f.write(other_sections)
     return path
 
 
