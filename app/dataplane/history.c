@@ -42,29 +42,21 @@ herald_history_lcore_init(struct herald_lcore *lc)
 	int socket = (int)rte_lcore_to_socket_id(lc->lcore_id);
 
 	lc->hist_log = NULL;
-	lc->hist_fifo = NULL;
-	lc->hist_end = lc->hist_floor = 0;
-	lc->hist_fifo_head = lc->hist_fifo_n = 0;
+	lc->hist_end = lc->hist_floor = lc->hist_count = 0;
 	if (lc->conf.hist_depth == 0)
 		return 0;
 	lc->hist_mask = lc->conf.hist_bytes_max - 1;
 	lc->hist_log =
 		rte_malloc_socket("herald_hist_log", lc->conf.hist_bytes_max,
 				  RTE_CACHE_LINE_SIZE, socket);
-	lc->hist_fifo = rte_malloc_socket("herald_hist_fifo",
-					  sizeof(*lc->hist_fifo) *
-						  lc->conf.hist_msgs_max,
-					  RTE_CACHE_LINE_SIZE, socket);
-	return lc->hist_log != NULL && lc->hist_fifo != NULL ? 0 : -1;
+	return lc->hist_log != NULL ? 0 : -1;
 }
 
 void
 herald_history_lcore_free(struct herald_lcore *lc)
 {
 	rte_free(lc->hist_log);
-	rte_free(lc->hist_fifo);
 	lc->hist_log = NULL;
-	lc->hist_fifo = NULL;
 }
 
 /* Room for a record of size bytes at the log's end: it never straddles
@@ -86,28 +78,6 @@ log_reserve(struct herald_lcore *lc, uint32_t size)
 	return off;
 }
 
-/* The message budget: the worker's oldest record beyond it goes. */
-static inline void
-fifo_push(struct herald_lcore *lc, uint64_t off)
-{
-	uint32_t max = lc->conf.hist_msgs_max, tail;
-
-	if (lc->hist_fifo_n == max) {
-		uint64_t oldest = lc->hist_fifo[lc->hist_fifo_head];
-
-		if (oldest + 1 > lc->hist_floor)
-			lc->hist_floor = oldest + 1;
-		if (++lc->hist_fifo_head == max)
-			lc->hist_fifo_head = 0;
-		lc->hist_fifo_n--;
-	}
-	tail = lc->hist_fifo_head + lc->hist_fifo_n;
-	if (tail >= max)
-		tail -= max;
-	lc->hist_fifo[tail] = off;
-	lc->hist_fifo_n++;
-}
-
 void
 herald_history_keep(struct herald_lcore *lc, struct herald_chan_state *c,
 		    const struct rte_mbuf *m, uint64_t seq)
@@ -124,6 +94,7 @@ herald_history_keep(struct herald_lcore *lc, struct herald_chan_state *c,
 	/* Field by field: a header built on the stack and copied would be
 	 * read back wider than it was written (a store-forwarding stall). */
 	r->prev = c->hist_last;
+	r->index = lc->hist_count++;
 	r->seq = seq;
 	r->timestamp = meta->timestamp;
 	r->publisher = meta->publisher;
@@ -134,7 +105,6 @@ herald_history_keep(struct herald_lcore *lc, struct herald_chan_state *c,
 					   inet_csum_partial(payload, len));
 	rte_memcpy(r->payload, payload, len);
 	c->hist_last = off;
-	fifo_push(lc, off);
 	lc->cnt.c[CNT_history_kept]++;
 }
 
@@ -185,21 +155,9 @@ herald_history_oldest(const struct herald_lcore *lc,
 uint32_t
 herald_history_messages(const struct herald_lcore *lc)
 {
-	uint32_t lo = 0, hi = lc->hist_fifo_n, max = lc->conf.hist_msgs_max;
-
-	/* FIFO offsets increase: count those at or above the floor. */
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		uint32_t k = lc->hist_fifo_head + mid;
-
-		if (k >= max)
-			k -= max;
-		if (lc->hist_fifo[k] >= lc->hist_floor)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return lc->hist_fifo_n - lo;
+	/* At most: records overwritten since are not told apart. */
+	return (uint32_t)RTE_MIN(lc->hist_count,
+				 (uint64_t)lc->conf.hist_msgs_max);
 }
 
 uint64_t

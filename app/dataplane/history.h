@@ -12,7 +12,7 @@
  *   - not overwritten: its offset is within the last log-size bytes
  *     written (offsets count bytes written, they never wrap);
  *   - within the message budget: among the worker's last
- *     history_messages / workers records (a FIFO of their offsets);
+ *     history_messages / workers records (each record has its number);
  *   - within its channel's depth: seq > last_seq - history_depth;
  *   - of the channel's current state (a new epoch starts a new list).
  * So the budget is exact and costs no eviction walk; received buffers
@@ -34,9 +34,10 @@
 /* No record (a log offset). */
 #define HIST_NONE UINT64_MAX
 
-/* One message in the log: 32 bytes, then the payload, padded to 16. */
+/* One message in the log: 40 bytes, then the payload, padded to 16. */
 struct herald_hist_rec {
-	uint64_t prev; /* the channel's previous record, HIST_NONE */
+	uint64_t prev;	/* the channel's previous record, HIST_NONE */
+	uint64_t index; /* records the worker wrote before this one */
 	uint64_t seq;
 	uint64_t timestamp;
 	uint32_t publisher;
@@ -46,7 +47,7 @@ struct herald_hist_rec {
 };
 
 #define HIST_REC_HDR sizeof(struct herald_hist_rec)
-_Static_assert(HIST_REC_HDR == 32, "history record header: 32 bytes");
+_Static_assert(HIST_REC_HDR == 40, "history record header: 40 bytes");
 #define HIST_REC_ALIGN 16
 
 /* Bytes of log one message of len payload bytes takes. */
@@ -88,9 +89,13 @@ static inline bool
 herald_history_held(const struct herald_lcore *lc,
 		    const struct herald_chan_state *c, uint64_t off)
 {
-	return off != HIST_NONE && off >= lc->hist_floor &&
-	       herald_history_at(lc, off)->seq + lc->conf.hist_depth >
-		       c->last_seq;
+	const struct herald_hist_rec *r;
+
+	if (off == HIST_NONE || off < lc->hist_floor)
+		return false;
+	r = herald_history_at(lc, off);
+	return r->index + lc->conf.hist_msgs_max >= lc->hist_count &&
+	       r->seq + lc->conf.hist_depth > c->last_seq;
 }
 
 /* Offsets of c's held records with seqs in [from, to] (to - from <

@@ -168,14 +168,12 @@ struct herald_lcore {
 	 * for a new channel (only the owner writes it). */
 	uint32_t n_channels;
 
-	/* History (dataplane/history.h): the log, bytes written (its end)
-	 * and the oldest offset still held (its floor), and the offsets of
-	 * the last hist_msgs_max records (the message budget). */
+	/* History (dataplane/history.h): the log, bytes written (its end),
+	 * the oldest offset not overwritten (its floor), records written. */
 	uint8_t *hist_log;
 	uint64_t hist_mask;
 	uint64_t hist_end, hist_floor;
-	uint64_t *hist_fifo;
-	uint32_t hist_fifo_head, hist_fifo_n;
+	uint64_t hist_count;
 	/* NACKs for slots this worker owns, from the others (nack.c). */
 	struct rte_ring *nack_ring;
 	/* Retransmit state per endpoint position, and the lingering

@@ -4,7 +4,7 @@ owner keeps, what its budget drops, and what it answers each NACK with.
 
 * history: each owner appends every message it sequences to its log (a
   ring of history_bytes / workers bytes, rounded down to a power of two,
-  4096 at least), as a record of 32 + payload bytes padded to 16, that
+  4096 at least), as a record of 40 + payload bytes padded to 16, that
   never straddles the ring's end; a record is held while it is within
   the last ring-size bytes written, among the owner's last
   history_messages / workers records, within its channel's depth (seq >
@@ -22,7 +22,7 @@ from collections import deque
 
 from case_input import fail
 
-REC_HDR = 32  # struct herald_hist_rec
+REC_HDR = 40  # struct herald_hist_rec
 NS_PER_S = 10**9
 DELIVER_LEN = 40
 
@@ -41,7 +41,7 @@ class History:
         self.chan = {}  # channel -> [(offset, seq)] of its current state
         self.end = 0  # bytes written
         self.floor = 0  # oldest offset held
-        self.fifo = deque()  # offsets of the last msgs_max records
+        self.count_kept = 0  # records written
         self.actions = deque()  # (ep, channel, from, to, t)
         self.tat = {}  # ep -> GCRA theoretical arrival time
 
@@ -60,10 +60,8 @@ class History:
         off = self.end
         self.end += size
         self.floor = max(self.floor, self.end - self.ring)
-        if len(self.fifo) == self.msgs_max:
-            self.floor = max(self.floor, self.fifo.popleft() + 1)
-        self.fifo.append(off)
-        self.chan.setdefault(channel, []).append((off, seq))
+        self.chan.setdefault(channel, []).append((off, self.count_kept, seq))
+        self.count_kept += 1
         self.count("history_kept")
 
     def flush(self, channel):
@@ -72,8 +70,9 @@ class History:
 
     def held(self, channel):
         last = self.m.chans[channel]["seq"]
-        return [seq for off, seq in self.chan.get(channel, ())
-                if off >= self.floor and seq + self.depth > last]
+        return [seq for off, index, seq in self.chan.get(channel, ())
+                if off >= self.floor and seq + self.depth > last
+                and index + self.msgs_max >= self.count_kept]
 
     # ------------------------------------------------------------ NACKs
 
