@@ -54,6 +54,13 @@ cmd_show_channel_parsed(void *parsed, struct cmdline *cl __rte_unused,
 			now > ci.last_msg_ns ? (now - ci.last_msg_ns) / 1000000
 					     : 0,
 			ci.mean_rate);
+		fprintf(out,
+			"  repair: %" PRIu64 " NACKs, %" PRIu64
+			" retransmits (%" PRIu64 " bytes), %" PRIu64
+			" GAPs, %" PRIu64 " suppressed, %" PRIu64
+			" over budget\n",
+			ci.nacks, ci.retransmits, ci.retransmit_bytes, ci.gaps,
+			ci.suppressed, ci.over_budget);
 	} else {
 		fprintf(out, "  no sequence state (no message yet, or "
 			     "forgotten)\n");

@@ -45,7 +45,10 @@ struct herald_channel_info {
 	uint32_t epoch;
 	uint64_t last_msg_ns; /* of its last message (or of its state) */
 	double mean_rate;     /* messages/s over the epoch */
-	uint32_t n_members;   /* subscribers, changes not yet published too */
+	/* NACK repair on the channel this epoch (dataplane/dataplane.h). */
+	uint64_t nacks, retransmits, retransmit_bytes, gaps, suppressed,
+		over_budget;
+	uint32_t n_members; /* subscribers, changes not yet published too */
 };
 
 struct herald_member_info {

@@ -39,6 +39,12 @@ herald_control_channel(uint64_t channel, struct herald_channel_info *ci,
 	ci->last_seq = v.last_seq;
 	ci->epoch = v.epoch;
 	ci->last_msg_ns = v.last_msg_ns;
+	ci->nacks = v.rtx.nacks;
+	ci->retransmits = v.rtx.retransmits;
+	ci->retransmit_bytes = v.rtx.retransmit_bytes;
+	ci->gaps = v.rtx.gaps;
+	ci->suppressed = v.rtx.suppressed;
+	ci->over_budget = v.rtx.over_budget;
 	span = v.last_msg_ns - v.created_ns;
 	ci->mean_rate = span > 0 ? (double)v.last_seq * 1e9 / (double)span : 0;
 	c = pos == CTL_NIL ? NULL : ctl_chan_at(pos);

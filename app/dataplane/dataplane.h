@@ -37,6 +37,16 @@ void herald_dp_end_burst(struct herald_lcore *lc);
  * reader); 0 if none. */
 uint64_t herald_dp_channel_last_seq(uint64_t channel);
 
+/* Retransmit counters of a channel or an endpoint (Aeron's names). */
+struct herald_rtx_stats {
+	uint64_t nacks;	      /* NACKs judged */
+	uint64_t retransmits; /* RETRANSMIT DELIVERs */
+	uint64_t retransmit_bytes;
+	uint64_t gaps;
+	uint64_t suppressed;  /* within the linger of an earlier one */
+	uint64_t over_budget; /* retransmit budget spent */
+};
+
 /* A channel's sequence state as its owner holds it (control thread,
  * lock-free reader); false (all 0) if it has none. */
 struct herald_dp_channel_view {
@@ -44,8 +54,22 @@ struct herald_dp_channel_view {
 	uint32_t epoch;
 	uint64_t last_msg_ns;
 	uint64_t created_ns;
+	struct herald_rtx_stats rtx; /* NACK repair, this epoch */
 };
 bool herald_dp_channel_state(uint64_t channel,
 			     struct herald_dp_channel_view *v);
+
+/* One worker's history, its budgets and what is in use (docs/
+ * RELIABILITY.md): read by the control thread for show and stats. */
+struct herald_dp_history_view {
+	uint32_t depth;	       /* per channel; 0: no history */
+	uint64_t log_bytes;    /* the log's size (its share of history_bytes) */
+	uint64_t bytes_in_use; /* written and not overwritten */
+	uint32_t messages_max; /* its share of history_messages */
+	uint32_t messages_held; /* at most (a channel's depth may cut more) */
+	uint64_t records;	/* messages written since start */
+};
+void herald_dp_history_state(const struct herald_lcore *lc,
+			     struct herald_dp_history_view *v);
 
 #endif /* HERALD_DATAPLANE_H */

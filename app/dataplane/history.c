@@ -8,6 +8,7 @@
 #include <rte_malloc.h>
 #include <rte_memcpy.h>
 
+#include "dataplane/dataplane.h"
 #include "dataplane/history.h"
 #include "herald.h"
 
@@ -164,4 +165,16 @@ uint64_t
 herald_history_bytes(const struct herald_lcore *lc)
 {
 	return lc->hist_end - lc->hist_floor;
+}
+
+void
+herald_dp_history_state(const struct herald_lcore *lc,
+			struct herald_dp_history_view *v)
+{
+	v->depth = lc->conf.hist_depth;
+	v->log_bytes = lc->conf.hist_depth != 0 ? lc->conf.hist_bytes_max : 0;
+	v->messages_max = lc->conf.hist_depth != 0 ? lc->conf.hist_msgs_max : 0;
+	v->bytes_in_use = herald_history_bytes(lc);
+	v->messages_held = herald_history_messages(lc);
+	v->records = lc->hist_count;
 }

@@ -321,6 +321,7 @@ herald_dp_channel_state(uint64_t channel, struct herald_dp_channel_view *v)
 		v->epoch = c->epoch;
 		v->last_msg_ns = c->last_msg_ns;
 		v->created_ns = c->created_ns;
+		v->rtx = c->rtx;
 		/* The entry may have been reused meanwhile: trust it only if
 		 * it still names the channel. */
 		found = __atomic_load_n(&c->channel, __ATOMIC_ACQUIRE) ==

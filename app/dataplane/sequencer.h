@@ -11,18 +11,9 @@
 
 #include <rte_mbuf.h>
 
+#include "dataplane/dataplane.h"
 #include "dataplane/lru.h"
 #include "runtime/runtime.h"
-
-/* Retransmit counters of a channel or an endpoint (Aeron's names). */
-struct herald_rtx_stats {
-	uint64_t nacks;	      /* NACKs judged */
-	uint64_t retransmits; /* RETRANSMIT DELIVERs */
-	uint64_t retransmit_bytes;
-	uint64_t gaps;
-	uint64_t suppressed;  /* within the linger of an earlier one */
-	uint64_t over_budget; /* retransmit budget spent */
-};
 
 /*
  * channel 0 (never valid on the wire): a free entry. The first cache

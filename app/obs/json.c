@@ -11,6 +11,7 @@
 #include <rte_ethdev.h>
 #include <rte_mempool.h>
 
+#include "dataplane/dataplane.h"
 #include "herald.h"
 #include "obs/stats.h"
 
@@ -91,6 +92,28 @@ json_ports(FILE *f, const struct herald_counters *t)
 	fprintf(f, "],\n");
 }
 
+/* Each worker's history budgets and use (docs/RELIABILITY.md). */
+static void
+json_history(FILE *f)
+{
+	struct herald_dp_history_view v;
+	unsigned int i;
+
+	fprintf(f, "  \"history\": [");
+	for (i = 0; i < herald.n_workers; i++) {
+		herald_dp_history_state(herald.lcores[i], &v);
+		fprintf(f,
+			"%s{\"lcore\": %u, \"depth\": %u, \"log_bytes\": "
+			"%" PRIu64 ", \"bytes_in_use\": %" PRIu64
+			", \"messages_max\": %u, \"messages_held\": %u"
+			", \"records\": %" PRIu64 "}",
+			i ? ", " : "", herald.lcores[i]->lcore_id, v.depth,
+			v.log_bytes, v.bytes_in_use, v.messages_max,
+			v.messages_held, v.records);
+	}
+	fprintf(f, "],\n");
+}
+
 static void
 json_workers(FILE *f)
 {
@@ -150,6 +173,7 @@ herald_stats_write_json(const char *path)
 		rte_get_tsc_hz());
 	json_ports(f, &t);
 	json_workers(f);
+	json_history(f);
 	json_mempools(f);
 	json_counters(f, &t);
 	fprintf(f, "  \"conservation_ok\": %s,\n  \"mempools_ok\": %s\n}\n",

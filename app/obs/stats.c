@@ -9,6 +9,7 @@
 #include <rte_mempool.h>
 #include <rte_rcu_qsbr.h>
 
+#include "dataplane/dataplane.h"
 #include "herald.h"
 #include "obs/stats.h"
 
@@ -124,6 +125,17 @@ herald_stats_show(FILE *f)
 	for (i = 0; i < CNT__COUNT; i++)
 		fprintf(f, "  %-39s %" PRIu64 "\n", herald_counter_names[i],
 			t.c[i]);
+	for (i = 0; i < herald.n_workers; i++) {
+		struct herald_dp_history_view v;
+
+		herald_dp_history_state(herald.lcores[i], &v);
+		fprintf(f,
+			"  history lcore %u: depth %u, log %" PRIu64
+			" bytes, %" PRIu64 " in use, at most %u of %u "
+			"messages held\n",
+			herald.lcores[i]->lcore_id, v.depth, v.log_bytes,
+			v.bytes_in_use, v.messages_held, v.messages_max);
+	}
 	print_nonzero(f, "frame", herald_frame_names, t.frame, FRAME__COUNT, 0);
 	print_nonzero(f, "non-hwp", herald_nonhwp_names, t.nonhwp,
 		      NONHWP__COUNT, 0);
