@@ -67,6 +67,9 @@ struct herald_endpoint_info {
 	uint32_t n_network; /* made from the network: subject to liveness */
 	uint64_t last_seen_ns;
 	uint64_t timeout_ns;
+	/* NACK repair it was given (its owners' counts, summed). */
+	uint64_t nacks, retransmits, retransmit_bytes, gaps, suppressed,
+		over_budget;
 };
 
 struct herald_epsub_info {

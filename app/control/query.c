@@ -86,6 +86,7 @@ herald_control_endpoint(uint32_t ip, uint16_t port,
 {
 	uint32_t pos = ctl_ep_find(ip, port), sp, i = 0, n = 0;
 	const struct herald_endpoint *ep;
+	struct herald_rtx_stats rtx;
 
 	memset(ei, 0, sizeof(*ei));
 	ei->ip = ip;
@@ -98,6 +99,13 @@ herald_control_endpoint(uint32_t ip, uint16_t port,
 	ei->n_network = ep->n_network;
 	ei->last_seen_ns = endpoint_last_seen(pos);
 	ei->timeout_ns = (uint64_t)herald.cfg.endpoint_timeout_ms * 1000000;
+	herald_dp_endpoint_repair(pos, ep->gen, &rtx);
+	ei->nacks = rtx.nacks;
+	ei->retransmits = rtx.retransmits;
+	ei->retransmit_bytes = rtx.retransmit_bytes;
+	ei->gaps = rtx.gaps;
+	ei->suppressed = rtx.suppressed;
+	ei->over_budget = rtx.over_budget;
 	for (sp = ep->first_sub; sp != CTL_NIL && n < max;
 	     sp = ctl_sub_at(sp)->ep_next, i++) {
 		const struct ctl_sub *cs = ctl_sub_at(sp);

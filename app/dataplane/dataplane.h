@@ -72,4 +72,10 @@ struct herald_dp_history_view {
 void herald_dp_history_state(const struct herald_lcore *lc,
 			     struct herald_dp_history_view *v);
 
+/* NACK repair of the endpoint at position pos (creation gen), summed
+ * over the owners that answered it (control thread, racy reads of
+ * counters). */
+void herald_dp_endpoint_repair(uint32_t pos, uint32_t gen,
+			       struct herald_rtx_stats *out);
+
 #endif /* HERALD_DATAPLANE_H */

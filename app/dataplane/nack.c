@@ -24,6 +24,7 @@
 #include <rte_malloc.h>
 #include <rte_ring.h>
 
+#include "dataplane/dataplane.h"
 #include "dataplane/deliver.h"
 #include "dataplane/history.h"
 #include "dataplane/nack.h"
@@ -389,4 +390,25 @@ herald_nack_drain(struct herald_lcore *lc)
 	for (i = 0; i < n; i++)
 		herald_nack_handle(lc, &items[i]);
 	return n;
+}
+
+void
+herald_dp_endpoint_repair(uint32_t pos, uint32_t gen,
+			  struct herald_rtx_stats *out)
+{
+	unsigned int i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < herald.n_workers; i++) {
+		const struct herald_rtx_ep *e = &herald.lcores[i]->rtx_ep[pos];
+
+		if (e->gen != gen)
+			continue;
+		out->nacks += e->st.nacks;
+		out->retransmits += e->st.retransmits;
+		out->retransmit_bytes += e->st.retransmit_bytes;
+		out->gaps += e->st.gaps;
+		out->suppressed += e->st.suppressed;
+		out->over_budget += e->st.over_budget;
+	}
 }
