@@ -5,6 +5,7 @@
 #include <rte_malloc.h>
 
 #include "dataplane/dataplane.h"
+#include "dataplane/heartbeat.h"
 #include "dataplane/history.h"
 #include "dataplane/nack.h"
 #include "dataplane/publish/publish.h"
@@ -21,7 +22,8 @@ herald_dp_lcore_init(struct herald_lcore *lc)
 		RTE_CACHE_LINE_SIZE, (int)rte_lcore_to_socket_id(lc->lcore_id));
 	if (lc->frames == NULL || herald_publish_lcore_init(lc) < 0 ||
 	    herald_seq_lcore_init(lc) < 0 ||
-	    herald_history_lcore_init(lc) < 0 || herald_nack_lcore_init(lc) < 0)
+	    herald_history_lcore_init(lc) < 0 ||
+	    herald_nack_lcore_init(lc) < 0 || herald_hb_lcore_init(lc) < 0)
 		return -1;
 	return 0;
 }
@@ -31,6 +33,7 @@ herald_dp_lcore_free(struct herald_lcore *lc)
 {
 	herald_publish_lcore_free(lc);
 	herald_nack_lcore_free(lc);
+	herald_hb_lcore_free(lc);
 	herald_history_lcore_free(lc);
 	herald_seq_lcore_free(lc);
 	rte_free(lc->frames);
@@ -47,6 +50,7 @@ void
 herald_dp_end_burst(struct herald_lcore *lc)
 {
 	herald_publish_flush_acks(lc);
+	herald_hb_poll(lc);
 	herald_tx_flush_all(lc);
 	/* Bounded state: a compare each when nothing is due. */
 	herald_session_expire(lc, 16);

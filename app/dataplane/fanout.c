@@ -14,6 +14,7 @@
 
 #include "dataplane/deliver.h"
 #include "dataplane/fanout.h"
+#include "dataplane/heartbeat.h"
 #include "dataplane/history.h"
 #include "dataplane/sequencer.h"
 #include "dataplane/subscribe.h"
@@ -208,6 +209,7 @@ herald_fanout(struct herald_lcore *lc, struct rte_mbuf *m)
 	d.publisher = meta->publisher;
 	d.timestamp = meta->timestamp;
 	__atomic_store_n(&c->last_seq, d.seq, __ATOMIC_RELEASE);
+	herald_hb_message(lc, c, meta->timestamp);
 	lc->cnt.c[CNT_messages_sequenced]++;
 	lc->slot_messages[meta->slot]++;
 

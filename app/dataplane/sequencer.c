@@ -21,6 +21,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "dataplane/dataplane.h"
+#include "dataplane/heartbeat.h"
 #include "dataplane/history.h"
 #include "dataplane/sequencer.h"
 #include "herald.h"
@@ -101,6 +102,7 @@ herald_seq_lcore_init(struct herald_lcore *lc)
 		"herald_chan_pending", sizeof(struct seq_pending) * hp.entries,
 		RTE_CACHE_LINE_SIZE, hp.socket_id);
 	lc->chan_pending_cap = hp.entries;
+	lc->chan_entries = hp.entries;
 	return lc->chan == NULL || lc->chan_cache == NULL ||
 			       lc->chan_pending == NULL
 		       ? -1
@@ -144,6 +146,7 @@ chan_init(struct herald_lcore *lc, struct herald_chan_state *c,
 	/* A new epoch: the old one's messages cannot be asked for. */
 	herald_history_reset(c);
 	memset(&c->rtx, 0, sizeof(c->rtx));
+	c->hb_state = HB_NONE;
 	c->channel = channel;
 	c->last_msg_ns = now_ns;
 	c->created_ns = now_ns;
@@ -234,6 +237,7 @@ chan_forget(struct herald_lcore *lc, struct herald_chan_state *c)
 	uint64_t channel = c->channel;
 
 	herald_history_reset(c);
+	c->hb_state = HB_NONE;
 	herald_lru_unlink(&lc->chan_lru, lc->chan, i, lru);
 	if (lc->chan_cache[hwp_slot(channel)] == c)
 		lc->chan_cache[hwp_slot(channel)] = NULL;

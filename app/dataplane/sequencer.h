@@ -23,12 +23,14 @@ struct herald_chan_state {
 	uint64_t channel;
 	uint64_t last_seq; /* last seq assigned; 0: none yet */
 	uint64_t last_msg_ns;
-	uint32_t epoch; /* channel epoch, never 0 */
+	uint32_t epoch;	  /* channel epoch, never 0 */
+	uint8_t hb_state; /* heartbeat FIFO it is in (dataplane/heartbeat.h) */
 	struct herald_lru_node lru;
 	/* Log offset of its newest history record (dataplane/history.h). */
 	uint64_t hist_last;
 
 	uint64_t created_ns; /* when this epoch began (show channel) */
+	uint64_t hb_due_ns;  /* of its live heartbeat FIFO entry */
 	struct herald_rtx_stats rtx;
 } __rte_cache_aligned;
 

@@ -27,7 +27,7 @@ herald_stats_conserved(const struct herald_counters *t, bool at_exit, FILE *f)
 	uint64_t out = t->c[CNT_deliveries] + t->c[CNT_pubacks] +
 		       t->c[CNT_subacks] + t->c[CNT_keepalives] +
 		       t->c[CNT_control_sent] + t->c[CNT_retransmits] +
-		       t->c[CNT_gaps];
+		       t->c[CNT_gaps] + t->c[CNT_heartbeats];
 	uint64_t verdicts = 0, seq = t->c[CNT_messages_sequenced] +
 				     t->c[CNT_channel_table_full];
 	unsigned int i;
@@ -53,8 +53,8 @@ herald_stats_conserved(const struct herald_counters *t, bool at_exit, FILE *f)
 		    t->c[CNT_handoffs_in]);
 	ok &= check(f, out == t->c[CNT_tx_packets] + t->c[CNT_tx_dropped],
 		    "deliveries + pubacks + subacks + keepalives + "
-		    "control_sent + retransmits + gaps == tx_packets + "
-		    "tx_dropped",
+		    "control_sent + retransmits + gaps + heartbeats == "
+		    "tx_packets + tx_dropped",
 		    out, t->c[CNT_tx_packets] + t->c[CNT_tx_dropped]);
 	ok &= check(f,
 		    t->c[CNT_nack_handoffs_out] == t->c[CNT_nack_handoffs_in],

@@ -10,7 +10,7 @@
  *   publish_accepted = messages_sequenced + channel_table_full
  *                      (all workers, + hand-offs in flight: 0 at exit)
  *   deliveries + pubacks + subacks + keepalives + control_sent
- *   + retransmits + gaps = tx_packets + tx_dropped
+ *   + retransmits + gaps + heartbeats = tx_packets + tx_dropped
  *   nack_accepted    = nacks = sum(nack_* verdicts) (at exit)
  * and of the control thread (HERALD_CONTROL_COUNTERS), at exit:
  *   subscribe_queued = items = sum(item outcomes)
@@ -169,6 +169,11 @@ enum herald_frame_outcome {
 	X(retransmit_bytes, "UDP payload bytes of the RETRANSMIT DELIVERs")    \
 	X(gaps, "GAP packets built")                                           \
 	X(retransmits_nombuf, "RETRANSMITs and GAPs not built: mempool empty") \
+	X(heartbeats, "channel HEARTBEATs (last seq) sent: a second after a "  \
+		      "channel's last message, then every 10 s while idle")    \
+	X(heartbeats_nombuf, "channel HEARTBEATs not built: mempool empty")    \
+	X(heartbeats_queue_full, "channels not queued for a heartbeat (its "   \
+				 "FIFO full); their next message queues them") \
 	X(loops, "iterations of the worker loop (not while stopped)")          \
 	X(busy_cycles, "TSC cycles of the iterations that did work: packets, " \
 		       "hand-offs, the control thread's requests (busy %)")

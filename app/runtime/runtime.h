@@ -77,6 +77,7 @@ struct herald_endpoint;
 struct herald_chan_state;
 struct herald_rtx_ep;
 struct herald_rtx_action;
+struct herald_hb_fifo;
 struct subtab;
 struct subtab_channel;
 struct rte_hash;
@@ -164,6 +165,7 @@ struct herald_lcore {
 	struct herald_lru chan_lru;	       /* by idleness, oldest first */
 	void *chan_pending; /* deleted positions awaiting a grace period */
 	uint32_t chan_pending_head, chan_pending_n, chan_pending_cap;
+	uint32_t chan_entries; /* positions of the channel table */
 	/* Live channel states: read by other workers to admit a message
 	 * for a new channel (only the owner writes it). */
 	uint32_t n_channels;
@@ -179,6 +181,8 @@ struct herald_lcore {
 	/* Retransmit state per endpoint position, and the lingering
 	 * retransmit actions (nack.c). */
 	struct herald_rtx_ep *rtx_ep;
+	/* Channel heartbeats: the 1-second and the 10-second FIFO. */
+	struct herald_hb_fifo *hb;
 	struct herald_rtx_action *rtx_act;
 	uint32_t rtx_act_head, rtx_act_n;
 

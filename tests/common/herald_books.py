@@ -63,9 +63,10 @@ def book_errors(stats):
         ("handoffs_out == handoffs_in", c["handoffs_out"],
          c["handoffs_in"]),
         ("deliveries + pubacks + subacks + keepalives + control_sent"
-         " + retransmits + gaps == tx_packets + tx_dropped",
+         " + retransmits + gaps + heartbeats == tx_packets + tx_dropped",
          c["deliveries"] + c["pubacks"] + c["subacks"] + c["keepalives"]
-         + c["control_sent"] + c["retransmits"] + c["gaps"],
+         + c["control_sent"] + c["retransmits"] + c["gaps"]
+         + c["heartbeats"],
          c["tx_packets"] + c["tx_dropped"]),
         ("nack_accepted == nacks", fr["nack_accepted"], c["nacks"]),
         ("nacks == sum(nack verdicts)", c["nacks"],

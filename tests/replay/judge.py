@@ -10,6 +10,7 @@ import struct
 from case_input import fail, parse_seqs
 from herald_books import book_errors
 from hwp_pcap import (DELIVER_LEN, F_RETRANSMIT, F_START, MAX_PAYLOAD, T_GAP,
+                      T_HEARTBEAT,
                       NUM_SLOTS, PUBACK_LEN, T_DELIVER, T_PUBACK, fmix64,
                       hwp_header, ip_str, parse_udp4)
 from inet_csum import csum_fold
@@ -17,8 +18,10 @@ from judge_control import check_control_frame, control_fields
 
 # ------------------------------------------------- accounting (JSON)
 
-# A DELIVER with the RETRANSMIT flag, told apart from the live ones.
+# A DELIVER with the RETRANSMIT flag, told apart from the live ones, and
+# a HEARTBEAT on a channel (not a keep-alive answer).
 T_RETRANSMIT = 0x102
+T_CHAN_HB = 0x107
 GAP_LEN = 32
 
 
@@ -143,6 +146,15 @@ def parse_output(out_pkts, cfg, queues=None):
                                                             p[8:32])
             f = {"publisher": pub, "epoch": epoch, "acked": acked,
                  "credit": credit, "reserved": rsvd}
+        elif ftype == T_HEARTBEAT and struct.unpack("!Q", p[8:16])[0]:
+            ch, seq, sub, epoch = struct.unpack("!QQII", p[8:32])
+            if epoch == 0 or sub == 0:
+                fail(f"output packet {i}: channel HEARTBEAT epoch {epoch} "
+                     f"subscriber {sub}")
+            parsed.append((T_CHAN_HB, d, {"channel": ch, "seq": seq,
+                                          "subscriber": sub,
+                                          "epoch": epoch}))
+            continue
         else:
             f = control_fields(i, ftype, p, cfg)
             parsed.append((ftype, d, f))
@@ -266,6 +278,23 @@ def check_resume_order(parsed, model):
                 fail(f"output packet {i}: resume of channel {channel} "
                      f"seq {f.get('seq', f.get('from'))} after the live "
                      f"DELIVER at packet {live[0]}")
+
+
+def check_heartbeats(parsed, model):
+    """Channel HEARTBEATs, per endpoint in output order, against the
+    model (heartbeats.py)."""
+    got = {}
+    for _i, (ftype, d, f) in enumerate(parsed):
+        if ftype == T_CHAN_HB:
+            got.setdefault((d["dst_ip"], d["dst_port"]), []).append(
+                ("H", f["channel"], f["seq"], f["epoch"], f["subscriber"],
+                 d["dst_mac"]))
+    want = model.hb.out
+    for ep in sorted(set(got) | set(want)):
+        if got.get(ep, []) != want.get(ep, []):
+            fail(f"channel heartbeats to {ip_str(ep[0])}:{ep[1]}: "
+                 f"{short_list(got.get(ep, []))}, expected "
+                 f"{short_list(want.get(ep, []))}")
 
 
 def short_list(items):
@@ -511,7 +540,9 @@ def check_model_counters(model, flat):
               "counters.nack_over_budget", "counters.retransmits",
               "counters.retransmit_bytes", "counters.gaps",
               "counters.retransmits_nombuf", "counters.nack_handoffs_out",
-              "counters.nack_handoffs_in"):
+              "counters.nack_handoffs_in", "counters.heartbeats",
+              "counters.heartbeats_nombuf",
+              "counters.heartbeats_queue_full"):
         want.setdefault(k, 0)
     compare_counters("model", want, flat)
 

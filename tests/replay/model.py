@@ -42,6 +42,7 @@ from case_input import fail
 from hwp_pcap import (F_START, T_HEARTBEAT, T_NACK, T_PUBLISH, T_SUBSCRIBE,
                       T_UNSUBSCRIBE, fmix64, parse_udp4, publish_fields,
                       split_frames)
+from heartbeats import IDLE_NS, Heartbeats
 from repairs import Repairs
 from subscribers import Control
 
@@ -103,6 +104,7 @@ class Model:
         self.stalled = set()  # sessions with an in-order frame dropped
         self.control = Control(cfg, self)  # subscriptions (subscribers.py)
         self.repairs = Repairs(cfg, self)  # history, NACKs (repairs.py)
+        self.hb = Heartbeats(self)  # channel heartbeats (heartbeats.py)
         # OK SUBACKs herald sent: (channel, subscriber, ip, port) ->
         # [(next_seq, epoch)], output order (set by the judge).
         self.ok_out = {}
@@ -246,6 +248,7 @@ class Model:
         for c in idle:
             del self.chans[c]
             self.repairs.flush(c)
+            self.hb.reset(c)
             self.count("counters.channels_expired")
 
     def admit(self, channel):
@@ -266,6 +269,7 @@ class Model:
         OK SUBACK: subscribers.py); expired: it replaces a forgotten
         one."""
         self.repairs.flush(channel)
+        self.hb.reset(channel)
         st = {"seq": 0, "epoch": self.draw_epoch(channel, t_ns),
               "last_msg": t_ns}
         self.chans[channel] = st
@@ -294,6 +298,7 @@ class Model:
         self.recipients[key] = [m[1:] for m in members]
         self.order.append(key)
         self.repairs.keep(channel, st["seq"], len(payload))
+        self.hb.message(channel, ts_ns)
         if not members:
             self.count("counters.messages_no_subscriber")
         self.count("counters.deliveries", len(members))
@@ -334,6 +339,15 @@ class Model:
             self.subs = {channel: members}
             self.sequence(*fields, ts, whole)
             self.messages[self.order[-1]].update(queue=q, index=idx)
+        end = max(m[0] for m in self.pending) if self.pending else 0
+        times = {}
+        for ts, _q, _i, fields, _w, _m in self.pending:
+            times.setdefault(fields[0], []).append(ts)
+        for ch, ts in times.items():
+            ts.sort()
+            if any(b - a >= IDLE_NS for a, b in zip(ts, ts[1:] + [end])):
+                fail("model: with several workers a channel heartbeat "
+                     "would depend on each worker's clock")
         if len(last) > self.cfg["max_channels"]:
             fail("model: with several workers a full channel table would "
                  "depend on timing")
@@ -408,6 +422,12 @@ class Model:
                 fail(f"model: input frame type {fr[0]} is not to Herald")
             self.count("frames." + outcome)
 
+    def poll_heartbeats(self):
+        """End of a burst: channel heartbeats due by the clock (one
+        worker: with several, sequence_pending checks none is due)."""
+        if self.n_workers == 1:
+            self.hb.poll(self.clock)
+
     def flush_acks(self, touched):
         for key in touched:
             if key in self.sessions:
@@ -463,7 +483,7 @@ class Model:
             self.seq_at = {}
         tx = sum(self.cnt.get("counters." + k, 0) for k in (
             "deliveries", "pubacks", "subacks", "keepalives", "control_sent",
-            "retransmits", "gaps"))
+            "retransmits", "gaps", "heartbeats"))
         self.cnt["counters.tx_packets"] = tx
 
     def run_worker(self, inputs, malformed, pauses):
@@ -474,6 +494,7 @@ class Model:
             self.idx = idx
             if idx in stops or burst == BURST:
                 self.flush_acks(touched)
+                self.poll_heartbeats()
                 burst = 0
             if idx in stops:
                 self.control.pause_point(self.clock)
@@ -488,6 +509,7 @@ class Model:
             self.clock = max(self.clock, ts_ns)
             self.datagram(d, frames, ts_ns, touched)
         self.flush_acks(touched)
+        self.poll_heartbeats()
         # Herald drains at the end of the capture like at a pause point.
         self.control.pause_point(self.clock)
         self.seq_at[len(inputs)] = {c: st["seq"]

@@ -47,7 +47,7 @@ from hwp_pcap import (T_DELIVER, T_PUBACK, fmix64, parse_udp4,  # noqa
                       read_pcap, write_pcap)
 from inet_csum import csum_fold  # noqa: E402
 from judge import (check_conservation, check_delivers, check_epochs,
-                   check_repairs,  # noqa
+                   check_heartbeats, check_repairs,  # noqa
                    check_frame,
                    check_generator_acks, check_model_counters,
                    check_pause_points, check_per_packet, check_ports,
@@ -176,6 +176,7 @@ def judge(expect, res, ctx):
         renumber(parsed, model)
     check_delivers(parsed, model)
     check_repairs(parsed, model)
+    check_heartbeats(parsed, model)
     check_epochs(model)
     acks = check_pubacks(parsed, model, cfg, ctx["endpoints"])
     check_generator_acks(runs, acks, model)
