@@ -101,4 +101,8 @@ struct herald_cli_arg {
 /* A number of at most max from word w (decimal, no sign); -1 if not. */
 int herald_cli_number(const char *w, uint64_t max, uint64_t *v);
 
+/* "  repair: ..." of show channel and show subscriber (cmds_sub.c). */
+struct herald_rtx_stats;
+void herald_cli_print_repair(FILE *out, const struct herald_rtx_stats *r);
+
 #endif /* HERALD_CLI_CMD_H */

@@ -21,6 +21,17 @@ struct cmd_show_channel_result {
  * /herald/channel pages them all). */
 #define SHOW_MEMBERS_MAX 64
 
+void
+herald_cli_print_repair(FILE *out, const struct herald_rtx_stats *r)
+{
+	fprintf(out,
+		"  repair: %" PRIu64 " NACKs, %" PRIu64 " retransmits (%" PRIu64
+		" bytes), %" PRIu64 " GAPs, %" PRIu64 " suppressed, %" PRIu64
+		" over budget\n",
+		r->nacks, r->retransmits, r->retransmit_bytes, r->gaps,
+		r->suppressed, r->over_budget);
+}
+
 static void
 cmd_show_channel_parsed(void *parsed, struct cmdline *cl __rte_unused,
 			void *data __rte_unused)
@@ -54,13 +65,7 @@ cmd_show_channel_parsed(void *parsed, struct cmdline *cl __rte_unused,
 			now > ci.last_msg_ns ? (now - ci.last_msg_ns) / 1000000
 					     : 0,
 			ci.mean_rate);
-		fprintf(out,
-			"  repair: %" PRIu64 " NACKs, %" PRIu64
-			" retransmits (%" PRIu64 " bytes), %" PRIu64
-			" GAPs, %" PRIu64 " suppressed, %" PRIu64
-			" over budget\n",
-			ci.nacks, ci.retransmits, ci.retransmit_bytes, ci.gaps,
-			ci.suppressed, ci.over_budget);
+		herald_cli_print_repair(out, &ci.repair);
 	} else {
 		fprintf(out, "  no sequence state (no message yet, or "
 			     "forgotten)\n");

@@ -71,12 +71,8 @@ show_subscriber(void *parsed, struct cmdline *cl __rte_unused,
 		mac, e.n_subs);
 	fprintf(out, " (%u from the network)\n  ", e.n_network);
 	print_liveness(out, &e, herald_control_now_ns());
-	fprintf(out,
-		"\n  repair: %" PRIu64 " NACKs, %" PRIu64
-		" retransmits (%" PRIu64 " bytes), %" PRIu64 " GAPs, %" PRIu64
-		" suppressed, %" PRIu64 " over budget\n",
-		e.nacks, e.retransmits, e.retransmit_bytes, e.gaps,
-		e.suppressed, e.over_budget);
+	fprintf(out, "\n");
+	herald_cli_print_repair(out, &e.repair);
 	for (i = 0; i < n; i++)
 		fprintf(out, "  channel %" PRIu64 " subscriber %u%s\n",
 			s[i].channel, s[i].subscriber,

@@ -10,6 +10,8 @@
 
 #include <rte_ether.h>
 
+#include "dataplane/dataplane.h"
+
 struct herald_control_opts {
 	uint64_t exit_when_idle_ms; /* 0: run until quit or signal */
 	/* Exit once the workers received this many packets and handled
@@ -45,9 +47,7 @@ struct herald_channel_info {
 	uint32_t epoch;
 	uint64_t last_msg_ns; /* of its last message (or of its state) */
 	double mean_rate;     /* messages/s over the epoch */
-	/* NACK repair on the channel this epoch (dataplane/dataplane.h). */
-	uint64_t nacks, retransmits, retransmit_bytes, gaps, suppressed,
-		over_budget;
+	struct herald_rtx_stats repair; /* NACK repair this epoch */
 	uint32_t n_members; /* subscribers, changes not yet published too */
 };
 
@@ -67,9 +67,7 @@ struct herald_endpoint_info {
 	uint32_t n_network; /* made from the network: subject to liveness */
 	uint64_t last_seen_ns;
 	uint64_t timeout_ns;
-	/* NACK repair it was given (its owners' counts, summed). */
-	uint64_t nacks, retransmits, retransmit_bytes, gaps, suppressed,
-		over_budget;
+	struct herald_rtx_stats repair; /* its owners' counts, summed */
 };
 
 struct herald_epsub_info {

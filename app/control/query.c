@@ -39,12 +39,7 @@ herald_control_channel(uint64_t channel, struct herald_channel_info *ci,
 	ci->last_seq = v.last_seq;
 	ci->epoch = v.epoch;
 	ci->last_msg_ns = v.last_msg_ns;
-	ci->nacks = v.rtx.nacks;
-	ci->retransmits = v.rtx.retransmits;
-	ci->retransmit_bytes = v.rtx.retransmit_bytes;
-	ci->gaps = v.rtx.gaps;
-	ci->suppressed = v.rtx.suppressed;
-	ci->over_budget = v.rtx.over_budget;
+	ci->repair = v.rtx;
 	span = v.last_msg_ns - v.created_ns;
 	ci->mean_rate = span > 0 ? (double)v.last_seq * 1e9 / (double)span : 0;
 	c = pos == CTL_NIL ? NULL : ctl_chan_at(pos);
@@ -86,7 +81,6 @@ herald_control_endpoint(uint32_t ip, uint16_t port,
 {
 	uint32_t pos = ctl_ep_find(ip, port), sp, i = 0, n = 0;
 	const struct herald_endpoint *ep;
-	struct herald_rtx_stats rtx;
 
 	memset(ei, 0, sizeof(*ei));
 	ei->ip = ip;
@@ -99,13 +93,7 @@ herald_control_endpoint(uint32_t ip, uint16_t port,
 	ei->n_network = ep->n_network;
 	ei->last_seen_ns = endpoint_last_seen(pos);
 	ei->timeout_ns = (uint64_t)herald.cfg.endpoint_timeout_ms * 1000000;
-	herald_dp_endpoint_repair(pos, ep->gen, &rtx);
-	ei->nacks = rtx.nacks;
-	ei->retransmits = rtx.retransmits;
-	ei->retransmit_bytes = rtx.retransmit_bytes;
-	ei->gaps = rtx.gaps;
-	ei->suppressed = rtx.suppressed;
-	ei->over_budget = rtx.over_budget;
+	herald_dp_endpoint_repair(pos, ep->gen, &ei->repair);
 	for (sp = ep->first_sub; sp != CTL_NIL && n < max;
 	     sp = ctl_sub_at(sp)->ep_next, i++) {
 		const struct ctl_sub *cs = ctl_sub_at(sp);

@@ -7,6 +7,8 @@
 #ifndef HERALD_DELIVER_H
 #define HERALD_DELIVER_H
 
+#include <string.h>
+
 #include <rte_mbuf.h>
 #include <rte_memcpy.h>
 
@@ -22,6 +24,23 @@
  * from a pool of its own (h is freed; NULL if no copy). */
 struct rte_mbuf *herald_deliver_linearize(struct herald_lcore *lc,
 					  struct rte_mbuf *h);
+
+/* A small frame (GAP, HEARTBEAT) to subscriber mb in a fresh header
+ * mbuf, on the member's template; NULL if the pool is empty. */
+static inline struct rte_mbuf *
+herald_member_frame_mbuf(const struct herald_lcore *lc,
+			 const struct subtab_member *mb, const uint8_t *frame,
+			 uint16_t len)
+{
+	struct herald_udp_tmpl t;
+
+	memcpy(t.hdr, mb->hdr, sizeof(t.hdr));
+	t.csum_ip = mb->csum_ip;
+	t.csum_udp = mb->csum_udp;
+	return herald_udp_frame_mbuf(
+		lc->conf.hdr_pool, &t, frame, len,
+		lc->conf.ports[mb->egress_port].csum_offload);
+}
 
 /* What every replica of one message shares: its DELIVER header and the
  * folded sum of that header and the payload. */

@@ -4,8 +4,8 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 
+#include "dataplane/deliver.h"
 #include "dataplane/heartbeat.h"
-#include "dataplane/udp_out.h"
 #include "herald.h"
 #include "runtime/tx.h"
 #include "subtab.h"
@@ -120,16 +120,10 @@ send_heartbeats(struct herald_lcore *lc, const struct herald_chan_state *c)
 			.epoch = c->epoch,
 		};
 		uint8_t frame[HWP_HEARTBEAT_LEN];
-		struct herald_udp_tmpl t;
 		struct rte_mbuf *m;
 
-		memcpy(t.hdr, mb->hdr, sizeof(t.hdr));
-		t.csum_ip = mb->csum_ip;
-		t.csum_udp = mb->csum_udp;
 		hwp_encode_heartbeat(frame, sizeof(frame), &hb);
-		m = herald_udp_frame_mbuf(
-			lc->conf.hdr_pool, &t, frame, sizeof(frame),
-			lc->conf.ports[mb->egress_port].csum_offload);
+		m = herald_member_frame_mbuf(lc, mb, frame, sizeof(frame));
 		if (unlikely(m == NULL)) {
 			lc->cnt.c[CNT_heartbeats_nombuf]++;
 			continue;

@@ -199,15 +199,10 @@ send_gap(struct herald_lcore *lc, const struct subtab_member *mb,
 		.epoch = c->epoch,
 	};
 	uint8_t frame[HWP_GAP_LEN];
-	struct herald_udp_tmpl t;
 	struct rte_mbuf *m;
 
-	memcpy(t.hdr, mb->hdr, sizeof(t.hdr));
-	t.csum_ip = mb->csum_ip;
-	t.csum_udp = mb->csum_udp;
 	hwp_encode_gap(frame, sizeof(frame), &g);
-	m = herald_udp_frame_mbuf(lc->conf.hdr_pool, &t, frame, sizeof(frame),
-				  lc->conf.ports[mb->egress_port].csum_offload);
+	m = herald_member_frame_mbuf(lc, mb, frame, sizeof(frame));
 	if (unlikely(m == NULL)) {
 		lc->cnt.c[CNT_retransmits_nombuf]++;
 		return;

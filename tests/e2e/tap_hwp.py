@@ -270,6 +270,15 @@ def sort_replies(cap, peers, delivered, new):
             ch, seq, epoch, pid, _ts = struct.unpack_from("!QQIIQ", body, 8)
             delivered.append((ch, seq, epoch, pid, body[40:]))
             continue
+        if typ == 7 and (dmac, dip, dport) == (
+                mac_bytes(SUB[2]), SUB[0], SUB[1]):
+            # A channel heartbeat (PROTOCOL.md 6, Liveness): a second
+            # after the channel's last message, to its subscriber.
+            ch, seq, _sub, epoch = struct.unpack_from("!QQII", body, 8)
+            if ch == 0 or epoch == 0 or seq == 0:
+                cap.errs.append("channel HEARTBEAT channel %d seq %d epoch "
+                                "%#x" % (ch, seq, epoch))
+            continue
         peer = [p for p in peers if (mac_bytes(p.mac), p.ip, p.port) ==
                 (dmac, dip, dport)]
         if typ != T_PUBACK or not peer:

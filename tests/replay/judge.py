@@ -231,12 +231,7 @@ def check_repairs(parsed, model):
                 ("G", f["channel"], f["epoch"], f["from"], f["count"],
                  d["dst_mac"]))
     check_resume_order(parsed, model)
-    want = model.repairs.out
-    for ep in sorted(set(got) | set(want)):
-        if got.get(ep, []) != want.get(ep, []):
-            fail(f"repairs to {ip_str(ep[0])}:{ep[1]}: "
-                 f"{short_list(got.get(ep, []))}, expected "
-                 f"{short_list(want.get(ep, []))}")
+    compare_per_endpoint("repairs", got, model.repairs.out)
 
 
 def check_resume_order(parsed, model):
@@ -289,10 +284,15 @@ def check_heartbeats(parsed, model):
             got.setdefault((d["dst_ip"], d["dst_port"]), []).append(
                 ("H", f["channel"], f["seq"], f["epoch"], f["subscriber"],
                  d["dst_mac"]))
-    want = model.hb.out
+    compare_per_endpoint("channel heartbeats", got, model.hb.out)
+
+
+def compare_per_endpoint(what, got, want):
+    """{(ip, port): [packet fields]} as sent against the model's, each
+    endpoint's in order."""
     for ep in sorted(set(got) | set(want)):
         if got.get(ep, []) != want.get(ep, []):
-            fail(f"channel heartbeats to {ip_str(ep[0])}:{ep[1]}: "
+            fail(f"{what} to {ip_str(ep[0])}:{ep[1]}: "
                  f"{short_list(got.get(ep, []))}, expected "
                  f"{short_list(want.get(ep, []))}")
 
