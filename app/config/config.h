@@ -120,7 +120,6 @@ struct herald_config {
 	/* [reliability] (docs/RELIABILITY.md) */
 	uint32_t history_messages; /* all workers */
 	uint32_t history_bytes;
-	uint32_t history_rx_percent;
 	uint32_t retransmit_per_s;
 	uint32_t retransmit_burst;
 	uint32_t retransmit_linger_us;

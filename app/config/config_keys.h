@@ -143,17 +143,14 @@ X(publishers, allow, PREFIXES, 1, HERALD_MAX_PREFIXES, "any", allow,
 
 X(reliability, history_messages, U32, 64, 1u << 24, "65536",
   history_messages,
-  "messages all histories of a worker hold at most (this value / workers "
-  "each); past it the oldest message of the worker goes first")
+  "messages the workers' history logs hold at most (this value / workers "
+  "each); past it a worker's oldest message goes first, whatever its "
+  "channel")
 X(reliability, history_bytes, U32, 1u << 16, 1u << 31, "33554432",
   history_bytes,
-  "bytes of buffers all histories hold at most (split among workers like "
-  "`history_messages`; what a message costs: docs/RELIABILITY.md); history's "
-  "own pools are sized from these two")
-X(reliability, history_rx_percent, U32, 0, 90, "25", history_rx_percent,
-  "share of `rx_mbufs` history may hold by reference (no copy) for "
-  "one-frame PUBLISH datagrams; past it, and for batched frames, payloads "
-  "are copied into history's own pools, so history never starves RX")
+  "bytes of the workers' history logs (each its share, rounded down to a "
+  "power of two); a message costs 40 bytes plus its payload, padded to 16 "
+  "(docs/RELIABILITY.md); the oldest records are overwritten first")
 X(reliability, retransmit_per_s, U32, 0, 1u << 24, "20000", retransmit_per_s,
   "packets (RETRANSMIT DELIVERs and GAPs) each subscriber endpoint may be "
   "sent per second in answer to NACKs (token bucket); a NACK that would "

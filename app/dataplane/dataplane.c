@@ -46,11 +46,13 @@ herald_dp_poll_control(struct herald_lcore *lc)
 	return herald_suback_poll(lc);
 }
 
-void
+unsigned int
 herald_dp_end_burst(struct herald_lcore *lc)
 {
+	unsigned int work;
+
 	herald_publish_flush_acks(lc);
-	herald_hb_poll(lc);
+	work = herald_hb_poll(lc);
 	herald_tx_flush_all(lc);
 	/* Bounded state: a compare each when nothing is due. */
 	herald_session_expire(lc, 16);
@@ -58,4 +60,5 @@ herald_dp_end_burst(struct herald_lcore *lc)
 	/* Forget every RCU-protected pointer before the quiescent state. */
 	lc->subs_cache_channel = 0;
 	lc->subs_cache = NULL;
+	return work;
 }

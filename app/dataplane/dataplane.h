@@ -30,8 +30,9 @@ bool herald_dp_handoffs_empty(const struct herald_lcore *lc);
 /* The control thread's requests (SUBACKs) and packets; returns the work
  * done. Runs paused or not: a pause waits for it. */
 unsigned int herald_dp_poll_control(struct herald_lcore *lc);
-/* End of an iteration, before the quiescent state. */
-void herald_dp_end_burst(struct herald_lcore *lc);
+/* End of an iteration, before the quiescent state; returns the work
+ * it did (channel heartbeats sent). */
+unsigned int herald_dp_end_burst(struct herald_lcore *lc);
 
 /* Last seq of a channel as seen by its owner (control thread, lock-free
  * reader); 0 if none. */

@@ -216,11 +216,13 @@ herald_slot_lcore(uint32_t slot)
 	return herald.lcores[herald.cfg.slot_owner[slot % HWP_NUM_SLOTS]];
 }
 
-static void
+static unsigned int
 end_of_iteration(struct herald_lcore *lc)
 {
-	herald_dp_end_burst(lc);
+	unsigned int work = herald_dp_end_burst(lc);
+
 	rte_rcu_qsbr_quiescent(lc->conf.qsv, lc->index);
+	return work;
 }
 
 /*
@@ -288,7 +290,8 @@ worker_main(void *arg)
 		work = herald_dp_drain_handoffs(lc);
 		rx += herald_dp_poll_control(lc);
 		work += rx;
-		end_of_iteration(lc);
+		/* Heartbeats due count as work (busy %). */
+		work += end_of_iteration(lc);
 		herald_pause_report(lc, gen, rx);
 		/* Busy time costs a second TSC read, and only when there was
 		 * work: an idle loop pays one add. */

@@ -262,8 +262,6 @@ def load_config(path):
         "history_depth": num("herald", "history_depth", 1024),
         "history_messages": num("reliability", "history_messages", 65536),
         "history_bytes": num("reliability", "history_bytes", 33554432),
-        "history_rx_percent": num("reliability", "history_rx_percent", 25),
-        "rx_mbufs": num("mempool", "rx_mbufs", 16383),
         "rtx_per_s": num("reliability", "retransmit_per_s", 20000),
         "rtx_burst": num("reliability", "retransmit_burst", 4096),
         "rtx_linger_ns": num("reliability", "retransmit_linger_us",
