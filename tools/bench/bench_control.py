@@ -227,10 +227,7 @@ def run_scenario(tools, work, setup, name, duration, tag, extra_ports=(),
             time.sleep(0.02)
         rc = bd.stop_child(proc, reader, signal.SIGINT)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        bd.remove_runtime_dir(prefix)
+        bd.end_child(proc, prefix)
     if rc != 0:
         raise bd.BenchError("%s: herald exited %d:\n%s" % (
             name, rc, bd.tail(reader.text())))

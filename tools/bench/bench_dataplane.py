@@ -141,6 +141,14 @@ def stop_child(proc, reader, sig=None):
     return proc.returncode
 
 
+def end_child(proc, prefix):
+    """Whatever happened: no child left running, no EAL runtime dir."""
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+    remove_runtime_dir(prefix)
+
+
 def remove_runtime_dir(prefix):
     """EAL leaves /var/run/dpdk/PREFIX (about 13 MB with --no-huge)."""
     bases = ["/var/run/dpdk"]
@@ -358,10 +366,7 @@ def run_herald(tools, work, setup, fanout, duration, tag, perf=None):
         finish_perf(perf_proc, perf)
         rc = stop_child(proc, reader, signal.SIGINT)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        remove_runtime_dir(prefix)
+        end_child(proc, prefix)
     if rc != 0:
         raise BenchError("herald (fan-out %d) exited %d:\n%s"
                          % (fanout, rc, tail(reader.text())))

@@ -73,10 +73,7 @@ def run(herald, work, pcap, ini, cmds, duration, tag, with_messages):
         time.sleep(duration)
         rc = bd.stop_child(proc, reader, signal.SIGINT)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        bd.remove_runtime_dir(prefix)
+        bd.end_child(proc, prefix)
     if rc != 0:
         raise bd.BenchError("herald exited %d:\n%s" % (rc,
                                                         bd.tail(reader.text())))
