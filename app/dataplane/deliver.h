@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause
- * One DELIVER to one subscriber (internal to the data plane): the
- * header mbuf's Ethernet/IPv4/UDP from the subscriber's template, the
- * DELIVER header, the payload chained behind. Shared by the fan-out and
- * by retransmits, which differ only in the flags of the header.
+ * Frames to one subscriber (internal to the data plane): a DELIVER's
+ * Ethernet/IPv4/UDP from the subscriber's template, the DELIVER header
+ * and the checksums (shared by the fan-out and by retransmits, which
+ * differ only in the flags of the header), and the small frames (GAP,
+ * HEARTBEAT) on the same template.
  */
 #ifndef HERALD_DELIVER_H
 #define HERALD_DELIVER_H
@@ -14,16 +15,12 @@
 
 #include "dataplane/udp_out.h"
 #include "hwp.h"
+#include "inet_csum.h"
 #include "runtime/runtime.h"
 #include "runtime/tx.h"
 #include "subtab.h"
 
 #define DELIVER_HDRS_LEN (HERALD_L2L4_LEN + HWP_DELIVER_LEN)
-
-/* For a port that cannot send chained segments: one flat copy of h,
- * from a pool of its own (h is freed; NULL if no copy). */
-struct rte_mbuf *herald_deliver_linearize(struct herald_lcore *lc,
-					  struct rte_mbuf *h);
 
 /* A small frame (GAP, HEARTBEAT) to subscriber mb in a fresh header
  * mbuf, on the member's template; NULL if the pool is empty. */
@@ -69,30 +66,20 @@ herald_deliver_headers(const struct herald_lcore *lc, struct rte_mbuf *m,
 				  dm->body_sum);
 }
 
-/* h (a header mbuf) to subscriber mb, payload chained; counted under
- * worker counter sent (deliveries, retransmits) once queued for TX. */
-static __rte_always_inline void
-herald_deliver_one(struct herald_lcore *lc, struct rte_mbuf *h,
-		   const struct subtab_member *mb,
-		   const struct herald_deliver_msg *dm,
-		   struct rte_mbuf *payload, enum herald_worker_counter sent)
+/* The folded sum of m's payload (message metadata), computed once
+ * and kept there: the fan-out and the history both need it. */
+static inline uint16_t
+herald_msg_payload_sum(struct rte_mbuf *m)
 {
-	herald_deliver_headers(lc, h, rte_pktmbuf_mtod(h, uint8_t *), mb, dm);
-	h->data_len = DELIVER_HDRS_LEN;
-	h->pkt_len = DELIVER_HDRS_LEN + dm->payload_len;
-	if (dm->payload_len != 0) {
-		h->next = payload;
-		h->nb_segs = 2;
+	struct herald_msg_meta *meta = herald_meta(m);
+
+	if (!meta->has_payload_sum) {
+		meta->payload_sum = (uint16_t)inet_csum_fold64(
+			inet_csum_partial(rte_pktmbuf_mtod(m, const void *),
+					  meta->payload_len));
+		meta->has_payload_sum = 1;
 	}
-	if (unlikely(!lc->conf.ports[mb->egress_port].multi_seg_tx)) {
-		h = herald_deliver_linearize(lc, h);
-		if (h == NULL) {
-			lc->cnt.c[CNT_deliveries_flat_nombuf]++;
-			return;
-		}
-	}
-	lc->cnt.c[sent]++;
-	herald_tx_enqueue(lc, mb->egress_port, h);
+	return meta->payload_sum;
 }
 
 #endif /* HERALD_DELIVER_H */

@@ -27,8 +27,8 @@
 
 /* For a port that cannot send chained segments: one flat copy, from a
  * pool of its own so that copies never starve the receive pool. */
-struct rte_mbuf *
-herald_deliver_linearize(struct herald_lcore *lc, struct rte_mbuf *h)
+static struct rte_mbuf *
+linearize(struct herald_lcore *lc, struct rte_mbuf *h)
 {
 	struct rte_mbuf *l = rte_pktmbuf_alloc(lc->conf.flat_pool);
 
@@ -51,6 +51,29 @@ herald_deliver_linearize(struct herald_lcore *lc, struct rte_mbuf *h)
 	}
 	rte_pktmbuf_free(h);
 	return l;
+}
+
+static __rte_always_inline void
+build_one(struct herald_lcore *lc, struct rte_mbuf *h,
+	  const struct subtab_member *mb, const struct herald_deliver_msg *dm,
+	  struct rte_mbuf *payload)
+{
+	herald_deliver_headers(lc, h, rte_pktmbuf_mtod(h, uint8_t *), mb, dm);
+	h->data_len = DELIVER_HDRS_LEN;
+	h->pkt_len = DELIVER_HDRS_LEN + dm->payload_len;
+	if (dm->payload_len != 0) {
+		h->next = payload;
+		h->nb_segs = 2;
+	}
+	if (unlikely(!lc->conf.ports[mb->egress_port].multi_seg_tx)) {
+		h = linearize(lc, h);
+		if (h == NULL) {
+			lc->cnt.c[CNT_deliveries_flat_nombuf]++;
+			return;
+		}
+	}
+	lc->cnt.c[CNT_deliveries]++;
+	herald_tx_enqueue(lc, mb->egress_port, h);
 }
 
 /*
@@ -122,8 +145,8 @@ replicate_range(struct herald_lcore *lc, const struct subtab_channel *subs,
 				rte_prefetch0(
 					rte_pktmbuf_mtod(hdrs[j + 1], void *));
 			}
-			herald_deliver_one(lc, hdrs[j], &subs->members[i + j],
-					   dm, payload, CNT_deliveries);
+			build_one(lc, hdrs[j], &subs->members[i + j], dm,
+				  payload);
 		}
 	}
 	return ours;
@@ -213,11 +236,11 @@ herald_fanout(struct herald_lcore *lc, struct rte_mbuf *m)
 	lc->cnt.c[CNT_messages_sequenced]++;
 	lc->slot_messages[meta->slot]++;
 
+	/* With or without subscribers: a late joiner may resume from it. */
+	if (lc->conf.hist_depth != 0)
+		herald_history_keep(lc, c, m, d.seq);
 	if (!has_subs) {
 		lc->cnt.c[CNT_messages_no_subscriber]++;
-		/* Kept all the same: a late joiner may resume from it. */
-		if (lc->conf.hist_depth != 0)
-			herald_history_keep(lc, c, m, d.seq);
 		rte_pktmbuf_free(m);
 		return;
 	}
@@ -230,18 +253,9 @@ herald_fanout(struct herald_lcore *lc, struct rte_mbuf *m)
 	hwp_deliver_words(&dm.hdr, 0, &d, dm.payload_len);
 	/* The payload starts at an even offset of the UDP payload (40), so
 	 * its sum can be added to the header's. */
-	if (!meta->has_payload_sum) {
-		/* Kept for retransmits too. */
-		meta->payload_sum = (uint16_t)inet_csum_fold64(
-			inet_csum_partial(rte_pktmbuf_mtod(m, const void *),
-					  dm.payload_len));
-		meta->has_payload_sum = 1;
-	}
 	dm.body_sum =
 		inet_csum_fold64(inet_csum_words(dm.hdr.w, HWP_DELIVER_WORDS) +
-				 meta->payload_sum);
-	if (lc->conf.hist_depth != 0)
-		herald_history_keep(lc, c, m, d.seq);
+				 herald_msg_payload_sum(m));
 	/* meta lives in m: not to be read once m is given away. */
 	if (subs->n_members == 1 &&
 	    deliver_in_place(lc, m, &subs->members[0], &dm))

@@ -9,6 +9,7 @@
 #include <rte_memcpy.h>
 
 #include "dataplane/dataplane.h"
+#include "dataplane/deliver.h"
 #include "dataplane/history.h"
 #include "herald.h"
 
@@ -81,10 +82,9 @@ log_reserve(struct herald_lcore *lc, uint32_t size)
 
 void
 herald_history_keep(struct herald_lcore *lc, struct herald_chan_state *c,
-		    const struct rte_mbuf *m, uint64_t seq)
+		    struct rte_mbuf *m, uint64_t seq)
 {
-	const struct herald_msg_meta *meta =
-		herald_meta((struct rte_mbuf *)(uintptr_t)m);
+	const struct herald_msg_meta *meta = herald_meta(m);
 	const uint8_t *payload = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint32_t len = meta->payload_len;
 	uint64_t off = log_reserve(lc, herald_history_rec_size(len));
@@ -100,10 +100,7 @@ herald_history_keep(struct herald_lcore *lc, struct herald_chan_state *c,
 	r->timestamp = meta->timestamp;
 	r->publisher = meta->publisher;
 	r->payload_len = (uint16_t)len;
-	r->payload_sum = meta->has_payload_sum
-				 ? meta->payload_sum
-				 : (uint16_t)inet_csum_fold64(
-					   inet_csum_partial(payload, len));
+	r->payload_sum = herald_msg_payload_sum(m);
 	rte_memcpy(r->payload, payload, len);
 	c->hist_last = off;
 	lc->cnt.c[CNT_history_kept]++;

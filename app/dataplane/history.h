@@ -63,11 +63,12 @@ int herald_history_lcore_init(struct herald_lcore *lc);
 void herald_history_lcore_free(struct herald_lcore *lc);
 
 /*
- * Append message m (sequenced as seq on channel c; its payload sum in
- * the metadata when has_payload_sum) to the log. m is not kept.
+ * Append message m (sequenced as seq on channel c) to the log; its
+ * payload sum is computed into its metadata if it is not there yet.
+ * m is not kept.
  */
 void herald_history_keep(struct herald_lcore *lc, struct herald_chan_state *c,
-			 const struct rte_mbuf *m, uint64_t seq);
+			 struct rte_mbuf *m, uint64_t seq);
 
 /* c's history is gone (a new state, or the state is forgotten). */
 static inline void

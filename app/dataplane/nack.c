@@ -14,8 +14,9 @@
  *                   history no longer holds, a RETRANSMIT DELIVER per
  *                   seq it holds (the live frame's bytes but the flag);
  *                   seqs above the last are not answered.
- * Retransmits never write into a shared buffer: their headers go in a
- * header mbuf of their own, the held payload is chained behind it.
+ * A retransmit never writes into a shared buffer: it is a flat buffer of
+ * its own, built from the history record (headers, DELIVER header with
+ * the flag, the payload copied from the log).
  */
 #include <string.h>
 
@@ -271,6 +272,18 @@ answer(struct herald_lcore *lc, const struct subtab_member *mb,
 		send_gap(lc, mb, c, next, to - next + 1, es);
 }
 
+/* Add one set of repair counters to another. */
+static void
+rtx_stats_add(struct herald_rtx_stats *to, const struct herald_rtx_stats *add)
+{
+	to->nacks += add->nacks;
+	to->retransmits += add->retransmits;
+	to->retransmit_bytes += add->retransmit_bytes;
+	to->gaps += add->gaps;
+	to->suppressed += add->suppressed;
+	to->over_budget += add->over_budget;
+}
+
 /* Both the channel's and the endpoint's counters. */
 #define RTX_COUNT(c, e, field)                                                 \
 	do {                                                                   \
@@ -331,12 +344,8 @@ herald_nack_handle(struct herald_lcore *lc, const struct herald_nack_item *it)
 		action_add(lc, it, it->from_seq, to);
 	lc->cnt.c[CNT_nack_answered]++;
 	answer(lc, mb, c, offs, n, it->from_seq, to, &es);
-	c->rtx.retransmits += es.retransmits;
-	c->rtx.retransmit_bytes += es.retransmit_bytes;
-	c->rtx.gaps += es.gaps;
-	e->st.retransmits += es.retransmits;
-	e->st.retransmit_bytes += es.retransmit_bytes;
-	e->st.gaps += es.gaps;
+	rtx_stats_add(&c->rtx, &es);
+	rtx_stats_add(&e->st, &es);
 }
 
 void
@@ -368,9 +377,7 @@ herald_nack_resume(struct herald_lcore *lc, struct herald_chan_state *c,
 		n = herald_history_range(lc, c, from, to, offs);
 		answer(lc, &mb, c, offs, n, from, to, &es);
 	}
-	c->rtx.retransmits += es.retransmits;
-	c->rtx.retransmit_bytes += es.retransmit_bytes;
-	c->rtx.gaps += es.gaps;
+	rtx_stats_add(&c->rtx, &es);
 }
 
 unsigned int
@@ -397,13 +404,7 @@ herald_dp_endpoint_repair(uint32_t pos, uint32_t gen,
 	for (i = 0; i < herald.n_workers; i++) {
 		const struct herald_rtx_ep *e = &herald.lcores[i]->rtx_ep[pos];
 
-		if (e->gen != gen)
-			continue;
-		out->nacks += e->st.nacks;
-		out->retransmits += e->st.retransmits;
-		out->retransmit_bytes += e->st.retransmit_bytes;
-		out->gaps += e->st.gaps;
-		out->suppressed += e->st.suppressed;
-		out->over_budget += e->st.over_budget;
+		if (e->gen == gen)
+			rtx_stats_add(out, &e->st);
 	}
 }
