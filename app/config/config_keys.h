@@ -84,10 +84,10 @@ X(limits, max_subscriptions, U32, 1, 1u << 24, "1048576", max_subscriptions,
 X(limits, max_endpoints, U32, 1, 1u << 22, "65536", max_endpoints,
   "subscriber endpoints (address and port) with at least one subscription; "
   "a SUBSCRIBE from one more is answered LIMIT")
-X(limits, max_passive_subscriptions, U32, 1, 1u << 24, "1048576",
+X(limits, max_passive_subscriptions, U32, 1, 1u << 24, "262144",
   max_passive_subscriptions,
-  "passive subscriptions (PROTOCOL.md 6). Accepted; passive SUBSCRIBEs are "
-  "answered UNAVAILABLE until the reliability layer (issue 10)")
+  "passive subscriptions (PROTOCOL.md 6), a limit of their own: one more "
+  "is answered LIMIT (docs/RELIABILITY.md says what one costs)")
 X(limits, endpoint_timeout_ms, U32, 1000, 86400000, "15000",
   endpoint_timeout_ms,
   "a subscriber endpoint that sent nothing (SUBSCRIBE, UNSUBSCRIBE, "

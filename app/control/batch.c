@@ -79,6 +79,20 @@ ctl_batch_mark(uint32_t chan_pos)
 	B.tail = chan_pos;
 }
 
+/* A request is in its owner's ring: counted, and a passive id it drops
+ * may be reused (later requests to that owner come after it; another
+ * owner keeps its own entry for the id). */
+static void
+request_handed(const struct herald_ctl_req *r)
+{
+	if (r->type == HERALD_REQ_NO_SUBACK)
+		herald.ctl_cnt.c[CTL_passive_drops_requested]++;
+	else
+		herald.ctl_cnt.c[CTL_subacks_requested]++;
+	if (r->passive_op == HERALD_PASSIVE_DEL)
+		ctl_passive_id_release(r->passive_id);
+}
+
 static inline unsigned int
 owner_of(uint64_t channel)
 {
@@ -114,7 +128,7 @@ ctl_batch_suback(uint32_t chan_pos, const struct herald_ctl_req *r)
 		if (rte_ring_sp_enqueue_elem(herald.lcores[w]->ctl_reqs, &now,
 					     sizeof(now)) != 0)
 			return false;
-		herald.ctl_cnt.c[CTL_subacks_requested]++;
+		request_handed(&now);
 		return true;
 	}
 	if (B.free_head == CTL_NIL)
@@ -150,7 +164,7 @@ send_requests(struct ctl_chan *c, uint64_t version)
 		if (rte_ring_sp_enqueue_elem(ring, &p->req, sizeof(p->req)) !=
 		    0)
 			RTE_VERIFY(0); /* room was reserved */
-		herald.ctl_cnt.c[CTL_subacks_requested]++;
+		request_handed(&p->req);
 		next = p->next;
 		p->next = B.free_head;
 		B.free_head = i;

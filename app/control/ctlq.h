@@ -80,11 +80,38 @@ struct herald_ctl_req {
 	/* Ethernet, IPv4 and UDP headers to the endpoint (its member's, as
 	 * the control thread built them): the owner only adds the frame. */
 	struct herald_udp_tmpl tmpl;
+	/* What the owner does with the endpoint's passive subscription
+	 * (dataplane/passive.h) when it answers: HERALD_PASSIVE_*, on the
+	 * control thread's id of that subscription. */
+	uint32_t passive_id;
+	uint8_t passive_op;
 } __rte_aligned(8);
+
+/* herald_ctl_req.type for a request that only changes passive state
+ * (an expiry, an operator's removal): no SUBACK. */
+#define HERALD_REQ_NO_SUBACK 0
+
+/* herald_ctl_req.passive_op. */
+enum {
+	HERALD_PASSIVE_NONE = 0,
+	HERALD_PASSIVE_ADD = 1, /* add, or refresh: pulses after next_seq */
+	HERALD_PASSIVE_DEL = 2,
+};
 
 /* Sizes docs/CONTROL.md states (ring elements: multiples of 8). */
 _Static_assert(sizeof(struct herald_ctl_item) == 96, "item: 96 bytes");
-_Static_assert(sizeof(struct herald_ctl_req) == 96, "request: 96 bytes");
+_Static_assert(sizeof(struct herald_ctl_req) == 104, "request: 104 bytes");
+
+/* Ids of passive subscriptions: the control thread's, one per live one
+ * plus one per removal waiting in the batch (an id is reused only once
+ * its removal is in the owner's ring); each owner keeps its passive
+ * entries by id (dataplane/passive.c). */
+static inline uint32_t
+herald_passive_id_space(uint32_t max_passive, uint32_t request_ring_size,
+			unsigned int n_workers)
+{
+	return max_passive + request_ring_size * n_workers + 64;
+}
 
 /* Key of the endpoint table: host byte order, pad 0. */
 struct herald_endpoint_key {

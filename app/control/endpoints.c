@@ -174,13 +174,19 @@ ep_expire(uint32_t pos)
 	while (s != CTL_NIL && ep->live) {
 		next = ctl_sub_at(s)->ep_next;
 		if (ctl_sub_at(s)->origin == CTL_NETWORK) {
-			ctl_sub_remove(s);
+			/* A passive one needs room to tell its owner: the
+			 * rest waits for a later sweep. */
+			if (!ctl_sub_remove(s)) {
+				herald.ctl_cnt.c[CTL_passive_drops_deferred]++;
+				break;
+			}
 			n++;
 		}
 		s = next;
 	}
 	herald.ctl_cnt.c[CTL_subscriptions_expired] += n;
-	herald.ctl_cnt.c[CTL_endpoints_expired]++;
+	if (s == CTL_NIL || !ep->live)
+		herald.ctl_cnt.c[CTL_endpoints_expired]++;
 }
 
 static void

@@ -76,15 +76,16 @@ item_change(const struct herald_ctl_item *it, struct ctl_change *ch)
 	ch->mac = cfg->has_next_hop_mac ? cfg->next_hop_mac : it->src_mac;
 	ch->now_ns = it->rx_ns;
 	ch->origin = CTL_NETWORK;
+	ch->passive = (it->flags & HWP_F_PASSIVE) != 0;
 }
 
 /* The SUBACK's headers: those of the endpoint's member (m) when they
- * go to the same MAC, else built here. */
+ * go to the same MAC, else (or with no member) built here. */
 static void
 suback_tmpl(struct herald_udp_tmpl *t, const struct ctl_change *ch,
 	    const struct subtab_member *m)
 {
-	if (rte_is_same_ether_addr(&m->mac, &ch->mac)) {
+	if (m != NULL && rte_is_same_ether_addr(&m->mac, &ch->mac)) {
 		RTE_BUILD_BUG_ON(sizeof(m->hdr) != sizeof(t->hdr));
 		memcpy(t->hdr, m->hdr, sizeof(t->hdr));
 		t->csum_ip = m->csum_ip;
@@ -94,13 +95,16 @@ suback_tmpl(struct herald_udp_tmpl *t, const struct ctl_change *ch,
 	herald_endpoint_tmpl(t, ch->ip, ch->port, &ch->mac);
 }
 
-/* The OK SUBACK of a change to the channel at chan_pos, for its owner;
- * m is the endpoint's member (as it is, or as it was before it left). */
+/* The OK SUBACK of a change to the channel at chan_pos (CTL_NIL: a
+ * channel without record, whose change is passive only), for its owner;
+ * m is the endpoint's member (as it is, or as it was before it left),
+ * NULL if it is passive; the owner adds or drops passive_id as op says. */
 static void
 ok_request(const struct herald_ctl_item *it, const struct ctl_change *ch,
-	   uint32_t chan_pos, const struct subtab_member *m)
+	   uint32_t chan_pos, const struct subtab_member *m,
+	   uint32_t passive_id, uint8_t op)
 {
-	struct ctl_chan *c = ctl_chan_at(chan_pos);
+	struct ctl_chan *c = chan_pos == CTL_NIL ? NULL : ctl_chan_at(chan_pos);
 	struct herald_ctl_req r = {
 		.channel = it->channel,
 		.rx_ns = it->rx_ns,
@@ -110,7 +114,10 @@ ok_request(const struct herald_ctl_item *it, const struct ctl_change *ch,
 		.type = it->type,
 		/* Members when the batch began (or now, if no change is
 		 * pending). */
-		.had_members = (c->dirty ? c->n_before : c->n) != 0,
+		.had_members =
+			c != NULL && (c->dirty ? c->n_before : c->n) != 0,
+		.passive_id = passive_id,
+		.passive_op = op,
 	};
 
 	suback_tmpl(&r.tmpl, ch, m);
@@ -122,6 +129,7 @@ ok_request(const struct herald_ctl_item *it, const struct ctl_change *ch,
 static uint8_t
 fail_status(enum ctl_result r)
 {
+	/* No memory is a limit of the moment (docs/CONTROL.md). */
 	return r == CTL_NOT_SUBSCRIBED ? HWP_SUBACK_NOT_SUBSCRIBED
 				       : HWP_SUBACK_LIMIT;
 }
@@ -135,36 +143,59 @@ fail_count(enum ctl_result r)
 	case CTL_LIMIT_CHANNELS: count(CTL_limit_channels); break;
 	case CTL_LIMIT_SUBSCRIPTIONS: count(CTL_limit_subscriptions); break;
 	case CTL_LIMIT_ENDPOINTS: count(CTL_limit_endpoints); break;
+	case CTL_LIMIT_PASSIVE: count(CTL_limit_passive); break;
 	default: count(CTL_no_memory); break;
 	}
 }
 
+static void
+ok_count(enum ctl_result r, bool passive)
+{
+	switch (r) {
+	case CTL_ADDED:
+		count(passive ? CTL_passive_subscribed : CTL_subscribed);
+		break;
+	case CTL_PROMOTED: count(CTL_promoted); break;
+	case CTL_DEMOTED: count(CTL_demoted); break;
+	default: count(CTL_refreshed); break;
+	}
+}
+
 /* A SUBSCRIBE: returns the subscription's position, CTL_NIL if none
- * was made or refreshed. */
+ * was made or refreshed. A resume (from_seq) is an OK change: its owner
+ * follows the SUBACK with the history asked for; a passive one (or one
+ * turned passive) has its owner keep it for pulses, one turned active
+ * has it dropped, both at the SUBACK's next_seq. */
 static uint32_t
 item_subscribe(const struct herald_ctl_item *it, const struct ctl_change *ch)
 {
+	uint32_t sub_pos, passive_id;
+	const struct ctl_sub *s;
 	enum ctl_result r;
-	uint32_t sub_pos;
-	bool passive = (it->flags & HWP_F_PASSIVE) != 0;
+	uint8_t op;
 
-	/* LIMIT before UNAVAILABLE: see what the change would do. A resume
-	 * (from_seq) is an OK change: its owner follows the SUBACK with
-	 * the history asked for. */
-	r = ctl_sub_add(ch, passive, &sub_pos);
-	if (r != CTL_ADDED && r != CTL_REFRESHED) {
+	r = ctl_sub_add(ch, false, &sub_pos, &passive_id);
+	if (r == CTL_PROMOTED)
+		op = HERALD_PASSIVE_DEL;
+	else if (r == CTL_DEMOTED || passive_id != CTL_NIL)
+		op = HERALD_PASSIVE_ADD;
+	else
+		op = HERALD_PASSIVE_NONE;
+	if (r != CTL_ADDED && r != CTL_REFRESHED && r != CTL_PROMOTED &&
+	    r != CTL_DEMOTED) {
 		fail_count(r);
 		ctl_reply_fail(it, fail_status(r), it->rx_ns);
 		return CTL_NIL;
 	}
-	if (passive) {
-		count(CTL_unavailable_passive);
-		ctl_reply_fail(it, HWP_SUBACK_UNAVAILABLE, it->rx_ns);
-		return CTL_NIL;
-	}
-	count(r == CTL_ADDED ? CTL_subscribed : CTL_refreshed);
+	ok_count(r, ch->passive);
 	ctl_sub_token_keep(sub_pos, it->expires, it->token);
-	ok_request(it, ch, ctl_sub_at(sub_pos)->chan, ctl_sub_member(sub_pos));
+	s = ctl_sub_at(sub_pos);
+	if (s->passive)
+		ok_request(it, ch, ctl_chan_find(it->channel), NULL, passive_id,
+			   op);
+	else
+		ok_request(it, ch, s->chan, ctl_sub_member(sub_pos), passive_id,
+			   op);
 	return sub_pos;
 }
 
@@ -172,8 +203,8 @@ static void
 item_unsubscribe(const struct herald_ctl_item *it, const struct ctl_change *ch)
 {
 	struct subtab_member gone;
-	uint32_t chan_pos;
-	enum ctl_result r = ctl_sub_del(ch, &chan_pos, &gone);
+	uint32_t chan_pos, passive_id;
+	enum ctl_result r = ctl_sub_del(ch, &chan_pos, &gone, &passive_id);
 
 	if (r != CTL_REMOVED) {
 		fail_count(r);
@@ -181,7 +212,12 @@ item_unsubscribe(const struct herald_ctl_item *it, const struct ctl_change *ch)
 		return;
 	}
 	count(CTL_unsubscribed);
-	ok_request(it, ch, chan_pos, &gone);
+	if (passive_id != CTL_NIL)
+		ok_request(it, ch, chan_pos, NULL, passive_id,
+			   HERALD_PASSIVE_DEL);
+	else
+		ok_request(it, ch, chan_pos, &gone, CTL_NIL,
+			   HERALD_PASSIVE_NONE);
 }
 
 /* The endpoint at pos proved itself: it was heard from at now_ns. */

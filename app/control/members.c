@@ -38,6 +38,9 @@ static struct {
 	struct ctl_chan *chans;	     /* by position */
 	uint32_t n_chans;	     /* with at least one member */
 	uint32_t chan_slots, sub_slots;
+	/* Passive subscriptions: live, and the free ids (a stack). */
+	uint32_t n_passive;
+	uint32_t *passive_free, n_passive_free, passive_ids;
 } T;
 
 static uint32_t
@@ -67,7 +70,20 @@ ctl_tables_init(void)
 {
 	const struct herald_config *cfg = &herald.cfg;
 
-	T.sub_slots = RTE_MAX(cfg->max_subscriptions, HERALD_HASH_MIN_ENTRIES);
+	uint32_t i;
+
+	T.sub_slots =
+		RTE_MAX(cfg->max_subscriptions + cfg->max_passive_subscriptions,
+			HERALD_HASH_MIN_ENTRIES);
+	T.passive_ids = herald_passive_id_space(cfg->max_passive_subscriptions,
+						cfg->request_ring_size,
+						herald.n_workers);
+	T.passive_free = ctl_bigmem_alloc(sizeof(uint32_t) * T.passive_ids);
+	if (T.passive_free == NULL)
+		return -1;
+	for (i = 0; i < T.passive_ids; i++)
+		T.passive_free[i] = T.passive_ids - 1 - i;
+	T.n_passive_free = T.passive_ids;
 	T.chan_slots =
 		RTE_MAX(cfg->max_subscribed_channels, HERALD_HASH_MIN_ENTRIES);
 	/* A channel emptied in a batch keeps its record until the batch is
@@ -99,6 +115,7 @@ ctl_tables_free(void)
 	rte_hash_free(T.chan_index);
 	ctl_bigmem_free(T.subs, sizeof(*T.subs) * T.sub_slots);
 	ctl_bigmem_free(T.chans, sizeof(*T.chans) * T.chan_slots);
+	ctl_bigmem_free(T.passive_free, sizeof(uint32_t) * T.passive_ids);
 	memset(&T, 0, sizeof(T));
 }
 
@@ -118,6 +135,28 @@ uint32_t
 ctl_n_subs(void)
 {
 	return T.n_subs;
+}
+
+uint32_t
+ctl_n_passive(void)
+{
+	return T.n_passive;
+}
+
+void
+ctl_passive_id_release(uint32_t id)
+{
+	RTE_VERIFY(T.n_passive_free < T.passive_ids);
+	T.passive_free[T.n_passive_free++] = id;
+}
+
+/* An id for a new passive subscription (CTL_NIL: none, which the id
+ * space's size rules out). */
+static uint32_t
+passive_id_take(void)
+{
+	return T.n_passive_free == 0 ? CTL_NIL
+				     : T.passive_free[--T.n_passive_free];
 }
 
 uint32_t
@@ -299,9 +338,9 @@ ep_unlink(uint32_t sub_pos)
 	ep->n_network -= s->origin == CTL_NETWORK;
 }
 
-/* Which limit, if any, a new subscription would break. */
+/* Which limit, if any, a new active subscription would break. */
 static enum ctl_result
-limits_check(const struct ctl_change *ch, uint32_t chan_pos, uint32_t ep_pos)
+limits_check(uint32_t chan_pos, uint32_t ep_pos)
 {
 	const struct herald_config *cfg = &herald.cfg;
 	uint32_t n = chan_pos == CTL_NIL ? 0 : T.chans[chan_pos].n;
@@ -314,105 +353,56 @@ limits_check(const struct ctl_change *ch, uint32_t chan_pos, uint32_t ep_pos)
 		return CTL_LIMIT_SUBSCRIPTIONS;
 	if (ep_pos == CTL_NIL && ctl_n_endpoints() >= cfg->max_endpoints)
 		return CTL_LIMIT_ENDPOINTS;
-	RTE_SET_USED(ch);
 	return CTL_ADDED;
 }
 
-/* A live subscription asked again: the latest MAC, the stronger origin
- * (an operator's is not subject to liveness). */
+/* The same for a passive one: limits of their own (PROTOCOL.md 6). */
 static enum ctl_result
-sub_refresh(const struct ctl_change *ch, uint32_t pos, bool dry_run)
+passive_limits_check(uint32_t ep_pos)
 {
-	struct ctl_sub *s = &T.subs[pos];
-	struct ctl_chan *c = &T.chans[s->chan];
-	struct herald_endpoint *ep = ctl_ep_at(s->ep);
-	struct subtab_member *m = &c->m[s->member];
+	const struct herald_config *cfg = &herald.cfg;
 
-	if (dry_run)
-		return CTL_REFRESHED;
-	if (ch->origin == CTL_OPERATOR && s->origin == CTL_NETWORK) {
-		s->origin = CTL_OPERATOR;
-		ep->n_network--;
-	}
-	if (!rte_is_same_ether_addr(&m->mac, &ch->mac)) {
-		ctl_batch_mark(s->chan);
-		herald_sub_member(m, ch->subscriber, ch->ip, ch->port,
-				  &ch->mac);
-	}
-	__atomic_store_n(&ep->mac64, herald_mac_to64(&ch->mac),
-			 __ATOMIC_RELAXED);
-	return CTL_REFRESHED;
+	if (T.n_passive >= cfg->max_passive_subscriptions)
+		return CTL_LIMIT_PASSIVE;
+	if (ep_pos == CTL_NIL && ctl_n_endpoints() >= cfg->max_endpoints)
+		return CTL_LIMIT_ENDPOINTS;
+	return CTL_ADDED;
 }
 
-enum ctl_result
-ctl_sub_add(const struct ctl_change *ch, bool dry_run, uint32_t *sub_pos)
+static inline void
+ep_mac_store(uint32_t ep_pos, const struct rte_ether_addr *mac)
 {
-	struct sub_key k =
-		sub_key_of(ch->channel, ch->subscriber, ch->ip, ch->port);
-	uint32_t chan_pos, ep_pos;
-	enum ctl_result r;
-	struct ctl_chan *c;
-	struct ctl_sub *s;
-	int32_t pos;
+	__atomic_store_n(&ctl_ep_at(ep_pos)->mac64, herald_mac_to64(mac),
+			 __ATOMIC_RELAXED);
+}
 
-	pos = sub_lookup(ch, &k);
-	if (pos >= 0) {
-		*sub_pos = (uint32_t)pos;
-		return sub_refresh(ch, (uint32_t)pos, dry_run);
-	}
-	chan_pos = ctl_chan_find(ch->channel);
-	ep_pos = ctl_ep_find(ch->ip, ch->port);
-	r = limits_check(ch, chan_pos, ep_pos);
-	if (r != CTL_ADDED || dry_run)
-		return r;
-	/* An endpoint in the table is live: create only a missing one. */
-	if (ep_pos == CTL_NIL)
-		ep_pos = ctl_ep_get(ch->ip, ch->port, ch->now_ns);
-	if (ep_pos == CTL_NIL)
-		return CTL_LIMIT_ENDPOINTS; /* positions not yet reclaimed */
-	if (chan_pos == CTL_NIL)
-		chan_pos = chan_get(ch->channel);
-	if (chan_pos == CTL_NIL || chan_reserve(&T.chans[chan_pos]) < 0 ||
-	    (pos = rte_hash_add_key(T.sub_index, &k)) < 0) {
-		if (chan_pos != CTL_NIL)
-			ctl_chan_release(chan_pos);
-		if (ctl_ep_at(ep_pos)->n_subs == 0)
-			ctl_ep_release(ep_pos);
-		return CTL_NO_MEMORY;
-	}
-	c = &T.chans[chan_pos];
+/* The subscription at pos joins its channel's members (room reserved). */
+static void
+member_link(uint32_t pos, uint32_t chan_pos, const struct ctl_change *ch)
+{
+	struct ctl_chan *c = &T.chans[chan_pos];
+	struct ctl_sub *s = &T.subs[pos];
+
 	ctl_batch_mark(chan_pos);
-	s = &T.subs[pos];
-	s->channel = ch->channel;
-	s->subscriber = ch->subscriber;
-	s->ep = ep_pos;
 	s->chan = chan_pos;
 	s->member = c->n;
-	s->origin = (uint8_t)ch->origin;
 	herald_sub_member(&c->m[c->n], ch->subscriber, ch->ip, ch->port,
 			  &ch->mac);
-	c->sub[c->n] = (uint32_t)pos;
+	c->sub[c->n] = pos;
 	if (c->n++ == 0)
 		T.n_chans++;
 	T.n_subs++;
-	ep_link(ep_pos, (uint32_t)pos);
-	__atomic_store_n(&ctl_ep_at(ep_pos)->mac64, herald_mac_to64(&ch->mac),
-			 __ATOMIC_RELAXED);
-	*sub_pos = (uint32_t)pos;
-	return CTL_ADDED;
 }
 
-void
-ctl_sub_remove(uint32_t sub_pos)
+/* It leaves them: the last member takes its place. */
+static void
+member_unlink(uint32_t pos)
 {
-	struct ctl_sub *s = &T.subs[sub_pos];
+	struct ctl_sub *s = &T.subs[pos];
 	struct ctl_chan *c = &T.chans[s->chan];
-	struct sub_key k;
-	uint32_t last = c->n - 1, ep_pos = s->ep;
-	struct herald_endpoint *ep = ctl_ep_at(ep_pos);
+	uint32_t last = c->n - 1;
 
 	ctl_batch_mark(s->chan);
-	/* The last member takes the leaver's place. */
 	if (s->member != last) {
 		c->m[s->member] = c->m[last];
 		c->sub[s->member] = c->sub[last];
@@ -421,12 +411,232 @@ ctl_sub_remove(uint32_t sub_pos)
 	if (--c->n == 0)
 		T.n_chans--;
 	T.n_subs--;
+	s->chan = CTL_NIL;
+	s->member = CTL_NIL;
+}
+
+/* A channel record with room for one more member (CTL_NIL: none). */
+static uint32_t
+chan_with_room(uint64_t channel)
+{
+	uint32_t chan_pos = chan_get(channel);
+
+	if (chan_pos == CTL_NIL)
+		return CTL_NIL;
+	if (chan_reserve(&T.chans[chan_pos]) < 0) {
+		ctl_chan_release(chan_pos);
+		return CTL_NIL;
+	}
+	return chan_pos;
+}
+
+/* A live subscription asked again: the latest MAC, the stronger origin
+ * (an operator's is not subject to liveness). */
+static enum ctl_result
+sub_refresh(const struct ctl_change *ch, uint32_t pos, bool dry_run)
+{
+	struct ctl_sub *s = &T.subs[pos];
+	struct herald_endpoint *ep = ctl_ep_at(s->ep);
+
+	if (dry_run)
+		return CTL_REFRESHED;
+	if (ch->origin == CTL_OPERATOR && s->origin == CTL_NETWORK) {
+		s->origin = CTL_OPERATOR;
+		ep->n_network--;
+	}
+	if (!s->passive) {
+		struct subtab_member *m = &T.chans[s->chan].m[s->member];
+
+		if (!rte_is_same_ether_addr(&m->mac, &ch->mac)) {
+			ctl_batch_mark(s->chan);
+			herald_sub_member(m, ch->subscriber, ch->ip, ch->port,
+					  &ch->mac);
+		}
+	}
+	ep_mac_store(s->ep, &ch->mac);
+	return CTL_REFRESHED;
+}
+
+/* A passive subscription turns active: a member from now on, its
+ * passive id for the owner to drop. */
+static enum ctl_result
+sub_promote(const struct ctl_change *ch, uint32_t pos, bool dry_run,
+	    uint32_t *passive_id)
+{
+	struct ctl_sub *s = &T.subs[pos];
+	uint32_t chan_pos = ctl_chan_find(ch->channel);
+	enum ctl_result r = limits_check(chan_pos, s->ep);
+
+	if (r != CTL_ADDED || dry_run)
+		return r == CTL_ADDED ? CTL_PROMOTED : r;
+	chan_pos = chan_with_room(ch->channel);
+	if (chan_pos == CTL_NIL)
+		return CTL_NO_MEMORY;
+	*passive_id = s->member;
+	s->passive = 0;
+	T.n_passive--;
+	member_link(pos, chan_pos, ch);
+	ep_mac_store(s->ep, &ch->mac);
+	return CTL_PROMOTED;
+}
+
+/* An active subscription turns passive: out of the members, a passive
+ * id for the owner to add. */
+static enum ctl_result
+sub_demote(const struct ctl_change *ch, uint32_t pos, bool dry_run,
+	   uint32_t *passive_id)
+{
+	struct ctl_sub *s = &T.subs[pos];
+	enum ctl_result r = passive_limits_check(s->ep);
+	uint32_t id;
+
+	if (r != CTL_ADDED || dry_run)
+		return r == CTL_ADDED ? CTL_DEMOTED : r;
+	id = passive_id_take();
+	if (id == CTL_NIL)
+		return CTL_NO_MEMORY;
+	member_unlink(pos);
+	s->passive = 1;
+	s->member = id;
+	T.n_passive++;
+	*passive_id = id;
+	ep_mac_store(s->ep, &ch->mac);
+	return CTL_DEMOTED;
+}
+
+/* A subscription that exists, asked for again. */
+static enum ctl_result
+sub_again(const struct ctl_change *ch, uint32_t pos, bool dry_run,
+	  uint32_t *passive_id)
+{
+	const struct ctl_sub *s = &T.subs[pos];
+
+	if (s->passive && !ch->passive)
+		return sub_promote(ch, pos, dry_run, passive_id);
+	if (!s->passive && ch->passive)
+		return sub_demote(ch, pos, dry_run, passive_id);
+	if (s->passive)
+		*passive_id = s->member; /* pulses from the new next_seq */
+	return sub_refresh(ch, pos, dry_run);
+}
+
+/* Undo what a failed add created. */
+static void
+add_undo(uint32_t chan_pos, uint32_t ep_pos)
+{
+	if (chan_pos != CTL_NIL)
+		ctl_chan_release(chan_pos);
+	if (ctl_ep_at(ep_pos)->n_subs == 0)
+		ctl_ep_release(ep_pos);
+}
+
+enum ctl_result
+ctl_sub_add(const struct ctl_change *ch, bool dry_run, uint32_t *sub_pos,
+	    uint32_t *passive_id)
+{
+	struct sub_key k =
+		sub_key_of(ch->channel, ch->subscriber, ch->ip, ch->port);
+	uint32_t chan_pos = CTL_NIL, ep_pos, id = CTL_NIL, unused;
+	enum ctl_result r;
+	struct ctl_sub *s;
+	int32_t pos;
+
+	if (passive_id == NULL)
+		passive_id = &unused;
+	*passive_id = CTL_NIL;
+	pos = sub_lookup(ch, &k);
+	if (pos >= 0) {
+		*sub_pos = (uint32_t)pos;
+		return sub_again(ch, (uint32_t)pos, dry_run, passive_id);
+	}
+	ep_pos = ctl_ep_find(ch->ip, ch->port);
+	if (ch->passive) {
+		r = passive_limits_check(ep_pos);
+	} else {
+		chan_pos = ctl_chan_find(ch->channel);
+		r = limits_check(chan_pos, ep_pos);
+	}
+	if (r != CTL_ADDED || dry_run)
+		return r;
+	/* An endpoint in the table is live: create only a missing one. */
+	if (ep_pos == CTL_NIL)
+		ep_pos = ctl_ep_get(ch->ip, ch->port, ch->now_ns);
+	if (ep_pos == CTL_NIL)
+		return CTL_LIMIT_ENDPOINTS; /* positions not yet reclaimed */
+	if (ch->passive)
+		id = passive_id_take();
+	else
+		chan_pos = chan_with_room(ch->channel);
+	if ((ch->passive ? id : chan_pos) == CTL_NIL ||
+	    (pos = rte_hash_add_key(T.sub_index, &k)) < 0) {
+		if (id != CTL_NIL)
+			ctl_passive_id_release(id);
+		add_undo(chan_pos, ep_pos);
+		return CTL_NO_MEMORY;
+	}
+	s = &T.subs[pos];
+	s->channel = ch->channel;
+	s->subscriber = ch->subscriber;
+	s->ep = ep_pos;
+	s->origin = (uint8_t)ch->origin;
+	if (ch->passive) {
+		s->passive = 1;
+		s->chan = CTL_NIL;
+		s->member = id;
+		T.n_passive++;
+		*passive_id = id;
+	} else {
+		member_link((uint32_t)pos, chan_pos, ch);
+	}
+	ep_link(ep_pos, (uint32_t)pos);
+	ep_mac_store(ep_pos, &ch->mac);
+	*sub_pos = (uint32_t)pos;
+	return CTL_ADDED;
+}
+
+/* The subscription at pos goes from every table (its passive id, if
+ * any, is the caller's to hand on). */
+static void
+sub_drop(uint32_t sub_pos)
+{
+	struct ctl_sub *s = &T.subs[sub_pos];
+	uint32_t ep_pos = s->ep;
+	struct herald_endpoint *ep = ctl_ep_at(ep_pos);
+	struct sub_key k;
+
+	if (s->passive)
+		T.n_passive--;
+	else
+		member_unlink(sub_pos);
 	ep_unlink(sub_pos);
 	k = sub_key_of(s->channel, s->subscriber, ep->ip, ep->port);
 	rte_hash_del_key(T.sub_index, &k);
 	memset(s, 0, sizeof(*s));
 	if (ep->n_subs == 0)
 		ctl_ep_release(ep_pos);
+}
+
+bool
+ctl_sub_remove(uint32_t sub_pos)
+{
+	const struct ctl_sub *s = &T.subs[sub_pos];
+
+	if (s->passive) {
+		struct herald_ctl_req r = {
+			.channel = s->channel,
+			.subscriber = s->subscriber,
+			.egress_port = herald.cfg.egress_port,
+			.type = HERALD_REQ_NO_SUBACK,
+			.passive_id = s->member,
+			.passive_op = HERALD_PASSIVE_DEL,
+		};
+
+		if (ctl_batch_room() == 0 ||
+		    !ctl_batch_suback(ctl_chan_find(s->channel), &r))
+			return false;
+	}
+	sub_drop(sub_pos);
+	return true;
 }
 
 const struct subtab_member *
@@ -439,18 +649,21 @@ ctl_sub_member(uint32_t pos)
 
 enum ctl_result
 ctl_sub_del(const struct ctl_change *ch, uint32_t *chan_pos,
-	    struct subtab_member *gone)
+	    struct subtab_member *gone, uint32_t *passive_id)
 {
 	struct sub_key k =
 		sub_key_of(ch->channel, ch->subscriber, ch->ip, ch->port);
 	int32_t pos = sub_lookup(ch, &k);
+	const struct ctl_sub *s;
 
 	if (pos < 0)
 		return CTL_NOT_SUBSCRIBED;
-	*chan_pos = T.subs[pos].chan;
-	if (gone != NULL)
+	s = &T.subs[pos];
+	*passive_id = s->passive ? s->member : CTL_NIL;
+	*chan_pos = s->passive ? ctl_chan_find(ch->channel) : s->chan;
+	if (gone != NULL && !s->passive)
 		*gone = *ctl_sub_member((uint32_t)pos);
-	ctl_sub_remove((uint32_t)pos);
+	sub_drop((uint32_t)pos);
 	return CTL_REMOVED;
 }
 

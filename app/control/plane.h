@@ -36,6 +36,9 @@ struct ctl_sub {
 	uint32_t member;	   /* index in the channel's member array */
 	uint32_t ep_prev, ep_next; /* the endpoint's subscriptions */
 	uint8_t origin;		   /* enum ctl_origin */
+	/* A passive subscription (PROTOCOL.md 6): in no member array (chan
+	 * is CTL_NIL); member is its passive id, its owner keeps it. */
+	uint8_t passive;
 	/* The token this subscription was last made with, verified then:
 	 * the same token again (an UNSUBSCRIBE, a refresh) needs no HMAC. */
 	uint8_t has_token;
@@ -73,6 +76,7 @@ struct ctl_change {
 	struct rte_ether_addr mac;
 	uint64_t now_ns; /* control clock: the endpoint's last-seen */
 	enum ctl_origin origin;
+	bool passive; /* a PASSIVE SUBSCRIBE */
 	/* The subscription's position (CTL_NIL: none) if already looked
 	 * up; zeroed (false), the tables look it up. */
 	bool sub_known;
@@ -83,12 +87,15 @@ struct ctl_change {
 enum ctl_result {
 	CTL_ADDED,
 	CTL_REFRESHED,
+	CTL_PROMOTED, /* passive -> active */
+	CTL_DEMOTED,  /* active -> passive */
 	CTL_REMOVED,
 	CTL_NOT_SUBSCRIBED,
 	CTL_LIMIT_SUBSCRIBERS,	 /* per channel */
 	CTL_LIMIT_CHANNELS,	 /* subscribed channels */
 	CTL_LIMIT_SUBSCRIPTIONS, /* in all */
 	CTL_LIMIT_ENDPOINTS,
+	CTL_LIMIT_PASSIVE, /* max_passive_subscriptions */
 	CTL_NO_MEMORY,
 };
 
@@ -101,16 +108,21 @@ void ctl_bigmem_free(void *p, size_t size);
 /* ---- tables (control/members.c) ---- */
 int ctl_tables_init(void);
 void ctl_tables_free(void);
-/* Add or refresh a subscription; *sub_pos gets its position. dry_run:
- * only say what it would do (LIMIT comes before UNAVAILABLE). */
+/* Add or refresh a subscription (or turn it active or passive, as
+ * ch->passive says); *sub_pos gets its position. dry_run: only say what
+ * it would do. *passive_id (unless NULL) gets the passive id the owner
+ * must add (ADDED or REFRESHED passive, DEMOTED) or drop (PROMOTED). */
 enum ctl_result ctl_sub_add(const struct ctl_change *ch, bool dry_run,
-			    uint32_t *sub_pos);
+			    uint32_t *sub_pos, uint32_t *passive_id);
 /* Position of a subscription, or CTL_NIL. */
 uint32_t ctl_sub_find(uint64_t channel, uint32_t subscriber, uint32_t ip,
 		      uint16_t port);
-/* gone (unless NULL) gets the member as it was. */
+/* An UNSUBSCRIBE's removal: gone (unless NULL) gets the member as it
+ * was; for a passive subscription *chan_pos is its channel's record or
+ * CTL_NIL, and *passive_id the id whose removal the caller's request
+ * carries (else CTL_NIL). */
 enum ctl_result ctl_sub_del(const struct ctl_change *ch, uint32_t *chan_pos,
-			    struct subtab_member *gone);
+			    struct subtab_member *gone, uint32_t *passive_id);
 /* The member of the subscription at pos, in its channel's array. */
 const struct subtab_member *ctl_sub_member(uint32_t pos);
 /* Bring the subscriptions n items (at most CTL_PREFETCH_MAX) will look
@@ -123,14 +135,18 @@ bool ctl_sub_token_is(uint32_t pos, uint64_t expires,
 /* Keep the verified token the subscription at pos was made with. */
 void ctl_sub_token_keep(uint32_t pos, uint64_t expires,
 			const uint8_t token[HWP_TOKEN_LEN]);
-/* Remove one subscription by position (expiry, CLI). */
-void ctl_sub_remove(uint32_t sub_pos);
+/* Remove one subscription by position (expiry, CLI); a passive one
+ * tells its owner, false (nothing done) if there is no room for that. */
+bool ctl_sub_remove(uint32_t sub_pos);
+/* A passive id whose removal request is in its owner's ring: free. */
+void ctl_passive_id_release(uint32_t id);
 const struct ctl_sub *ctl_sub_at(uint32_t pos);
 struct ctl_chan *ctl_chan_at(uint32_t pos);
 /* Position of a channel's record, or CTL_NIL. */
 uint32_t ctl_chan_find(uint64_t channel);
 /* Live counts. */
-uint32_t ctl_n_subs(void);
+uint32_t ctl_n_subs(void); /* active */
+uint32_t ctl_n_passive(void);
 uint32_t ctl_n_channels(void);
 /* A channel record that the batch published empty goes. */
 void ctl_chan_release(uint32_t chan_pos);

@@ -175,8 +175,16 @@ herald_sub_add(uint64_t channel, uint32_t subscriber, uint32_t ip,
 		*why = "no MAC given and no next_hop_mac configured";
 		return -EINVAL;
 	}
+	pos = ctl_sub_find(channel, subscriber, ip, port);
+	if (pos != CTL_NIL && ctl_sub_at(pos)->passive) {
+		/* Its owner keeps it for pulses: an operator's add does not
+		 * turn it active behind the owner's back. */
+		*why = "that endpoint's subscription is passive (sub del it "
+		       "first)";
+		return -EEXIST;
+	}
 	operator_change(&ch, channel, subscriber, ip, port, mac);
-	switch (ctl_sub_add(&ch, false, &pos)) {
+	switch (ctl_sub_add(&ch, false, &pos, NULL)) {
 	case CTL_ADDED: herald.ctl_cnt.c[CTL_operator_adds]++; return 0;
 	case CTL_REFRESHED: return 1;
 	case CTL_LIMIT_SUBSCRIBERS:
@@ -199,13 +207,15 @@ int
 herald_sub_del(uint64_t channel, uint32_t subscriber, uint32_t ip,
 	       uint16_t port, const char **why)
 {
-	struct ctl_change ch;
-	uint32_t chan_pos;
+	uint32_t pos = ctl_sub_find(channel, subscriber, ip, port);
 
-	operator_change(&ch, channel, subscriber, ip, port, NULL);
-	if (ctl_sub_del(&ch, &chan_pos, NULL) != CTL_REMOVED) {
+	if (pos == CTL_NIL) {
 		*why = "no such subscription";
 		return -ENOENT;
+	}
+	if (!ctl_sub_remove(pos)) {
+		*why = "the owner's request ring is full; try again";
+		return -EBUSY;
 	}
 	herald.ctl_cnt.c[CTL_operator_dels]++;
 	return 0;

@@ -8,6 +8,7 @@
 #include "dataplane/heartbeat.h"
 #include "dataplane/history.h"
 #include "dataplane/nack.h"
+#include "dataplane/passive.h"
 #include "dataplane/publish/publish.h"
 #include "dataplane/sequencer.h"
 #include "dataplane/subscribe.h"
@@ -23,7 +24,8 @@ herald_dp_lcore_init(struct herald_lcore *lc)
 	if (lc->frames == NULL || herald_publish_lcore_init(lc) < 0 ||
 	    herald_seq_lcore_init(lc) < 0 ||
 	    herald_history_lcore_init(lc) < 0 ||
-	    herald_nack_lcore_init(lc) < 0 || herald_hb_lcore_init(lc) < 0)
+	    herald_nack_lcore_init(lc) < 0 || herald_hb_lcore_init(lc) < 0 ||
+	    herald_passive_lcore_init(lc) < 0)
 		return -1;
 	return 0;
 }
@@ -34,6 +36,7 @@ herald_dp_lcore_free(struct herald_lcore *lc)
 	herald_publish_lcore_free(lc);
 	herald_nack_lcore_free(lc);
 	herald_hb_lcore_free(lc);
+	herald_passive_lcore_free(lc);
 	herald_history_lcore_free(lc);
 	herald_seq_lcore_free(lc);
 	rte_free(lc->frames);
@@ -53,6 +56,7 @@ herald_dp_end_burst(struct herald_lcore *lc)
 
 	herald_publish_flush_acks(lc);
 	work = herald_hb_poll(lc);
+	work += herald_pulse_poll(lc);
 	herald_tx_flush_all(lc);
 	/* Bounded state: a compare each when nothing is due. */
 	herald_session_expire(lc, 16);

@@ -15,6 +15,7 @@
 #include "dataplane/deliver.h"
 #include "dataplane/fanout.h"
 #include "dataplane/heartbeat.h"
+#include "dataplane/passive.h"
 #include "dataplane/history.h"
 #include "dataplane/sequencer.h"
 #include "dataplane/subscribe.h"
@@ -233,6 +234,7 @@ herald_fanout(struct herald_lcore *lc, struct rte_mbuf *m)
 	d.timestamp = meta->timestamp;
 	__atomic_store_n(&c->last_seq, d.seq, __ATOMIC_RELEASE);
 	herald_hb_message(lc, c, meta->timestamp);
+	herald_passive_message(lc, c, meta->timestamp);
 	lc->cnt.c[CNT_messages_sequenced]++;
 	lc->slot_messages[meta->slot]++;
 

@@ -14,19 +14,42 @@
  * is spread over iterations instead of stalling one. */
 #define HB_CHANNELS_PER_POLL 64
 
-struct herald_hb_fifo {
-	struct herald_hb_ent *e;
-	uint32_t head, n, cap;
-};
-
-static int
-fifo_init(struct herald_hb_fifo *q, uint32_t cap, int socket)
+int
+herald_hb_fifo_init(struct herald_hb_fifo *q, uint32_t cap, int socket)
 {
 	q->e = rte_malloc_socket("herald_hb", sizeof(*q->e) * cap,
 				 RTE_CACHE_LINE_SIZE, socket);
 	q->head = q->n = 0;
 	q->cap = cap;
 	return q->e != NULL ? 0 : -1;
+}
+
+bool
+herald_hb_fifo_push(struct herald_hb_fifo *q, const struct herald_hb_ent *e)
+{
+	uint32_t tail;
+
+	if (unlikely(q->n == q->cap))
+		return false;
+	tail = q->head + q->n;
+	if (tail >= q->cap)
+		tail -= q->cap;
+	q->e[tail] = *e;
+	q->n++;
+	return true;
+}
+
+bool
+herald_hb_fifo_pop_due(struct herald_hb_fifo *q, uint64_t now_ns,
+		       struct herald_hb_ent *out)
+{
+	if (q->n == 0 || q->e[q->head].due_ns > now_ns)
+		return false;
+	*out = q->e[q->head];
+	if (++q->head == q->cap)
+		q->head = 0;
+	q->n--;
+	return true;
 }
 
 int
@@ -41,8 +64,8 @@ herald_hb_lcore_init(struct herald_lcore *lc)
 				    RTE_CACHE_LINE_SIZE, socket);
 	if (lc->hb == NULL)
 		return -1;
-	return fifo_init(&lc->hb[0], cap, socket) == 0 &&
-			       fifo_init(&lc->hb[1], cap, socket) == 0
+	return herald_hb_fifo_init(&lc->hb[0], cap, socket) == 0 &&
+			       herald_hb_fifo_init(&lc->hb[1], cap, socket) == 0
 		       ? 0
 		       : -1;
 }
@@ -62,25 +85,19 @@ static void
 push(struct herald_lcore *lc, unsigned int k, struct herald_chan_state *c,
      uint64_t due_ns, uint8_t state)
 {
-	struct herald_hb_fifo *q = &lc->hb[k];
-	uint32_t tail;
-
-	if (unlikely(q->n == q->cap)) {
-		/* Its next message queues it again. */
-		lc->cnt.c[CNT_heartbeats_queue_full]++;
-		c->hb_state = HB_NONE;
-		return;
-	}
-	tail = q->head + q->n;
-	if (tail >= q->cap)
-		tail -= q->cap;
-	q->e[tail] = (struct herald_hb_ent){
+	struct herald_hb_ent e = {
 		.channel = c->channel,
 		.due_ns = due_ns,
 		.pos = (uint32_t)(c - lc->chan),
 		.epoch = c->epoch,
 	};
-	q->n++;
+
+	if (unlikely(!herald_hb_fifo_push(&lc->hb[k], &e))) {
+		/* Its next message queues it again. */
+		lc->cnt.c[CNT_heartbeats_queue_full]++;
+		c->hb_state = HB_NONE;
+		return;
+	}
 	c->hb_state = state;
 	c->hb_due_ns = due_ns;
 }
@@ -140,15 +157,10 @@ static bool
 pop_due(struct herald_lcore *lc, unsigned int k, uint8_t state,
 	struct herald_hb_ent *out, struct herald_chan_state **cp)
 {
-	struct herald_hb_fifo *q = &lc->hb[k];
 	struct herald_chan_state *c;
 
-	if (q->n == 0 || q->e[q->head].due_ns > lc->clock_ns)
+	if (!herald_hb_fifo_pop_due(&lc->hb[k], lc->clock_ns, out))
 		return false;
-	*out = q->e[q->head];
-	if (++q->head == q->cap)
-		q->head = 0;
-	q->n--;
 	c = &lc->chan[out->pos];
 	*cp = c->channel == out->channel && c->epoch == out->epoch &&
 			      c->hb_state == state &&

@@ -17,6 +17,7 @@
 #ifndef HERALD_HEARTBEAT_H
 #define HERALD_HEARTBEAT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "dataplane/sequencer.h"
@@ -34,6 +35,21 @@ struct herald_hb_ent {
 	uint32_t pos;
 	uint32_t epoch;
 };
+
+/* A FIFO of (channel, due) entries (the pulses of passive.c use one
+ * too). */
+struct herald_hb_fifo {
+	struct herald_hb_ent *e;
+	uint32_t head, n, cap;
+};
+
+int herald_hb_fifo_init(struct herald_hb_fifo *q, uint32_t cap, int socket);
+/* false: full. */
+bool herald_hb_fifo_push(struct herald_hb_fifo *q,
+			 const struct herald_hb_ent *e);
+/* The head, popped, if it is due by now_ns. */
+bool herald_hb_fifo_pop_due(struct herald_hb_fifo *q, uint64_t now_ns,
+			    struct herald_hb_ent *out);
 
 int herald_hb_lcore_init(struct herald_lcore *lc);
 void herald_hb_lcore_free(struct herald_lcore *lc);

@@ -23,6 +23,7 @@
 #include "dataplane/dataplane.h"
 #include "dataplane/heartbeat.h"
 #include "dataplane/history.h"
+#include "dataplane/passive.h"
 #include "dataplane/sequencer.h"
 #include "herald.h"
 #include "subtab.h"
@@ -147,6 +148,10 @@ chan_init(struct herald_lcore *lc, struct herald_chan_state *c,
 	herald_history_reset(c);
 	memset(&c->rtx, 0, sizeof(c->rtx));
 	c->hb_state = HB_NONE;
+	/* Only a channel without passive subscriptions is (re)created. */
+	c->pulse_state = PULSE_IDLE;
+	c->passive_head = UINT32_MAX;
+	c->n_passive = 0;
 	c->channel = channel;
 	c->last_msg_ns = now_ns;
 	c->created_ns = now_ns;
@@ -196,7 +201,8 @@ herald_seq_channel_slow(struct herald_lcore *lc, uint64_t channel,
 		if (unlikely(c == NULL))
 			return NULL;
 		*cached = c;
-	} else if (unlikely(!has_subs && idle_too_long(lc, c, now_ns))) {
+	} else if (unlikely(!has_subs && c->n_passive == 0 &&
+			    idle_too_long(lc, c, now_ns))) {
 		/* Forgotten now, back at once with a new epoch. */
 		lc->cnt.c[CNT_channels_expired]++;
 		chan_init(lc, c, channel, now_ns);
@@ -208,6 +214,14 @@ herald_seq_channel_slow(struct herald_lcore *lc, uint64_t channel,
 }
 
 struct herald_chan_state *
+herald_seq_channel_find(struct herald_lcore *lc, uint64_t channel)
+{
+	int32_t pos = rte_hash_lookup(lc->channels, &channel);
+
+	return pos >= 0 ? &lc->chan[pos] : NULL;
+}
+
+struct herald_chan_state *
 herald_seq_channel_for_suback(struct herald_lcore *lc, uint64_t channel,
 			      uint64_t rx_ns, bool had_members)
 {
@@ -216,7 +230,8 @@ herald_seq_channel_for_suback(struct herald_lcore *lc, uint64_t channel,
 
 	if (pos >= 0) {
 		c = &lc->chan[pos];
-		if (!had_members && idle_too_long(lc, c, rx_ns)) {
+		if (!had_members && c->n_passive == 0 &&
+		    idle_too_long(lc, c, rx_ns)) {
 			lc->cnt.c[CNT_channels_expired]++;
 			chan_init(lc, c, channel, rx_ns);
 		}
@@ -296,7 +311,8 @@ herald_seq_expire(struct herald_lcore *lc)
 
 		if (!idle_too_long(lc, c, lc->clock_ns))
 			break; /* touched since it was linked: soon due */
-		if (subtab_lookup(lc->conf.subs, c->channel) != NULL) {
+		if (c->n_passive != 0 ||
+		    subtab_lookup(lc->conf.subs, c->channel) != NULL) {
 			/* Kept while subscribed: look again a timeout on. */
 			herald_lru_unlink(&lc->chan_lru, lc->chan, i, lru);
 			herald_lru_append(&lc->chan_lru, lc->chan, i, lru,

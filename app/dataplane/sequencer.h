@@ -7,6 +7,7 @@
 #define HERALD_SEQUENCER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <rte_mbuf.h>
@@ -25,14 +26,28 @@ struct herald_chan_state {
 	uint64_t last_msg_ns;
 	uint32_t epoch;	  /* channel epoch, never 0 */
 	uint8_t hb_state; /* heartbeat FIFO it is in (dataplane/heartbeat.h) */
+	uint8_t pulse_state; /* queued for a pulse (dataplane/passive.h) */
 	struct herald_lru_node lru;
 	/* Log offset of its newest history record (dataplane/history.h). */
 	uint64_t hist_last;
+	/* Its passive subscriptions: a list by passive id, and how many. */
+	uint32_t passive_head;
+	uint32_t n_passive;
 
 	uint64_t created_ns; /* when this epoch began (show channel) */
 	uint64_t hb_due_ns;  /* of its live heartbeat FIFO entry */
 	struct herald_rtx_stats rtx;
 } __rte_cache_aligned;
+
+/* What a message touches fits the first cache line. */
+_Static_assert(offsetof(struct herald_chan_state, n_passive) +
+			       sizeof(uint32_t) <=
+		       RTE_CACHE_LINE_SIZE,
+	       "the hot fields fit one cache line");
+
+/* The state of channel, if it has one (no creation). */
+struct herald_chan_state *herald_seq_channel_find(struct herald_lcore *lc,
+						  uint64_t channel);
 
 int herald_seq_lcore_init(struct herald_lcore *lc);
 void herald_seq_lcore_free(struct herald_lcore *lc);

@@ -13,6 +13,7 @@
 #include <rte_ring.h>
 
 #include "dataplane/nack.h"
+#include "dataplane/passive.h"
 #include "dataplane/sequencer.h"
 #include "dataplane/subscribe.h"
 #include "dataplane/udp_out.h"
@@ -37,6 +38,12 @@ suback_send(struct herald_lcore *lc, const struct herald_ctl_req *r)
 	uint8_t frame[HWP_SUBACK_LEN];
 	struct rte_mbuf *m;
 
+	if (r->type == HERALD_REQ_NO_SUBACK) {
+		/* An expiry or an operator's removal of a passive one. */
+		herald_passive_apply(
+			lc, herald_seq_channel_find(lc, r->channel), r, 0);
+		return;
+	}
 	cs = herald_seq_channel_for_suback(lc, r->channel, r->rx_ns,
 					   r->had_members != 0);
 	if (likely(cs != NULL)) {
@@ -50,6 +57,10 @@ suback_send(struct herald_lcore *lc, const struct herald_ctl_req *r)
 		sa.epoch = herald_seq_channel_epoch(
 			c->epoch, r->channel, r->rx_ns, c->channel_timeout_ns);
 	}
+	/* Passive state changes with the SUBACK, whether or not it can be
+	 * built: the control thread's tables already did. */
+	if (r->passive_op != HERALD_PASSIVE_NONE)
+		herald_passive_apply(lc, cs, r, sa.next_seq);
 	hwp_encode_suback(frame, sizeof(frame), &sa);
 	m = herald_udp_frame_mbuf(c->hdr_pool, &r->tmpl, frame, sizeof(frame),
 				  c->ports[r->egress_port].csum_offload);
@@ -74,11 +85,11 @@ req_at(const struct rte_ring_zc_data *zcd, unsigned int i)
 				     (i - zcd->n1);
 }
 
-void
+unsigned int
 herald_suback_catch_up(struct herald_lcore *lc, uint64_t version)
 {
 	struct rte_ring_zc_data zcd;
-	unsigned int n, i;
+	unsigned int n, i, done = 0;
 
 	/* Read in place, a burst at a time; in order: the first request
 	 * whose version is not visible yet stays in the ring, with every
@@ -88,14 +99,19 @@ herald_suback_catch_up(struct herald_lcore *lc, uint64_t version)
 			lc->ctl_reqs, sizeof(struct herald_ctl_req),
 			SUBACK_BURST, &zcd, NULL);
 		for (i = 0; i < n && req_at(&zcd, i)->version <= version; i++) {
-			lc->cnt.c[CNT_suback_requests]++;
-			suback_send(lc, req_at(&zcd, i));
+			const struct herald_ctl_req *r = req_at(&zcd, i);
+
+			if (r->type != HERALD_REQ_NO_SUBACK)
+				lc->cnt.c[CNT_suback_requests]++;
+			suback_send(lc, r);
 		}
+		done += i;
 		if (n != 0)
 			rte_ring_dequeue_zc_elem_finish(lc->ctl_reqs, i);
 	} while (i == SUBACK_BURST);
 	if (version > lc->req_seen)
 		lc->req_seen = version;
+	return done;
 }
 
 /* Packets the control thread built for a port without its own queue
@@ -120,12 +136,9 @@ herald_suback_poll(struct herald_lcore *lc)
 {
 	unsigned int work = 0;
 
-	if (!rte_ring_empty(lc->ctl_reqs)) {
-		uint64_t before = lc->cnt.c[CNT_suback_requests];
-
-		herald_suback_catch_up(lc, subtab_published(lc->conf.subs));
-		work += (unsigned int)(lc->cnt.c[CNT_suback_requests] - before);
-	}
+	if (!rte_ring_empty(lc->ctl_reqs))
+		work += herald_suback_catch_up(lc,
+					       subtab_published(lc->conf.subs));
 	if (lc->ctl_tx != NULL && !rte_ring_empty(lc->ctl_tx))
 		work += forward_control_tx(lc);
 	return work;

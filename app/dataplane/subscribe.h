@@ -41,7 +41,8 @@ enum herald_frame_outcome herald_nack_frame(struct herald_lcore *lc,
 
 /* Answer every request whose change this worker can see, now that it
  * sees every change up to version (a lookup's, or the published one). */
-void herald_suback_catch_up(struct herald_lcore *lc, uint64_t version);
+/* Returns the requests answered. */
+unsigned int herald_suback_catch_up(struct herald_lcore *lc, uint64_t version);
 
 /*
  * Once per iteration: requests whose change is published, and the

@@ -27,7 +27,7 @@ herald_stats_conserved(const struct herald_counters *t, bool at_exit, FILE *f)
 	uint64_t out = t->c[CNT_deliveries] + t->c[CNT_pubacks] +
 		       t->c[CNT_subacks] + t->c[CNT_keepalives] +
 		       t->c[CNT_control_sent] + t->c[CNT_retransmits] +
-		       t->c[CNT_gaps] + t->c[CNT_heartbeats];
+		       t->c[CNT_gaps] + t->c[CNT_heartbeats] + t->c[CNT_pulses];
 	uint64_t verdicts = 0, seq = t->c[CNT_messages_sequenced] +
 				     t->c[CNT_channel_table_full];
 	unsigned int i;
@@ -51,11 +51,12 @@ herald_stats_conserved(const struct herald_counters *t, bool at_exit, FILE *f)
 	ok &= check(f, t->c[CNT_handoffs_out] == t->c[CNT_handoffs_in],
 		    "handoffs_out == handoffs_in", t->c[CNT_handoffs_out],
 		    t->c[CNT_handoffs_in]);
-	ok &= check(f, out == t->c[CNT_tx_packets] + t->c[CNT_tx_dropped],
-		    "deliveries + pubacks + subacks + keepalives + "
-		    "control_sent + retransmits + gaps + heartbeats == "
-		    "tx_packets + tx_dropped",
-		    out, t->c[CNT_tx_packets] + t->c[CNT_tx_dropped]);
+	ok &= check(
+		f, out == t->c[CNT_tx_packets] + t->c[CNT_tx_dropped],
+		"deliveries + pubacks + subacks + keepalives + "
+		"control_sent + retransmits + gaps + heartbeats + pulses == "
+		"tx_packets + tx_dropped",
+		out, t->c[CNT_tx_packets] + t->c[CNT_tx_dropped]);
 	ok &= check(f,
 		    t->c[CNT_nack_handoffs_out] == t->c[CNT_nack_handoffs_in],
 		    "nack_handoffs_out == nack_handoffs_in",
@@ -82,7 +83,9 @@ herald_stats_control_conserved(const struct herald_counters *t, FILE *f)
 
 	for (i = CTL_subscribed; i <= CTL_no_memory; i++)
 		outcomes += c[i];
-	ok_answers = c[CTL_subscribed] + c[CTL_refreshed] + c[CTL_unsubscribed];
+	ok_answers = c[CTL_subscribed] + c[CTL_refreshed] +
+		     c[CTL_unsubscribed] + c[CTL_passive_subscribed] +
+		     c[CTL_promoted] + c[CTL_demoted];
 	failed = outcomes - ok_answers;
 	ok &= check(f, t->frame[FRAME_subscribe_queued] == c[CTL_items],
 		    "subscribe_queued == control items",
@@ -91,9 +94,8 @@ herald_stats_control_conserved(const struct herald_counters *t, FILE *f)
 		    "control items == sum of item outcomes", c[CTL_items],
 		    outcomes);
 	ok &= check(f, ok_answers == c[CTL_subacks_requested],
-		    "subscribed + refreshed + unsubscribed == "
-		    "subacks_requested",
-		    ok_answers, c[CTL_subacks_requested]);
+		    "OK outcomes == subacks_requested", ok_answers,
+		    c[CTL_subacks_requested]);
 	ok &= check(f,
 		    c[CTL_subacks_requested] ==
 			    t->c[CNT_subacks] + t->c[CNT_subacks_nombuf],

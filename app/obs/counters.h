@@ -174,6 +174,14 @@ enum herald_frame_outcome {
 	X(heartbeats_nombuf, "channel HEARTBEATs not built: mempool empty")    \
 	X(heartbeats_queue_full, "channels not queued for a heartbeat (its "   \
 				 "FIFO full); their next message queues them") \
+	X(pulses, "pulses (HEARTBEAT with the last seq) sent to passive "      \
+		  "subscribers")                                               \
+	X(pulses_nombuf, "pulses not built: mempool empty")                    \
+	X(passive_added, "passive subscriptions the owner added or "           \
+			 "refreshed (as their SUBACK left)")                   \
+	X(passive_removed, "passive subscriptions the owner dropped")          \
+	X(passive_no_state, "passive subscriptions not kept: no room for "     \
+			    "their channel's sequence state")                  \
 	X(loops, "iterations of the worker loop (not while stopped)")          \
 	X(busy_cycles, "TSC cycles of the iterations that did work: packets, " \
 		       "hand-offs, the control thread's requests (busy %)")
@@ -200,6 +208,12 @@ enum herald_worker_counter {
 	X(subscribed, "SUBSCRIBE answered OK: a new subscription")             \
 	X(refreshed, "SUBSCRIBE answered OK: a live subscription refreshed")   \
 	X(unsubscribed, "UNSUBSCRIBE answered OK")                             \
+	X(passive_subscribed, "PASSIVE SUBSCRIBE answered OK: a new passive "  \
+			      "subscription")                                  \
+	X(promoted, "SUBSCRIBE answered OK: a passive subscription turned "    \
+		    "active")                                                  \
+	X(demoted, "PASSIVE SUBSCRIBE answered OK: an active subscription "    \
+		   "turned passive")                                           \
 	X(bad_token, "BAD_TOKEN: the token does not match (or no key is "      \
 		     "configured)")                                            \
 	X(expired, "EXPIRED: expires is not after Herald's clock")             \
@@ -208,12 +222,19 @@ enum herald_worker_counter {
 	X(limit_channels, "LIMIT: max_subscribed_channels reached")            \
 	X(limit_subscriptions, "LIMIT: max_subscriptions reached")             \
 	X(limit_endpoints, "LIMIT: max_endpoints reached")                     \
+	X(limit_passive, "LIMIT: max_passive_subscriptions reached")           \
 	X(unavailable_resume, "deprecated, always 0: resumes are served from " \
 			      "history now (resumes)")                         \
-	X(unavailable_passive, "UNAVAILABLE: PASSIVE (before the reliability " \
-			       "layer)")                                       \
+	X(unavailable_passive, "deprecated, always 0: PASSIVE SUBSCRIBEs "     \
+			       "are served now (passive_subscribed)")          \
 	X(no_memory, "LIMIT: no memory for the change")                        \
 	X(subacks_requested, "OK SUBACKs handed to the channel's owner")       \
+	X(passive_drops_requested, "passive subscriptions expired or removed " \
+				   "by the operator, handed to their owner "   \
+				   "to drop (no SUBACK)")                      \
+	X(passive_drops_deferred, "passive subscriptions of a silent "         \
+				  "endpoint left for a later sweep: no room "  \
+				  "in the owners' rings")                      \
 	X(fail_replies, "failure SUBACKs sent")                                \
 	X(fail_replies_limited, "failure SUBACKs not sent: the source's "      \
 				"budget (fail_replies_per_s) was spent")       \

@@ -78,6 +78,8 @@ struct herald_chan_state;
 struct herald_rtx_ep;
 struct herald_rtx_action;
 struct herald_hb_fifo;
+struct herald_passive_ent;
+struct herald_pulse_cursor;
 struct subtab;
 struct subtab_channel;
 struct rte_hash;
@@ -183,6 +185,12 @@ struct herald_lcore {
 	struct herald_rtx_ep *rtx_ep;
 	/* Channel heartbeats: the 1-second and the 10-second FIFO. */
 	struct herald_hb_fifo *hb;
+	/* Passive subscriptions (dataplane/passive.c): entries by passive
+	 * id, the channels due a pulse, the pulse being sent. */
+	struct herald_passive_ent *passive;
+	struct herald_hb_fifo *pulse_q;
+	struct herald_pulse_cursor *pulse_cur;
+	uint32_t n_passive; /* entries linked */
 	struct herald_rtx_action *rtx_act;
 	uint32_t rtx_act_head, rtx_act_n;
 

@@ -10,10 +10,11 @@ import sys
 
 
 # The control thread's item outcomes (docs/COUNTERS.md), in order.
-OK_OUTCOMES = ("subscribed", "refreshed", "unsubscribed")
+OK_OUTCOMES = ("subscribed", "refreshed", "unsubscribed",
+               "passive_subscribed", "promoted", "demoted")
 FAILED_OUTCOMES = ("bad_token", "expired", "not_subscribed",
                    "limit_subscribers", "limit_channels",
-                   "limit_subscriptions", "limit_endpoints",
+                   "limit_subscriptions", "limit_endpoints", "limit_passive",
                    "unavailable_resume", "unavailable_passive", "no_memory")
 
 
@@ -63,10 +64,11 @@ def book_errors(stats):
         ("handoffs_out == handoffs_in", c["handoffs_out"],
          c["handoffs_in"]),
         ("deliveries + pubacks + subacks + keepalives + control_sent"
-         " + retransmits + gaps + heartbeats == tx_packets + tx_dropped",
+         " + retransmits + gaps + heartbeats + pulses"
+         " == tx_packets + tx_dropped",
          c["deliveries"] + c["pubacks"] + c["subacks"] + c["keepalives"]
          + c["control_sent"] + c["retransmits"] + c["gaps"]
-         + c["heartbeats"],
+         + c["heartbeats"] + c["pulses"],
          c["tx_packets"] + c["tx_dropped"]),
         ("nack_accepted == nacks", fr["nack_accepted"], c["nacks"]),
         ("nacks == sum(nack verdicts)", c["nacks"],

@@ -12,10 +12,12 @@ import subprocess
 import sys
 import tempfile
 
-# Pools small enough for -m 256 in the cases that start ports.
+# Pools and tables small enough for -m 256 in the cases that start ports
+# (the subscription index holds active and passive subscriptions).
 SMALL_POOLS = ("[mempool]\nrx_mbufs = 4095\nheader_mbufs = 4095\n"
                "indirect_mbufs = 1023\n[reliability]\nhistory_messages = 4096\n"
-               "history_bytes = 4194304\n")
+               "history_bytes = 4194304\n"
+               "[limits]\nmax_passive_subscriptions = 65536\n")
 
 
 def prefixes(n, third=0):

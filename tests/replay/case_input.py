@@ -255,6 +255,7 @@ def load_config(path):
                                        65536),
         "max_subscriptions": num("limits", "max_subscriptions", 1048576),
         "max_endpoints": num("limits", "max_endpoints", 65536),
+        "max_passive": num("limits", "max_passive_subscriptions", 262144),
         "endpoint_timeout_ns": num("limits", "endpoint_timeout_ms",
                                    15000) * 10**6,
         "fail_rate": num("control", "fail_replies_per_s", 10),

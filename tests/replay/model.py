@@ -43,6 +43,7 @@ from hwp_pcap import (F_START, T_HEARTBEAT, T_NACK, T_PUBLISH, T_SUBSCRIBE,
                       T_UNSUBSCRIBE, fmix64, parse_udp4, publish_fields,
                       split_frames)
 from heartbeats import IDLE_NS, Heartbeats
+from pulses import Pulses
 from repairs import Repairs
 from subscribers import Control
 
@@ -105,6 +106,7 @@ class Model:
         self.control = Control(cfg, self)  # subscriptions (subscribers.py)
         self.repairs = Repairs(cfg, self)  # history, NACKs (repairs.py)
         self.hb = Heartbeats(self)  # channel heartbeats (heartbeats.py)
+        self.pulses = Pulses(self)  # passive subscriptions (pulses.py)
         # OK SUBACKs herald sent: (channel, subscriber, ip, port) ->
         # [(next_seq, epoch)], output order (set by the judge).
         self.ok_out = {}
@@ -238,10 +240,12 @@ class Model:
     def walk_channels(self):
         timeout = self.cfg["channel_timeout_ns"]
         idle = [c for c, st in self.chans.items()
-                if not self.subs.get(c)
+                if not self.subs.get(c) and not self.pulses.has(c)
                 and self.silent(st["last_msg"], timeout)]
         self.check_blind_zone([st["last_msg"] for c, st in self.chans.items()
-                               if not self.subs.get(c)], timeout, "channel")
+                               if not self.subs.get(c)
+                               and not self.pulses.has(c)], timeout,
+                              "channel")
         if len(idle) > WALK_BUDGET:
             fail("model: a channel expiry walk would forget "
                  f"{len(idle)} channels, more than one step does")
@@ -249,6 +253,7 @@ class Model:
             del self.chans[c]
             self.repairs.flush(c)
             self.hb.reset(c)
+            self.pulses.reset(c)
             self.count("counters.channels_expired")
 
     def admit(self, channel):
@@ -270,6 +275,7 @@ class Model:
         one."""
         self.repairs.flush(channel)
         self.hb.reset(channel)
+        self.pulses.reset(channel)
         st = {"seq": 0, "epoch": self.draw_epoch(channel, t_ns),
               "last_msg": t_ns}
         self.chans[channel] = st
@@ -286,7 +292,8 @@ class Model:
         members = self.subs.get(channel, [])
         st = self.chans.get(channel)
         timeout = self.cfg["channel_timeout_ns"]
-        if st is None or (not members and ts_ns - st["last_msg"] > timeout
+        if st is None or (not members and not self.pulses.has(channel)
+                          and ts_ns - st["last_msg"] > timeout
                           and ts_ns > st["last_msg"]):
             st = self.new_state(channel, ts_ns, expired=st is not None)
         st["last_msg"] = ts_ns
@@ -299,6 +306,7 @@ class Model:
         self.order.append(key)
         self.repairs.keep(channel, st["seq"], len(payload))
         self.hb.message(channel, ts_ns)
+        self.pulses.message(channel)
         if not members:
             self.count("counters.messages_no_subscriber")
         self.count("counters.deliveries", len(members))
@@ -427,6 +435,7 @@ class Model:
         worker: with several, sequence_pending checks none is due)."""
         if self.n_workers == 1:
             self.hb.poll(self.clock)
+            self.pulses.poll(self.clock)
 
     def flush_acks(self, touched):
         for key in touched:
@@ -483,7 +492,7 @@ class Model:
             self.seq_at = {}
         tx = sum(self.cnt.get("counters." + k, 0) for k in (
             "deliveries", "pubacks", "subacks", "keepalives", "control_sent",
-            "retransmits", "gaps", "heartbeats"))
+            "retransmits", "gaps", "heartbeats", "pulses"))
         self.cnt["counters.tx_packets"] = tx
 
     def run_worker(self, inputs, malformed, pauses):

@@ -7,7 +7,12 @@ choice (docs/CONTROL.md):
 * checks in order: token (HMAC-SHA256, computed here with the case's
   key), expiry (expires <= capture time in seconds), then the tables:
   NOT_SUBSCRIBED, LIMIT (per channel, subscribed channels, subscriptions
-  in all, endpoints, in that order), UNAVAILABLE (from_seq > 0, PASSIVE);
+  in all, endpoints, in that order; a PASSIVE one: passive subscriptions,
+  endpoints);
+* a PASSIVE SUBSCRIBE makes a passive subscription (or turns an active
+  one passive), a SUBSCRIBE without PASSIVE turns a passive one active:
+  its owner adds or drops it for pulses (pulses.py) as the SUBACK
+  leaves;
 * a failure SUBACK echoes channel and subscriber, next_seq 0, epoch 0,
   and is sent only within the source address's token bucket
   (fail_replies_per_s, fail_reply_burst; the clock is the frame's
@@ -63,6 +68,7 @@ class Control:
     def __init__(self, cfg, model, counting=True):
         self.cfg, self.m, self.counting = cfg, model, counting
         self.subs = {}  # (channel, sub, ip, port) -> "net" | "op"
+        self.passive = set()  # the keys of subs that are passive
         # The verified (expires, token) a subscription was last made or
         # refreshed with from the network: the same again needs no HMAC
         # (docs/CONTROL.md), counted token_known.
@@ -103,11 +109,47 @@ class Control:
         if members == 0 and sum(1 for v in self.master.values()
                                 if v) >= c["max_subscribed_channels"]:
             return "limit_channels"
-        if len(self.subs) >= c["max_subscriptions"]:
+        if len(self.subs) - len(self.passive) >= c["max_subscriptions"]:
             return "limit_subscriptions"
         if ep not in self.eps and len(self.eps) >= c["max_endpoints"]:
             return "limit_endpoints"
         return None
+
+    def passive_limit_of(self, ep):
+        if len(self.passive) >= self.cfg["max_passive"]:
+            return "limit_passive"
+        if ep not in self.eps and len(self.eps) >= self.cfg["max_endpoints"]:
+            return "limit_endpoints"
+        return None
+
+    def new_endpoint(self, ep, mac, now):
+        if ep not in self.eps:
+            self.eps[ep] = {"seen": now, "mac": mac, "n": 0, "net": 0}
+            self.window["flipped"].add(ep)
+
+    def add_passive(self, channel, sub, ep, mac, now):
+        key = (channel, sub) + ep
+        self.new_endpoint(ep, mac, now)
+        e = self.eps[ep]
+        e["n"] += 1
+        e["net"] += 1
+        e["mac"] = mac
+        self.subs[key] = "net"
+        self.passive.add(key)
+        self.m.sub_ids.setdefault((channel, sub), set()).add(ep)
+
+    def turn(self, channel, key, mac, passive):
+        """An existing subscription turns passive (or active)."""
+        members = self.master.setdefault(channel, [])
+        if passive:
+            i = [k for k, m in enumerate(members) if m[:3] == key[1:]][0]
+            members[i] = members[-1]
+            members.pop()
+            self.passive.add(key)
+        else:
+            self.passive.discard(key)
+            members.append(key[1:] + (mac,))
+        self.eps[key[2:]]["mac"] = mac
 
     def add(self, channel, sub, ep, mac, origin, now):
         """'added' | 'refreshed' | a limit counter name."""
@@ -125,9 +167,7 @@ class Control:
         lim = self.limit_of(channel, ep)
         if lim is not None:
             return lim
-        if ep not in self.eps:
-            self.eps[ep] = {"seen": now, "mac": mac, "n": 0, "net": 0}
-            self.window["flipped"].add(ep)
+        self.new_endpoint(ep, mac, now)
         e = self.eps[ep]
         e["n"] += 1
         e["net"] += origin == "net"
@@ -141,10 +181,13 @@ class Control:
         key = (channel, sub) + ep
         if key not in self.subs:
             return False
-        members = self.master[channel]
-        i = [k for k, m in enumerate(members) if m[:3] == key[1:]][0]
-        members[i] = members[-1]
-        members.pop()
+        if key in self.passive:
+            self.passive.discard(key)
+        else:
+            members = self.master[channel]
+            i = [k for k, m in enumerate(members) if m[:3] == key[1:]][0]
+            members[i] = members[-1]
+            members.pop()
         e = self.eps[ep]
         e["n"] -= 1
         e["net"] -= self.subs.pop(key) == "net"
@@ -243,32 +286,53 @@ class Control:
     def item_subscribe(self, d, channel, sub, ep, mac, from_seq, flags, ts,
                        expires, tok):
         key = (channel, sub) + ep
+        passive = bool(flags & F_PASSIVE)
+        was = key in self.passive
         if key not in self.subs:
+            lim = (self.passive_limit_of(ep) if passive
+                   else self.limit_of(channel, ep))
+        elif was and not passive:
             lim = self.limit_of(channel, ep)
-            if lim is not None:
-                self.window["limit"] = True
-                self.count(lim)
-                return self.reply_fail(d, channel, sub, LIMIT, ts)
-        if flags & F_PASSIVE:
-            self.count("unavailable_passive")
-            return self.reply_fail(d, channel, sub, UNAVAILABLE, ts)
+        elif passive and not was and len(self.passive) >= \
+                self.cfg["max_passive"]:
+            lim = "limit_passive"
+        else:
+            lim = None
+        if lim is not None:
+            self.window["limit"] = True
+            self.count(lim)
+            return self.reply_fail(d, channel, sub, LIMIT, ts)
         had = len(self.master.get(channel, [])) > 0
-        r = self.add(channel, sub, ep, mac, "net", ts)
-        self.count("subscribed" if r == "added" else "refreshed")
+        op = "add" if passive else None
+        if key not in self.subs and passive:
+            self.add_passive(channel, sub, ep, mac, ts)
+            self.count("passive_subscribed")
+        elif key in self.subs and was != passive:
+            self.turn(channel, key, mac, passive)
+            self.count("demoted" if passive else "promoted")
+            op = "add" if passive else "del"
+        elif was:
+            self.eps[ep]["mac"] = mac
+            self.count("refreshed")
+        else:
+            r = self.add(channel, sub, ep, mac, "net", ts)
+            self.count("subscribed" if r == "added" else "refreshed")
         self.tokens[key] = (expires, tok)
-        self.ok_change(channel, key, mac, ts, had, from_seq)
+        self.ok_change(channel, key, mac, ts, had, from_seq, op)
 
     def item_unsubscribe(self, d, channel, sub, ep, ts):
         key = (channel, sub) + ep
         mac = self.mac_for(d["src_mac"])
         had = len(self.master.get(channel, [])) > 0
+        op = "del" if key in self.passive else None
         if not self.remove(channel, sub, ep):
             self.count("not_subscribed")
             return self.reply_fail(d, channel, sub, NOT_SUBSCRIBED, ts)
         self.count("unsubscribed")
-        self.ok_change(channel, key, mac, ts, had)
+        self.ok_change(channel, key, mac, ts, had, passive_op=op)
 
-    def ok_change(self, channel, key, mac, ts, had, from_seq=0):
+    def ok_change(self, channel, key, mac, ts, had, from_seq=0,
+                  passive_op=None):
         self.count("subacks_requested")
         self.m.count("counters.suback_requests")
         self.m.count("counters.subacks")
@@ -281,7 +345,11 @@ class Control:
         self.pending.setdefault(channel, []).append({
             "key": key, "mac": mac, "ts": ts, "had": had,
             "members": list(self.master.get(channel, [])),
-            "next_seq": next_seq, "epoch": epoch, "from_seq": from_seq})
+            "next_seq": next_seq, "epoch": epoch, "from_seq": from_seq,
+            "passive_op": passive_op})
+
+    def pending_passive(self, channel):
+        return any(ch["passive_op"] for ch in self.pending.get(channel, []))
 
     # ------------------------------------- when a change takes effect
 
@@ -290,8 +358,9 @@ class Control:
         commit, the state it creates or draws anew."""
         st = self.m.chans.get(channel)
         timeout = self.cfg["channel_timeout_ns"]
-        if st is None or (not ch["had"] and ch["ts"] - st["last_msg"]
-                          > timeout and ch["ts"] > st["last_msg"]):
+        if st is None or (not ch["had"] and not self.m.pulses.has(channel)
+                          and ch["ts"] - st["last_msg"] > timeout
+                          and ch["ts"] > st["last_msg"]):
             epoch = self.m.draw_epoch(channel, ch["ts"])
             if commit:
                 self.m.new_state(channel, ch["ts"], expired=st is not None)
@@ -302,6 +371,10 @@ class Control:
         self.suback_state(channel, ch, True)
         self.m.subs[channel] = ch["members"]
         self.subacks.append(ch)
+        if ch["passive_op"] == "add":
+            self.m.pulses.add(channel, ch["key"], ch["mac"], ch["next_seq"])
+        elif ch["passive_op"] == "del":
+            self.m.pulses.remove(channel, ch["key"])
         # A resume: history from from_seq, right behind the SUBACK.
         if 0 < ch["from_seq"] < ch["next_seq"]:
             self.m.repairs.resume(channel, ch["key"][2:], ch["mac"],
@@ -358,6 +431,10 @@ class Control:
             gone = [k for k, o in self.subs.items() if k[2:] == ep
                     and o == "net"]
             for k in gone:
+                if k in self.passive:
+                    # Its owner is told at once (no SUBACK).
+                    self.count("passive_drops_requested")
+                    self.m.pulses.remove(k[0], k)
                 self.remove(k[0], k[1], ep)
                 self.publish(k[0])
             self.count("subscriptions_expired", len(gone))

@@ -311,10 +311,10 @@ def conservation_errors(s):
     # control plane) are 0 in trees before it.
     sent = sum(c.get(k, 0) for k in ("deliveries", "pubacks", "subacks",
                                      "keepalives", "control_sent",
-                                     "retransmits", "gaps", "heartbeats"))
+                                     "retransmits", "gaps", "heartbeats", "pulses"))
     need(sent == c["tx_packets"] + c["tx_dropped"],
          "deliveries + pubacks + subacks + keepalives + control_sent + "
-         "retransmits + gaps + heartbeats != tx_packets + tx_dropped")
+         "retransmits + gaps + heartbeats + pulses != tx_packets + tx_dropped")
     for mp in s["mempools"]:
         need(mp["in_use_end"] == mp["in_use_start"],
              "mempool %s: in_use %d at start, %d at end"
