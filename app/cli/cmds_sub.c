@@ -110,10 +110,12 @@ struct cmd_sub_result {
 	cmdline_ipaddr_t ip;
 	uint16_t port;
 	struct rte_ether_addr mac;
+	cmdline_fixed_string_t passive;
 };
 
 static void
-sub_apply(struct cmd_sub_result *r, const struct rte_ether_addr *mac)
+sub_apply(struct cmd_sub_result *r, const struct rte_ether_addr *mac,
+	  bool passive)
 {
 	const char *why = "";
 	int rc;
@@ -128,7 +130,8 @@ sub_apply(struct cmd_sub_result *r, const struct rte_ether_addr *mac)
 	}
 	if (strcmp(r->op, "add") == 0)
 		rc = herald_sub_add(r->channel, r->subscriber,
-				    herald_cli_ip(&r->ip), r->port, mac, &why);
+				    herald_cli_ip(&r->ip), r->port, mac,
+				    passive, &why);
 	else
 		rc = herald_sub_del(r->channel, r->subscriber,
 				    herald_cli_ip(&r->ip), r->port, &why);
@@ -144,7 +147,23 @@ static void
 cmd_sub_parsed(void *parsed, struct cmdline *cl __rte_unused,
 	       void *data __rte_unused)
 {
-	sub_apply(parsed, NULL);
+	sub_apply(parsed, NULL, false);
+}
+
+static void
+cmd_sub_passive_parsed(void *parsed, struct cmdline *cl __rte_unused,
+		       void *data __rte_unused)
+{
+	sub_apply(parsed, NULL, true);
+}
+
+static void
+cmd_sub_mac_passive_parsed(void *parsed, struct cmdline *cl __rte_unused,
+			   void *data __rte_unused)
+{
+	struct cmd_sub_result *r = parsed;
+
+	sub_apply(r, &r->mac, true);
 }
 
 static void
@@ -153,7 +172,7 @@ cmd_sub_mac_parsed(void *parsed, struct cmdline *cl __rte_unused,
 {
 	struct cmd_sub_result *r = parsed;
 
-	sub_apply(r, &r->mac);
+	sub_apply(r, &r->mac, false);
 }
 
 static cmdline_parse_token_string_t cmd_sub_sub =
@@ -172,6 +191,8 @@ static cmdline_parse_token_num_t cmd_sub_port =
 	TOKEN_NUM_INITIALIZER(struct cmd_sub_result, port, RTE_UINT16);
 static cmdline_parse_token_etheraddr_t cmd_sub_mac =
 	TOKEN_ETHERADDR_INITIALIZER(struct cmd_sub_result, mac);
+static cmdline_parse_token_string_t cmd_sub_passive =
+	TOKEN_STRING_INITIALIZER(struct cmd_sub_result, passive, "passive");
 
 static cmdline_parse_inst_t cmd_sub_add = {
 	.f = cmd_sub_parsed,
@@ -190,6 +211,25 @@ static cmdline_parse_inst_t cmd_sub_add_mac = {
 		   (void *)&cmd_sub_ip, (void *)&cmd_sub_port,
 		   (void *)&cmd_sub_mac, NULL},
 };
+static cmdline_parse_inst_t cmd_sub_add_passive = {
+	.f = cmd_sub_passive_parsed,
+	.help_str = "sub add <channel> <subscriber> <ip> <port> passive: "
+		    "a passive subscription, pulses only (next_hop_mac as "
+		    "destination MAC)",
+	.tokens = {(void *)&cmd_sub_sub, (void *)&cmd_sub_add_op,
+		   (void *)&cmd_sub_channel, (void *)&cmd_sub_subscriber,
+		   (void *)&cmd_sub_ip, (void *)&cmd_sub_port,
+		   (void *)&cmd_sub_passive, NULL},
+};
+static cmdline_parse_inst_t cmd_sub_add_mac_passive = {
+	.f = cmd_sub_mac_passive_parsed,
+	.help_str = "sub add <channel> <subscriber> <ip> <port> <mac> "
+		    "passive: a passive subscription, pulses only",
+	.tokens = {(void *)&cmd_sub_sub, (void *)&cmd_sub_add_op,
+		   (void *)&cmd_sub_channel, (void *)&cmd_sub_subscriber,
+		   (void *)&cmd_sub_ip, (void *)&cmd_sub_port,
+		   (void *)&cmd_sub_mac, (void *)&cmd_sub_passive, NULL},
+};
 static cmdline_parse_inst_t cmd_sub_del = {
 	.f = cmd_sub_parsed,
 	.help_str = "sub del <channel> <subscriber> <ip> <port>: unsubscribe",
@@ -199,5 +239,11 @@ static cmdline_parse_inst_t cmd_sub_del = {
 };
 
 cmdline_parse_inst_t *herald_cli_cmds_sub[] = {
-	&cmd_show_channel, &cmd_sub_add, &cmd_sub_add_mac, &cmd_sub_del, NULL,
+	&cmd_show_channel,
+	&cmd_sub_add,
+	&cmd_sub_add_mac,
+	&cmd_sub_add_passive,
+	&cmd_sub_add_mac_passive,
+	&cmd_sub_del,
+	NULL,
 };

@@ -74,9 +74,10 @@ show_subscriber(void *parsed, struct cmdline *cl __rte_unused,
 	fprintf(out, "\n");
 	herald_cli_print_repair(out, &e.repair);
 	for (i = 0; i < n; i++)
-		fprintf(out, "  channel %" PRIu64 " subscriber %u%s\n",
+		fprintf(out, "  channel %" PRIu64 " subscriber %u%s%s\n",
 			s[i].channel, s[i].subscriber,
-			s[i].operator_added ? " (operator)" : "");
+			s[i].operator_added ? " (operator)" : "",
+			s[i].passive ? " (passive)" : "");
 	if (e.n_subs > (uint32_t)n)
 		fprintf(out,
 			"  ... and %u more (/herald/subscriber,%s,PAGE in "

@@ -85,10 +85,10 @@ ctl_batch_mark(uint32_t chan_pos)
 static void
 request_handed(const struct herald_ctl_req *r)
 {
-	if (r->type == HERALD_REQ_NO_SUBACK)
-		herald.ctl_cnt.c[CTL_passive_drops_requested]++;
-	else
+	if (r->type != HERALD_REQ_NO_SUBACK)
 		herald.ctl_cnt.c[CTL_subacks_requested]++;
+	else if (r->passive_op == HERALD_PASSIVE_DEL)
+		herald.ctl_cnt.c[CTL_passive_drops_requested]++;
 	if (r->passive_op == HERALD_PASSIVE_DEL)
 		ctl_passive_id_release(r->passive_id);
 }

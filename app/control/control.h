@@ -74,6 +74,7 @@ struct herald_epsub_info {
 	uint64_t channel;
 	uint32_t subscriber;
 	bool operator_added;
+	bool passive;
 };
 
 /* Control thread only. A channel: its members first..first+max-1 into

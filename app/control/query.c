@@ -103,6 +103,7 @@ herald_control_endpoint(uint32_t ip, uint16_t port,
 		s[n].channel = cs->channel;
 		s[n].subscriber = cs->subscriber;
 		s[n].operator_added = cs->origin == CTL_OPERATOR;
+		s[n].passive = cs->passive != 0;
 		n++;
 	}
 	return (int)n;

@@ -156,14 +156,36 @@ operator_change(struct ctl_change *ch, uint64_t channel, uint32_t subscriber,
 	ch->origin = CTL_OPERATOR;
 }
 
+/* An operator's passive subscription, for its owner to keep (no
+ * SUBACK: pulses from the channel's next message on). Room was
+ * checked. */
+static void
+passive_tell_owner(const struct ctl_change *ch, uint32_t passive_id)
+{
+	struct herald_ctl_req r = {
+		.channel = ch->channel,
+		.rx_ns = ch->now_ns,
+		.subscriber = ch->subscriber,
+		.egress_port = herald.cfg.egress_port,
+		.type = HERALD_REQ_NO_SUBACK,
+		.passive_id = passive_id,
+		.passive_op = HERALD_PASSIVE_ADD,
+	};
+
+	herald_endpoint_tmpl(&r.tmpl, ch->ip, ch->port, &ch->mac);
+	if (!ctl_batch_suback(ctl_chan_find(ch->channel), &r))
+		RTE_VERIFY(0);
+}
+
 int
 herald_sub_add(uint64_t channel, uint32_t subscriber, uint32_t ip,
-	       uint16_t port, const struct rte_ether_addr *mac,
+	       uint16_t port, const struct rte_ether_addr *mac, bool passive,
 	       const char **why)
 {
 	const struct herald_config *cfg = &herald.cfg;
 	struct ctl_change ch;
-	uint32_t pos;
+	uint32_t pos, passive_id;
+	enum ctl_result r;
 
 	if (channel == 0 || subscriber == 0) {
 		*why = "channel and subscriber must not be 0";
@@ -176,17 +198,30 @@ herald_sub_add(uint64_t channel, uint32_t subscriber, uint32_t ip,
 		return -EINVAL;
 	}
 	pos = ctl_sub_find(channel, subscriber, ip, port);
-	if (pos != CTL_NIL && ctl_sub_at(pos)->passive) {
-		/* Its owner keeps it for pulses: an operator's add does not
-		 * turn it active behind the owner's back. */
-		*why = "that endpoint's subscription is passive (sub del it "
-		       "first)";
+	if (pos != CTL_NIL && (ctl_sub_at(pos)->passive != 0) != passive) {
+		/* Turning one over is the subscriber's (a SUBACK says where
+		 * it takes effect), not the operator's. */
+		*why = passive ? "that endpoint's subscription is active (sub "
+				 "del it first)"
+			       : "that endpoint's subscription is passive "
+				 "(sub del it first)";
 		return -EEXIST;
 	}
+	if (passive && ctl_batch_room() == 0) {
+		*why = "the owner's request ring is full; try again";
+		return -EBUSY;
+	}
 	operator_change(&ch, channel, subscriber, ip, port, mac);
-	switch (ctl_sub_add(&ch, false, &pos, NULL)) {
+	ch.passive = passive;
+	r = ctl_sub_add(&ch, false, &pos, &passive_id);
+	if (passive && (r == CTL_ADDED || r == CTL_REFRESHED))
+		passive_tell_owner(&ch, passive_id);
+	switch (r) {
 	case CTL_ADDED: herald.ctl_cnt.c[CTL_operator_adds]++; return 0;
 	case CTL_REFRESHED: return 1;
+	case CTL_LIMIT_PASSIVE:
+		*why = "table full (max_passive_subscriptions)";
+		return -ENOSPC;
 	case CTL_LIMIT_SUBSCRIBERS:
 		*why = "table full (max_subscribers per channel)";
 		return -ENOSPC;

@@ -6,6 +6,7 @@
 #ifndef HERALD_SUBSCRIPTIONS_H
 #define HERALD_SUBSCRIPTIONS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_ether.h>
@@ -19,13 +20,14 @@ int herald_subscriptions_lcores_ready(void);
 void herald_subscriptions_free(void);
 
 /*
- * Add (or refresh) a subscriber endpoint of a channel. mac may be NULL
- * when a next-hop MAC is configured. Returns 0 added, 1 replaced, or a
- * negative errno; *why gets a one-line reason on error.
+ * Add (or refresh) a subscriber endpoint of a channel, active or passive
+ * (its owner pulses it from the channel's next message on). mac may be
+ * NULL when a next-hop MAC is configured. Returns 0 added, 1 replaced,
+ * or a negative errno; *why gets a one-line reason on error.
  */
 int herald_sub_add(uint64_t channel, uint32_t subscriber, uint32_t ip,
 		   uint16_t port, const struct rte_ether_addr *mac,
-		   const char **why);
+		   bool passive, const char **why);
 int herald_sub_del(uint64_t channel, uint32_t subscriber, uint32_t ip,
 		   uint16_t port, const char **why);
 

@@ -39,9 +39,13 @@ suback_send(struct herald_lcore *lc, const struct herald_ctl_req *r)
 	struct rte_mbuf *m;
 
 	if (r->type == HERALD_REQ_NO_SUBACK) {
-		/* An expiry or an operator's removal of a passive one. */
-		herald_passive_apply(
-			lc, herald_seq_channel_find(lc, r->channel), r, 0);
+		/* An operator's passive one, its removal, an expiry. */
+		cs = r->passive_op == HERALD_PASSIVE_ADD
+			     ? herald_seq_channel_for_suback(lc, r->channel,
+							     r->rx_ns, false)
+			     : herald_seq_channel_find(lc, r->channel);
+		herald_passive_apply(lc, cs, r,
+				     cs != NULL ? cs->last_seq + 1 : 0);
 		return;
 	}
 	cs = herald_seq_channel_for_suback(lc, r->channel, r->rx_ns,

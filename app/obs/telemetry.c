@@ -267,9 +267,10 @@ endpoint_reply(struct rte_tel_data *d, const struct herald_query *q,
 	rte_tel_data_start_array(subs, RTE_TEL_STRING_VAL);
 	for (i = 0; i < q->rc; i++) {
 		snprintf(item, sizeof(item),
-			 "channel %" PRIu64 " subscriber %u%s",
+			 "channel %" PRIu64 " subscriber %u%s%s",
 			 q->subs[i].channel, q->subs[i].subscriber,
-			 q->subs[i].operator_added ? " operator" : "");
+			 q->subs[i].operator_added ? " operator" : "",
+			 q->subs[i].passive ? " passive" : "");
 		rte_tel_data_add_array_string(subs, item);
 	}
 	rte_tel_data_add_dict_container(d, "channels", subs, 0);

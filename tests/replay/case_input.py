@@ -304,8 +304,11 @@ def timeline(cmds, next_hop_mac):
         elif t[0] == "sub" and t[1] in ("add", "del"):
             ep = (int(t[3], 0), int(ipaddress.IPv4Address(t[4])),
                   int(t[5], 0))
+            op = t[1]
+            if t[-1] == "passive":
+                op, t = "add_passive", t[:-1]
             mac = next_hop_mac or (t[6].lower() if len(t) > 6 else None)
-            changes.setdefault(at, []).append((t[1], int(t[2], 0), ep, mac))
+            changes.setdefault(at, []).append((op, int(t[2], 0), ep, mac))
     return changes, sorted(set(pauses)), shows
 
 

@@ -175,7 +175,7 @@ class Model:
         for k, (op, channel, ep, mac) in enumerate(self.changes.get(idx,
                                                                    [])):
             self.control.operator(op, channel, ep, mac)
-            if op == "add":
+            if op in ("add", "add_passive"):
                 self.sub_ids.setdefault((channel, ep[0]), set()).add(
                     ep[1:])
             self.snapshot_members(idx, k + 1)

@@ -127,14 +127,14 @@ class Control:
             self.eps[ep] = {"seen": now, "mac": mac, "n": 0, "net": 0}
             self.window["flipped"].add(ep)
 
-    def add_passive(self, channel, sub, ep, mac, now):
+    def add_passive(self, channel, sub, ep, mac, now, origin="net"):
         key = (channel, sub) + ep
         self.new_endpoint(ep, mac, now)
         e = self.eps[ep]
         e["n"] += 1
-        e["net"] += 1
+        e["net"] += origin == "net"
         e["mac"] = mac
-        self.subs[key] = "net"
+        self.subs[key] = origin
         self.passive.add(key)
         self.m.sub_ids.setdefault((channel, sub), set()).add(ep)
 
@@ -210,7 +210,25 @@ class Control:
         self.operator_change(op, channel, sub, ep, mac)
         self.window["flipped"] = flipped
 
+    def operator_passive(self, channel, sub, ep, mac):
+        """'sub add ... passive': its owner keeps it from the channel's
+        next seq on, the state created (at the clock) if it had none."""
+        key = (channel, sub) + ep
+        if key in self.subs and key not in self.passive:
+            fail(f"model: sub add {channel} {sub} passive of an active "
+                 "subscription fails; the case's command file must not")
+        if key not in self.subs:
+            if self.passive_limit_of(ep) is not None:
+                fail(f"model: sub add {channel} {sub} passive would fail")
+            self.add_passive(channel, sub, ep, mac, self.m.clock, "op")
+            self.count("operator_adds")
+        ch = {"had": False, "ts": self.m.clock}
+        next_seq, _epoch = self.suback_state(channel, ch, True)
+        self.m.pulses.add(channel, key, mac, next_seq)
+
     def operator_change(self, op, channel, sub, ep, mac):
+        if op == "add_passive":
+            return self.operator_passive(channel, sub, ep, mac)
         if op == "add":
             r = self.add(channel, sub, ep, mac, "op", self.m.clock)
             if r == "added":
