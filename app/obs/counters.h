@@ -177,6 +177,7 @@ enum herald_frame_outcome {
 	X(pulses, "pulses (HEARTBEAT with the last seq) sent to passive "      \
 		  "subscribers")                                               \
 	X(pulses_nombuf, "pulses not built: mempool empty")                    \
+	X(pulse_cycles, "TSC cycles the worker spent sending pulses")          \
 	X(passive_added, "passive subscriptions the owner added or "           \
 			 "refreshed (as their SUBACK left)")                   \
 	X(passive_removed, "passive subscriptions the owner dropped")          \
