@@ -38,7 +38,11 @@ X(herald, egress_port, U16, 0, RTE_MAX_ETHPORTS - 1, "0", egress_port,
   "ethdev port the DELIVERs leave on; it must exist (checked once the EAL "
   "has found the ports)")
 X(herald, publisher_credit, U32, 0, 1u << 20, "256", publisher_credit,
-  "`credit` in PUBACKs: frames a publisher may send beyond `acked_seq`")
+  "`credit` in PUBACKs while the owner has room (less as its RX pool or "
+  "hand-off rings fill, 0 when full): frames a publisher may send beyond "
+  "`acked_seq`; frames past it are dropped unacknowledged "
+  "(`publish_over_credit`). 0: PUBACKs say 0 and nothing is enforced "
+  "(deprecated)")
 X(herald, history_depth, U32, 0, 1u << 20, "1024", history_depth,
   "messages kept per channel for NACK repair and resumes (docs/RELIABILITY.md); "
   "0: no history (every NACK is answered with a GAP)")

@@ -65,6 +65,9 @@ enum herald_nonhwp {
 	X(publish_accepted, "PUBLISH accepted and sequenced (or handed off)")  \
 	X(publish_duplicate, "PUBLISH with pub_seq already accepted")          \
 	X(publish_ahead, "PUBLISH ahead of the next expected pub_seq")         \
+	X(publish_over_credit, "PUBLISH past acked_seq + credit of the "       \
+			       "session's last PUBACK: dropped, not "          \
+			       "acknowledged")                                 \
 	X(publish_unknown_session, "PUBLISH without START, no session")        \
 	X(publish_not_allowed, "PUBLISH from outside the allow-list")          \
 	X(publish_session_full, "START but the session table is full")         \

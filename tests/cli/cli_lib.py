@@ -240,14 +240,23 @@ BAD = [
      "sub add 1 2 198.18.300.2 40000",
      "bad arguments: '198.18.300.2' is not valid after 'sub add 1 2' "
      "(usage: sub add <channel> <subscriber> <ip> <port>; sub add "
-     "<channel> <subscriber> <ip> <port> <mac>)"),
+     "<channel> <subscriber> <ip> <port> <mac>; sub add <channel> "
+     "<subscriber> <ip> <port> passive; sub add <channel> <subscriber> "
+     "<ip> <port> <mac> passive)"),
     ("sub add <channel> <subscriber> <ip> <port>",
      "sub add 1 2 198.18.2.2 0", "sub add: UDP port 0 is invalid"),
     ("sub add <channel> <subscriber> <ip> <port> <mac>",
      "sub add 1 2 198.18.2.2 40000 02:00:00:02:00",
      "bad arguments: '02:00:00:02:00' is not valid after 'sub add 1 2 "
      "198.18.2.2 40000' (usage: sub add <channel> <subscriber> <ip> "
-     "<port>; sub add <channel> <subscriber> <ip> <port> <mac>)"),
+     "<port>; sub add <channel> <subscriber> <ip> <port> <mac>; sub add "
+     "<channel> <subscriber> <ip> <port> passive; sub add <channel> "
+     "<subscriber> <ip> <port> <mac> passive)"),
+    ("sub add <channel> <subscriber> <ip> <port> passive",
+     "sub add 1 2 198.18.2.2 0 passive", "sub add: UDP port 0 is invalid"),
+    ("sub add <channel> <subscriber> <ip> <port> <mac> passive",
+     "sub add 1 2 198.18.2.2 0 02:00:00:02:00:02 passive",
+     "sub add: UDP port 0 is invalid"),
     ("sub del <channel> <subscriber> <ip> <port>",
      "sub del 9 9 198.18.2.9 40000", "sub del: no such subscription"),
     ("show subscriber <ip> <port>", "show subscriber 198.18.2.99 40000",

@@ -72,6 +72,8 @@ show control
 show channel 1
 sub add 5 1 198.18.2.9 40000
 sub add 5 2 198.18.2.10 40000 02:00:00:02:00:0a
+sub add 6 3 198.18.2.11 40000 passive
+sub add 6 4 198.18.2.11 40000 02:00:00:02:00:0b passive
 sub del 5 1 198.18.2.9 40000
 show subscriber 198.18.2.10 40000
 show sessions
@@ -101,6 +103,8 @@ GOOD_FILE_COVERS = {
     "show control", "show channel <id>",
     "sub add <channel> <subscriber> <ip> <port>",
     "sub add <channel> <subscriber> <ip> <port> <mac>",
+    "sub add <channel> <subscriber> <ip> <port> passive",
+    "sub add <channel> <subscriber> <ip> <port> <mac> passive",
     "sub del <channel> <subscriber> <ip> <port>",
     "show subscriber <ip> <port>", "show sessions", "show xdp", "help",
     "help <words>", "set log-level <level>", "set output json|text",
@@ -113,7 +117,7 @@ ECHOED = ["show stats", "show port stats all", "show port stats 1",
           "show slots all", "show config", "show control", "show channel 1",
           "show subscriber 198.18.2.10 40000", "show sessions", "show xdp",
           "help", "help show port", "pause at 1000"]
-SILENT = ["sub add 5", "sub del 5", "set log-level", "set output",
+SILENT = ["sub add 5", "sub add 6", "sub del 5", "set log-level", "set output",
           "resume", "stop", "start", "clear stats", "quit"]
 
 
@@ -236,6 +240,15 @@ class Ctl:
             self.errors.append("herald-ctl %s: exit %d, stderr %r"
                                % (" ".join(words), rc, err[-300:]))
         return out
+
+    def fails(self, words, want, errors):
+        """herald-ctl words must fail with exactly the line want."""
+        rc, out, err = ctl(self.h.sock, *words)
+        got = err.splitlines()
+        if rc != 1 or out or got != [want]:
+            errors.append("herald-ctl %s: exit %d, stdout %r, stderr %r; "
+                          "expected exit 1 and %r" % (" ".join(words), rc,
+                                                      out[:100], got, want))
 
     def json(self, *words):
         try:
@@ -402,6 +415,10 @@ def check_misc(c, src_root, errors):
              "sub add: channel 5 subscriber 2 updated\n"),
             ("sub del 5 1 198.18.2.9 40000",
              "sub del: channel 5 subscriber 1 done\n"),
+            ("sub add 6 3 198.18.2.10 40000 passive",
+             "sub add: channel 6 subscriber 3 done\n"),
+            ("sub add 6 3 198.18.2.10 40000 passive",
+             "sub add: channel 6 subscriber 3 updated\n"),
             ("set log-level info", "log level info\n"),
             ("set log-level warning", "log level warning\n"),
             ("set output text", "output text\n")):
@@ -411,6 +428,22 @@ def check_misc(c, src_root, errors):
                                                               want))
     if "1 subscriber(s)" not in c.ok("show", "channel", "5"):
         errors.append("show channel 5: not 1 subscriber after the changes")
+    # docs/RELIABILITY.md: an operator does not turn a subscription over
+    # (the subscriber does, with a SUBACK saying where).
+    for words, want in (
+            ("sub add 5 2 198.18.2.10 40000 passive",
+             "sub add: that endpoint's subscription is active (sub del it "
+             "first)"),
+            ("sub add 6 3 198.18.2.10 40000",
+             "sub add: that endpoint's subscription is passive (sub del it "
+             "first)")):
+        c.fails(words.split(), want, errors)
+    out = c.ok("show", "subscriber", "198.18.2.10", "40000")
+    if not re.search(r"^  channel 6 subscriber 3 \(operator\) \(passive\)$",
+                     out, re.M) or re.search(r"channel 5 subscriber 2 .*"
+                                             r"passive", out):
+        errors.append("show subscriber 198.18.2.10 40000: passive marks: "
+                      "%r" % out)
     out = c.ok("show", "subscriber", "198.18.2.1", "40000")
     if not re.search(r"^subscriber endpoint 198\.18\.2\.1:40000: mac \S+, "
                      r"2 subscription\(s\)", out, re.M):

@@ -393,7 +393,10 @@ class Model:
             if outcome != "publish_accepted":
                 self.refused.add(key)
                 return outcome
-            self.sessions[key] = {"last": pub_seq, "seen": self.clock}
+            # Before its first PUBACK: the configured credit from the
+            # pub_seq before its START.
+            self.sessions[key] = {"last": pub_seq, "seen": self.clock,
+                                  "limit": self.credit_limit(pub_seq - 1)}
             self.opened[key] = self.opened.get(key, 0) + 1
             self.count("counters.sessions_opened")
             touched.setdefault(key, True)
@@ -403,6 +406,8 @@ class Model:
         touched.setdefault(key, True)
         if pub_seq <= s["last"]:
             return "publish_duplicate"
+        if pub_seq > s["limit"]:
+            return "publish_over_credit"
         if pub_seq != s["last"] + 1:
             return "publish_ahead"
         outcome = self.take(fields, ts_ns, state["whole"])
@@ -437,11 +442,19 @@ class Model:
             self.hb.poll(self.clock)
             self.pulses.poll(self.clock)
 
+    def credit_limit(self, acked):
+        """The last pub_seq a PUBACK acking acked allows: the pools of a
+        replay never run low, so its credit is the configured one (0:
+        nothing enforced)."""
+        credit = self.cfg["credit"]
+        return acked + credit if credit else float("inf")
+
     def flush_acks(self, touched):
         for key in touched:
             if key in self.sessions:
-                self.acks.setdefault(key, []).append(
-                    self.sessions[key]["last"])
+                s = self.sessions[key]
+                self.acks.setdefault(key, []).append(s["last"])
+                s["limit"] = self.credit_limit(s["last"])
                 self.count("counters.pubacks")
         touched.clear()
 

@@ -52,7 +52,8 @@ answer_unknown(struct herald_lcore *lc, struct herald_publish_dgram *pd,
 		pd->unknown[pd->n_unknown++] = publisher;
 	herald_puback_tmpl(lc, &t, pd->port, ri->src_mac, ri->src_ip,
 			   ri->src_port);
-	herald_puback_send(lc, pd->port, &t, publisher, 0);
+	herald_puback_send(lc, pd->port, &t, publisher, 0,
+			   herald_publish_credit(lc));
 }
 
 /* The mbuf that will carry one accepted frame's payload: the received
@@ -137,6 +138,10 @@ start_session(struct herald_lcore *lc, struct herald_publish_dgram *pd,
 		return o;
 	}
 	s->last_accepted = f->u.publish.pub_seq;
+	/* Before its first PUBACK a publisher has the configured credit
+	 * from the pub_seq before its START. */
+	s->credit_limit = herald_credit_limit(lc, s->last_accepted - 1,
+					      lc->conf.publisher_credit);
 	herald_puback_queue(lc, s);
 	lc->cnt.c[CNT_sessions_opened]++;
 	return o;
@@ -174,10 +179,18 @@ herald_publish_frame(struct herald_lcore *lc, struct herald_publish_dgram *pd,
 	herald_puback_queue(lc, s);
 	/* Benchmark hook only (a looping capture restarts its sessions with
 	 * START at every loop): revision 1's re-opening. */
-	if (unlikely((f->flags & HWP_F_START) && lc->conf.start_reopens))
+	if (unlikely((f->flags & HWP_F_START) && lc->conf.start_reopens)) {
 		s->last_accepted = pub->pub_seq - 1;
+		s->credit_limit = herald_credit_limit(
+			lc, s->last_accepted, lc->conf.publisher_credit);
+	}
 	if (pub->pub_seq <= s->last_accepted)
 		return FRAME_publish_duplicate;
+	/* Past what its last PUBACK allowed (the publisher overran its
+	 * credit, whatever came before): not taken, not acknowledged; its
+	 * PUBACK this burst says the credit it has now. */
+	if (unlikely(pub->pub_seq > s->credit_limit))
+		return FRAME_publish_over_credit;
 	if (pub->pub_seq != s->last_accepted + 1)
 		return FRAME_publish_ahead;
 	o = take(lc, pd, f);

@@ -29,6 +29,9 @@ struct herald_pub_key {
 struct herald_pub_session {
 	struct herald_pub_key key;
 	uint64_t last_accepted;
+	/* The last pub_seq it may send: acked_seq + credit of its last
+	 * PUBACK (UINT64_MAX: publisher_credit 0, no enforcement). */
+	uint64_t credit_limit;
 	uint64_t last_seen_ns;	   /* worker clock of its last frame */
 	struct rte_ether_addr mac; /* where its PUBACKs go */
 	uint16_t rx_port;
@@ -76,7 +79,20 @@ void herald_publish_flush_acks(struct herald_lcore *lc);
 /* Fill and queue one PUBACK from a ready header template. */
 void herald_puback_send(struct herald_lcore *lc, uint16_t port,
 			const struct herald_udp_tmpl *t, uint32_t publisher,
-			uint64_t acked_seq);
+			uint64_t acked_seq, uint32_t credit);
+/* The credit a PUBACK gives now (dataplane/publish/puback.c). */
+uint32_t herald_publish_credit(const struct herald_lcore *lc);
+/* A session's PUBACK with credit, which it may now use. */
+void herald_puback_session(struct herald_lcore *lc,
+			   struct herald_pub_session *s, uint32_t credit);
+/* The limit a session starts with (before any PUBACK): the configured
+ * credit beyond the pub_seq before its START. */
+static inline uint64_t
+herald_credit_limit(const struct herald_lcore *lc, uint64_t acked,
+		    uint32_t credit)
+{
+	return lc->conf.publisher_credit == 0 ? UINT64_MAX : acked + credit;
+}
 /* Headers of the PUBACKs to a publisher endpoint. */
 void herald_puback_tmpl(const struct herald_lcore *lc,
 			struct herald_udp_tmpl *t, uint16_t port,

@@ -163,8 +163,7 @@ settle_ack(struct herald_lcore *lc, struct herald_pub_session *s)
 {
 	unsigned int i;
 
-	herald_puback_send(lc, s->rx_port, &s->ack_tmpl, s->key.publisher,
-			   s->last_accepted);
+	herald_puback_session(lc, s, herald_publish_credit(lc));
 	s->ack_pending = false;
 	for (i = 0; i < lc->n_ack; i++)
 		if (lc->ack_list[i] == s)
