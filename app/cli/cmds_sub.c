@@ -27,9 +27,9 @@ herald_cli_print_repair(FILE *out, const struct herald_rtx_stats *r)
 	fprintf(out,
 		"  repair: %" PRIu64 " NACKs, %" PRIu64 " retransmits (%" PRIu64
 		" bytes), %" PRIu64 " GAPs, %" PRIu64 " suppressed, %" PRIu64
-		" over budget\n",
+		" over budget, %" PRIu64 " given up\n",
 		r->nacks, r->retransmits, r->retransmit_bytes, r->gaps,
-		r->suppressed, r->over_budget);
+		r->suppressed, r->over_budget, r->given_up);
 }
 
 static void

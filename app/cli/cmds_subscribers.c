@@ -150,8 +150,49 @@ static cmdline_parse_inst_t cmd_show_sessions = {
 	.tokens = {(void *)&tok_sess_show, (void *)&tok_sess_sessions, NULL},
 };
 
+/* ---- show subscribers top ---- */
+static void
+show_top(void *parsed __rte_unused, struct cmdline *cl __rte_unused,
+	 void *data __rte_unused)
+{
+	static struct herald_endpoint_info top[HERALD_TOP_MAX];
+	FILE *out = herald_cli_out();
+	uint32_t n, i, with_nacks;
+	char ep[32];
+
+	n = herald_control_top_repair(top, HERALD_TOP_MAX, &with_nacks);
+	fprintf(out,
+		"subscribers by repair, worst first (%u of %u that NACKed):\n",
+		n, with_nacks);
+	for (i = 0; i < n; i++) {
+		const struct herald_rtx_stats *r = &top[i].repair;
+
+		fmt_ep(ep, sizeof(ep), top[i].ip, top[i].port);
+		fprintf(out,
+			"  %s: %" PRIu64 " NACKs, %" PRIu64
+			" over budget, %" PRIu64 " given up, %" PRIu64
+			" retransmits, %" PRIu64 " GAPs\n",
+			ep, r->nacks, r->over_budget, r->given_up,
+			r->retransmits, r->gaps);
+	}
+	fflush(out);
+}
+
+static cmdline_parse_token_string_t tok_top_subscribers =
+	TOKEN_STRING_INITIALIZER(struct herald_cli_words, b, "subscribers");
+static cmdline_parse_token_string_t tok_top_top =
+	TOKEN_STRING_INITIALIZER(struct herald_cli_words, c, "top");
+static cmdline_parse_inst_t cmd_show_top = {
+	.f = show_top,
+	.help_str = "show subscribers top: the 32 endpoints that cost the "
+		    "most repair (NACKs refused, then retransmits)",
+	.tokens = {(void *)&tok_sess_show, (void *)&tok_top_subscribers,
+		   (void *)&tok_top_top, NULL},
+};
+
 cmdline_parse_inst_t *herald_cli_cmds_subscribers[] = {
 	&cmd_show_subscriber,
 	&cmd_show_sessions,
+	&cmd_show_top,
 	NULL,
 };

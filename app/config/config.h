@@ -124,6 +124,7 @@ struct herald_config {
 	uint32_t retransmit_burst;
 	uint32_t retransmit_linger_us;
 	uint32_t retransmit_actions; /* per worker */
+	uint32_t retransmit_give_up; /* over-budget NACKs in a row */
 
 	/* [control] */
 	uint32_t item_ring_size;    /* per worker, frames to the control */

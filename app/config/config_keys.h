@@ -170,6 +170,11 @@ X(reliability, retransmit_actions, U32, 16, 1u << 20, "4096",
   retransmit_actions,
   "retransmit actions lingering at once per worker (bounded pool); a NACK "
   "that finds none free is dropped, counted `nack_actions_full`")
+X(reliability, retransmit_give_up, U32, 0, 1u << 20, "1024",
+  retransmit_give_up,
+  "a subscriber whose NACKs were this many times in a row over its "
+  "budget is told, for each further one, with one GAP for what it asks "
+  "(`nack_given_up`) instead of being served later; 0: never")
 
 X(control, item_ring_size, U32, 64, 1u << 20, "16384", item_ring_size,
   "power of two: per worker, SUBSCRIBE/UNSUBSCRIBE frames waiting for the "

@@ -93,10 +93,22 @@ uint32_t herald_control_endpoints(struct herald_endpoint_info *ei,
 				  uint32_t max);
 uint32_t herald_control_n_endpoints(void);
 
+/* Control thread only. The endpoints that cost the most repair, worst
+ * first (docs/RELIABILITY.md, Slow subscribers): by NACKs refused (over
+ * budget or given up), then retransmits; only endpoints that NACKed.
+ * Returns how many (at most max); *with_nacks gets how many NACKed. */
+#define HERALD_TOP_MAX 32
+uint32_t herald_control_top_repair(struct herald_endpoint_info *top,
+				   uint32_t max, uint32_t *with_nacks);
+
 /* From another thread: a page of one channel's or endpoint's answer. */
 #define HERALD_QUERY_PAGE 128
 struct herald_query {
-	enum { HERALD_QUERY_CHANNEL, HERALD_QUERY_ENDPOINT } kind;
+	enum {
+		HERALD_QUERY_CHANNEL,
+		HERALD_QUERY_ENDPOINT,
+		HERALD_QUERY_TOP, /* herald_control_top_repair into top */
+	} kind;
 	uint64_t channel;
 	uint32_t ip;
 	uint16_t port;
@@ -107,6 +119,7 @@ struct herald_query {
 	union {
 		struct herald_member_info members[HERALD_QUERY_PAGE];
 		struct herald_epsub_info subs[HERALD_QUERY_PAGE];
+		struct herald_endpoint_info top[HERALD_TOP_MAX];
 	};
 };
 /* Ask the control thread (waits up to a second): 0, or -ETIMEDOUT. */

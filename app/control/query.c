@@ -145,10 +145,52 @@ static struct {
 	.done_cv = PTHREAD_COND_INITIALIZER,
 };
 
+/* Worse first: more NACKs refused, then more retransmits. */
+static bool
+worse(const struct herald_rtx_stats *a, const struct herald_rtx_stats *b)
+{
+	uint64_t ra = a->over_budget + a->given_up;
+	uint64_t rb = b->over_budget + b->given_up;
+
+	return ra != rb ? ra > rb : a->retransmits > b->retransmits;
+}
+
+uint32_t
+herald_control_top_repair(struct herald_endpoint_info *top, uint32_t max,
+			  uint32_t *with_nacks)
+{
+	struct herald_endpoint_info e;
+	uint32_t pos, n = 0, i;
+
+	*with_nacks = 0;
+	for (pos = 0; pos < herald.ep_slots; pos++) {
+		const struct herald_endpoint *ep = ctl_ep_at(pos);
+
+		if (ep->live == 0)
+			continue;
+		herald_control_endpoint(ep->ip, ep->port, &e, NULL, 0, 0);
+		if (e.repair.nacks == 0)
+			continue;
+		(*with_nacks)++;
+		/* Insertion into the short sorted list. */
+		for (i = n; i > 0 && worse(&e.repair, &top[i - 1].repair); i--)
+			if (i < max)
+				top[i] = top[i - 1];
+		if (i < max) {
+			top[i] = e;
+			n += n < max;
+		}
+	}
+	return n;
+}
+
 static void
 answer(struct herald_query *q)
 {
-	if (q->kind == HERALD_QUERY_CHANNEL)
+	if (q->kind == HERALD_QUERY_TOP)
+		q->rc = (int)herald_control_top_repair(q->top, HERALD_TOP_MAX,
+						       &q->first);
+	else if (q->kind == HERALD_QUERY_CHANNEL)
 		q->rc = herald_control_channel(q->channel, &q->ci, q->members,
 					       q->first, HERALD_QUERY_PAGE);
 	else

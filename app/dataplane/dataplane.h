@@ -46,6 +46,7 @@ struct herald_rtx_stats {
 	uint64_t gaps;
 	uint64_t suppressed;  /* within the linger of an earlier one */
 	uint64_t over_budget; /* retransmit budget spent */
+	uint64_t given_up;    /* told with a GAP past retransmit_give_up */
 };
 
 /* A channel's sequence state as its owner holds it (control thread,

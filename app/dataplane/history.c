@@ -36,6 +36,7 @@ herald_history_conf(struct herald_lcore_conf *c)
 	c->rtx_burst = cfg->retransmit_burst;
 	c->rtx_linger_ns = (uint64_t)cfg->retransmit_linger_us * 1000;
 	c->rtx_actions = cfg->retransmit_actions;
+	c->rtx_give_up = cfg->retransmit_give_up;
 }
 
 int

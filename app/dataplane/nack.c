@@ -10,6 +10,10 @@
  *   actions_full    no free retransmit action to linger with;
  *   over_budget     the endpoint's bucket holds fewer tokens than the
  *                   packets the answer takes;
+ *   given_up        the same, but it was over budget retransmit_give_up
+ *                   times in a row already: a slow subscriber is told
+ *                   with one GAP for the range (to the last seq) rather
+ *                   than served forever;
  *   answered        in seq order: one GAP per run of requested seqs the
  *                   history no longer holds, a RETRANSMIT DELIVER per
  *                   seq it holds (the live frame's bytes but the flag);
@@ -282,6 +286,7 @@ rtx_stats_add(struct herald_rtx_stats *to, const struct herald_rtx_stats *add)
 	to->gaps += add->gaps;
 	to->suppressed += add->suppressed;
 	to->over_budget += add->over_budget;
+	to->given_up += add->given_up;
 }
 
 /* Both the channel's and the endpoint's counters. */
@@ -290,6 +295,29 @@ rtx_stats_add(struct herald_rtx_stats *to, const struct herald_rtx_stats *add)
 		(c)->rtx.field++;                                              \
 		(e)->st.field++;                                               \
 	} while (0)
+
+/* A NACK past the budget: dropped, or past the give-up point answered
+ * with one GAP (32 bytes for the NACK's 32: never an amplifier). */
+static void
+over_budget(struct herald_lcore *lc, const struct subtab_member *mb,
+	    struct herald_chan_state *c, struct herald_rtx_ep *e, uint64_t from,
+	    uint64_t to)
+{
+	struct herald_rtx_stats es = {0};
+
+	if (lc->conf.rtx_give_up == 0 ||
+	    e->over_in_a_row < lc->conf.rtx_give_up) {
+		e->over_in_a_row++;
+		lc->cnt.c[CNT_nack_over_budget]++;
+		RTX_COUNT(c, e, over_budget);
+		return;
+	}
+	lc->cnt.c[CNT_nack_given_up]++;
+	RTX_COUNT(c, e, given_up);
+	send_gap(lc, mb, c, from, to - from + 1, &es);
+	rtx_stats_add(&c->rtx, &es);
+	rtx_stats_add(&e->st, &es);
+}
 
 void
 herald_nack_handle(struct herald_lcore *lc, const struct herald_nack_item *it)
@@ -336,10 +364,10 @@ herald_nack_handle(struct herald_lcore *lc, const struct herald_nack_item *it)
 	n = herald_history_range(lc, c, it->from_seq, to, offs);
 	if (!budget_take(lc, e,
 			 answer_packets(lc, offs, n, it->from_seq, to))) {
-		lc->cnt.c[CNT_nack_over_budget]++;
-		RTX_COUNT(c, e, over_budget);
+		over_budget(lc, mb, c, e, it->from_seq, to);
 		return;
 	}
+	e->over_in_a_row = 0;
 	if (lc->conf.rtx_linger_ns != 0)
 		action_add(lc, it, it->from_seq, to);
 	lc->cnt.c[CNT_nack_answered]++;

@@ -32,6 +32,9 @@ struct herald_nack_item {
 struct herald_rtx_ep {
 	uint32_t gen; /* endpoint creation this state is of */
 	uint64_t tat_ns;
+	/* Its NACKs over budget since one was answered (give up past
+	 * retransmit_give_up). */
+	uint32_t over_in_a_row;
 	struct herald_rtx_stats st;
 };
 

@@ -164,6 +164,10 @@ enum herald_frame_outcome {
 			   "subscriber within retransmit_linger_us")           \
 	X(nack_actions_full, "NACKs dropped: no free retransmit action "       \
 			     "(retransmit_actions)")                           \
+	X(nack_given_up,                                                       \
+	  "NACKs of a subscriber over its budget "                             \
+	  "retransmit_give_up times in a row already, answered "               \
+	  "with one GAP for the range")                                        \
 	X(nack_over_budget, "NACKs dropped: the subscriber's retransmit "      \
 			    "budget (retransmit_per_s) was spent")             \
 	X(resumes, "SUBSCRIBEs with from_seq below next_seq followed by "      \

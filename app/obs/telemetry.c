@@ -319,6 +319,45 @@ usage:
 	return 0;
 }
 
+/* /herald/subscribers/top */
+static int
+handle_top(const char *cmd __rte_unused, const char *params __rte_unused,
+	   struct rte_tel_data *d)
+{
+	char item[RTE_TEL_MAX_STRING_LEN], ep[32];
+	struct rte_tel_data *list;
+	struct herald_query *q;
+	int i;
+
+	q = calloc(1, sizeof(*q));
+	if (q == NULL || !tel_enter(d)) {
+		free(q);
+		return 0;
+	}
+	q->kind = HERALD_QUERY_TOP;
+	if (ask(q, d) == 0 && (list = rte_tel_data_alloc()) != NULL) {
+		rte_tel_data_start_dict(d);
+		rte_tel_data_add_dict_u64(d, "with_nacks", q->first);
+		rte_tel_data_start_array(list, RTE_TEL_STRING_VAL);
+		for (i = 0; i < q->rc; i++) {
+			const struct herald_rtx_stats *r = &q->top[i].repair;
+
+			fmt_ip(ep, sizeof(ep), q->top[i].ip, q->top[i].port);
+			snprintf(item, sizeof(item),
+				 "%s nacks %" PRIu64 " over_budget %" PRIu64
+				 " given_up %" PRIu64 " retransmits %" PRIu64
+				 " gaps %" PRIu64,
+				 ep, r->nacks, r->over_budget, r->given_up,
+				 r->retransmits, r->gaps);
+			rte_tel_data_add_array_string(list, item);
+		}
+		rte_tel_data_add_dict_container(d, "top", list, 0);
+	}
+	tel_leave();
+	free(q);
+	return 0;
+}
+
 void
 herald_telemetry_stop(void)
 {
@@ -347,4 +386,8 @@ herald_telemetry_init(void)
 		"/herald/subscriber", handle_subscriber,
 		"A subscriber endpoint: its subscriptions (128 a page), last "
 		"heard. Parameters: IP:PORT[,PAGE]");
+	rte_telemetry_register_cmd(
+		"/herald/subscribers/top", handle_top,
+		"The 32 subscriber endpoints that cost the most repair (NACKs "
+		"refused, then retransmits). No parameters");
 }

@@ -128,6 +128,7 @@ struct herald_lcore_conf {
 	uint32_t rtx_per_s, rtx_burst;
 	uint64_t rtx_linger_ns;
 	uint32_t rtx_actions;
+	uint32_t rtx_give_up;
 	struct herald_clock clock;
 	struct rte_rcu_qsbr *qsv;
 	const struct subtab *subs;

@@ -77,6 +77,7 @@ sub add 6 4 198.18.2.11 40000 02:00:00:02:00:0b passive
 sub del 5 1 198.18.2.9 40000
 show subscriber 198.18.2.10 40000
 show sessions
+show subscribers top
 show xdp
 help
 help show port
@@ -106,7 +107,8 @@ GOOD_FILE_COVERS = {
     "sub add <channel> <subscriber> <ip> <port> passive",
     "sub add <channel> <subscriber> <ip> <port> <mac> passive",
     "sub del <channel> <subscriber> <ip> <port>",
-    "show subscriber <ip> <port>", "show sessions", "show xdp", "help",
+    "show subscriber <ip> <port>", "show sessions", "show subscribers top",
+    "show xdp", "help",
     "help <words>", "set log-level <level>", "set output json|text",
     "pause at <packets>", "resume", "stop", "start", "load <file>",
     "clear stats", "quit",
@@ -115,7 +117,8 @@ GOOD_FILE_COVERS = {
 ECHOED = ["show stats", "show port stats all", "show port stats 1",
           "show port xstats 0", "show lcores", "show slots",
           "show slots all", "show config", "show control", "show channel 1",
-          "show subscriber 198.18.2.10 40000", "show sessions", "show xdp",
+          "show subscriber 198.18.2.10 40000", "show sessions",
+          "show subscribers top", "show xdp",
           "help", "help show port", "pause at 1000"]
 SILENT = ["sub add 5", "sub add 6", "sub del 5", "set log-level", "set output",
           "resume", "stop", "start", "clear stats", "quit"]
@@ -448,6 +451,11 @@ def check_misc(c, src_root, errors):
     if not re.search(r"^subscriber endpoint 198\.18\.2\.1:40000: mac \S+, "
                      r"2 subscription\(s\)", out, re.M):
         errors.append("show subscriber 198.18.2.1 40000: %r" % out)
+    # Nobody NACKed here: an empty ranking (its order is the e2e
+    # tap_loss tests').
+    out = c.ok("show", "subscribers", "top")
+    if out != "subscribers by repair, worst first (0 of 0 that NACKed):\n":
+        errors.append("show subscribers top: %r" % out)
     out = c.ok("show", "sessions")
     if "publisher sessions:" not in out or "subscriber endpoints:" not in out:
         errors.append("show sessions: %r" % out[:300])

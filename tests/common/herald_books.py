@@ -20,7 +20,8 @@ FAILED_OUTCOMES = ("bad_token", "expired", "not_subscribed",
 
 # The owner's verdicts on a NACK (docs/RELIABILITY.md), one each.
 NACK_VERDICTS = ("nack_answered", "nack_not_subscribed", "nack_future",
-                 "nack_suppressed", "nack_actions_full", "nack_over_budget")
+                 "nack_suppressed", "nack_actions_full", "nack_given_up",
+                 "nack_over_budget")
 
 
 def control_rules(stats):

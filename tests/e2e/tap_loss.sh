@@ -18,8 +18,11 @@ HERALD=$1
 PEER=$2
 STALL=$3
 MESSAGES=${4:-100000}
+# nack: the stalled client is never given up on (retransmit_give_up 0)
+# however its NACKs meet the budget; gap: the defaults.
 DEPTH=131072
-[ "$STALL" = gap ] && DEPTH=8192
+GIVE_UP=0
+[ "$STALL" = gap ] && DEPTH=8192 && GIVE_UP=1024
 PY=/usr/bin/python3
 . "$(dirname "$0")/herald_proc.sh"
 . "$(dirname "$0")/tap_ns.sh"
@@ -43,6 +46,7 @@ epoch = 0x7a900010
 history_depth = $DEPTH
 [reliability]
 history_messages = 262144
+retransmit_give_up = $GIVE_UP
 [lcores]
 workers = 1
 [control]
@@ -60,6 +64,24 @@ herald_tap_ready "cmds: 3 commands, 0 failed"
 ip netns exec "$NS" $PY "$PEER" "$IF" "$HMAC" 198.18.1.1 "$TMP/peer.json" \
 	"$MESSAGES" 7 "$STALL"
 PEER_RC=$?
+
+# Slow subscribers are visible: telemetry's top by repair names the
+# stalled and the lossy endpoints, worst first, and never the clean one.
+$PY - "$TSOCK" <<'PYEOF' || { PEER_RC=1; echo "FAIL: /herald/subscribers/top"; }
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.connect(sys.argv[1])
+json.loads(s.recv(16384).decode())
+s.send(b"/herald/subscribers/top")
+top = json.loads(s.recv(65536).decode())["/herald/subscribers/top"]
+print("top:", top)
+eps = [t.split()[0] for t in top["top"]]
+refused = [int(t.split()[4]) + int(t.split()[6]) for t in top["top"]]
+ok = (top["with_nacks"] == 2 and len(eps) == 2
+      and set(eps) == {"198.18.1.11:40000", "198.18.1.12:40000"}
+      and refused == sorted(refused, reverse=True))
+sys.exit(0 if ok else 1)
+PYEOF
 
 herald_stop
 if [ $PEER_RC -ne 0 ]; then

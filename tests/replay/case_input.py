@@ -268,6 +268,7 @@ def load_config(path):
         "rtx_linger_ns": num("reliability", "retransmit_linger_us",
                              10000) * 1000,
         "rtx_actions": num("reliability", "retransmit_actions", 4096),
+        "rtx_give_up": num("reliability", "retransmit_give_up", 1024),
     }
 
 

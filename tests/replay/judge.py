@@ -542,7 +542,9 @@ def check_model_counters(model, flat):
               "counters.retransmits_nombuf", "counters.nack_handoffs_out",
               "counters.nack_handoffs_in", "counters.heartbeats",
               "counters.heartbeats_nombuf",
-              "counters.heartbeats_queue_full"):
+              "counters.heartbeats_queue_full", "counters.nack_given_up",
+              "counters.pulses", "counters.passive_added",
+              "counters.passive_removed"):
         want.setdefault(k, 0)
     compare_counters("model", want, flat)
 

@@ -44,6 +44,7 @@ class History:
         self.count_kept = 0  # records written
         self.actions = deque()  # (ep, channel, from, to, t)
         self.tat = {}  # ep -> GCRA theoretical arrival time
+        self.over = {}  # ep -> its NACKs over budget since one was answered
 
     def count(self, name, n=1):
         self.m.count("counters." + name, n)
@@ -123,7 +124,15 @@ class History:
                 return "nack_actions_full", []
         packets = self.answer(channel, from_seq, last)
         if not self.budget_take(ep, len(packets), now):
+            # Past retransmit_give_up over-budget NACKs in a row: one
+            # GAP for the range instead of silence.
+            give_up = self.cfg["rtx_give_up"]
+            if give_up and self.over.get(ep, 0) >= give_up:
+                return "nack_given_up", self.send(
+                    channel, [("G", from_seq, last - from_seq + 1)])
+            self.over[ep] = self.over.get(ep, 0) + 1
             return "nack_over_budget", []
+        self.over[ep] = 0
         if linger:
             self.actions.append((ep, channel, from_seq, last, now))
         return "nack_answered", self.send(channel, packets)
