@@ -13,6 +13,7 @@ fan-out the median of the per-pair ratios B/A, with the median rates.
 Usage: bench_ab.py BUILD_A BUILD_B [--rounds N] [--duration S]
                    [--fanouts 1,8,64,512] [--json FILE]
                    [--herald-a KEY=VALUE] [--herald-b KEY=VALUE]
+                   [--huge]
 
 One tree, two settings (history off against on, say):
     bench_ab.py B B --herald-a history_depth=0
@@ -47,7 +48,12 @@ def parse_args(argv):
                    "two settings")
     p.add_argument("--herald-b", action="append", default=[],
                    metavar="KEY=VALUE", help="the same for B")
+    p.add_argument("--huge", action="store_true",
+                   help="herald on 2 MiB pages (reserve 600 first, "
+                   "hugetlbfs at /dev/hugepages), as an edge node runs")
     args = p.parse_args(argv)
+    if args.huge:
+        os.environ["HERALD_BENCH_HUGEPAGES"] = "1"
     args.fanouts = [int(x) for x in args.fanouts.split(",")]
     return args
 

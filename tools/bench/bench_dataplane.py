@@ -281,12 +281,22 @@ def write_commands(work, fanout):
 # ---------------------------------------------------------------- herald
 
 def herald_argv(tools, prefix, pcap, config, cmds, stats):
-    return [tools["herald"], "-l", "0-1", "--no-huge", "-m", "1024",
+    return [tools["herald"], "-l", "0-1"] + eal_memory() + [
             "--file-prefix", prefix, "--log-level=warning",
             "--vdev", "net_pcap0,rx_pcap=%s,infinite_rx=1" % pcap,
             "--vdev", "net_null0,no-rx=1",
             "--", "--config", config, "--cmdline-file", cmds,
             "--stats-json", stats, "--clock", "system"]
+
+
+def eal_memory():
+    """4 KiB pages (--no-huge) unless HERALD_BENCH_HUGEPAGES is set (2 MiB
+    pages reserved beforehand: echo 600 > /proc/sys/vm/nr_hugepages), as
+    a production box runs."""
+    if os.environ.get("HERALD_BENCH_HUGEPAGES"):
+        # Unlinked at once: nothing left in hugetlbfs after a run.
+        return ["-m", "1024", "--huge-unlink"]
+    return ["--no-huge", "-m", "1024"]
 
 
 def conservation_errors(s):
