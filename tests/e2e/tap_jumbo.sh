@@ -36,15 +36,7 @@ PY=/usr/bin/python3
 . "$(dirname "$0")/herald_proc.sh"
 . "$(dirname "$0")/tap_ns.sh"
 
-tap_need_root
-NS=hxjumbo$$
-IF=hxj$$
-HMAC=02:00:00:00:10:01
-TMP=$(mktemp -d)
-HPID=
-trap tap_cleanup EXIT
-trap 'exit 1' INT TERM HUP PIPE
-tap_ns_add
+tap_setup jumbo j
 
 ini() {
 	cat > "$TMP/h.ini" <<INI

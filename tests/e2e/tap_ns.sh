@@ -35,6 +35,21 @@ tap_ns_add() {
 		fail "cannot disable IPv6 in the namespace"
 }
 
+# tap_setup NAME SHORT: root checked, namespace hxNAME<pid> with tap
+# interface hxSHORT<pid> (herald's MAC $HMAC), scratch $TMP, cleanup on
+# exit (and on INT, TERM, HUP and PIPE).
+tap_setup() {
+	tap_need_root
+	NS=hx$1$$
+	IF=hx$2$$
+	HMAC=02:00:00:00:10:01
+	TMP=$(mktemp -d)
+	HPID=
+	trap tap_cleanup EXIT
+	trap 'exit 1' INT TERM HUP PIPE
+	tap_ns_add
+}
+
 # herald_tap_run RUN EAL_LCORE_ARGS...: herald in the namespace on
 # net_tap0 (iface $IF, mac $HMAC) with $TMP/h.ini, $TMP/cmds if there,
 # stats to $TMP/s.json, log to $TMP/herald.log; its file prefix (and so

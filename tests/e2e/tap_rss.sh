@@ -48,15 +48,7 @@ PY=/usr/bin/python3
 PUBLISHERS=16
 FRAMES=20
 
-tap_need_root
-NS=hxrss$$
-IF=hxr$$
-HMAC=02:00:00:00:10:01
-TMP=$(mktemp -d)
-HPID=
-trap tap_cleanup EXIT
-trap 'exit 1' INT TERM HUP PIPE
-tap_ns_add
+tap_setup rss r
 
 cat > "$TMP/h.ini" <<INI
 [herald]

@@ -30,15 +30,7 @@ PY=/usr/bin/python3
 . "$(dirname "$0")/herald_proc.sh"
 . "$(dirname "$0")/tap_ns.sh"
 
-tap_need_root
-NS=hxcsum$$
-IF=hxc$$
-HMAC=02:00:00:00:10:01
-TMP=$(mktemp -d)
-HPID=
-trap tap_cleanup EXIT
-trap 'exit 1' INT TERM HUP PIPE
-tap_ns_add
+tap_setup csum c
 
 cat > "$TMP/h.ini" <<INI
 [herald]

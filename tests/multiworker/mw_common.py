@@ -9,6 +9,7 @@ import os
 import struct
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "replay"))
@@ -85,6 +86,22 @@ def run_two(herald, tmp, cmds, packets, herald_keys=""):
         print("FAIL: herald exit %d" % rc)
         sys.exit(1)
     return books(tmp)
+
+
+def run_built(herald, hwp_gen, build, herald_keys=""):
+    """build(hwp_gen, tmp) writes a.pcap and b.pcap; herald runs on them
+    to their end: (stats JSON, [(queue, udp dict, hwp)] output, the
+    PUBLISHes of both captures, errors so far)."""
+    tmp = tempfile.mkdtemp()
+    build(hwp_gen, tmp)
+    pubs = publishes(os.path.join(tmp, "a.pcap"))
+    pubs.update(publishes(os.path.join(tmp, "b.pcap")))
+    packets = sum(len(read_pcap(os.path.join(tmp, p + ".pcap")))
+                  for p in ("a", "b"))
+    stats, errors = run_two(herald, tmp, None, packets,
+                            herald_keys=herald_keys)
+    out, errs = outputs(tmp, 2)
+    return stats, out, pubs, errors + errs
 
 
 def write_ini(tmp, extra="", herald_keys=""):

@@ -22,12 +22,10 @@ Usage: passive_owner.py HERALD HWP_GEN
 import os
 import struct
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mw_common import gen, outputs, owner, publishes, run_two  # noqa: E402
+from mw_common import gen, owner, run_built  # noqa: E402
 from mw_common import verdict  # noqa: E402
-from hwp_pcap import read_pcap  # noqa: E402
 
 KEY = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
 CHANNELS = range(1, 9)
@@ -160,17 +158,8 @@ def span(seqs):
 
 
 def main():
-    herald, hwp_gen = sys.argv[1], sys.argv[2]
-    tmp = tempfile.mkdtemp()
-    build(hwp_gen, tmp)
-    pubs = publishes(os.path.join(tmp, "a.pcap"))
-    pubs.update(publishes(os.path.join(tmp, "b.pcap")))
-    packets = sum(len(read_pcap(os.path.join(tmp, p + ".pcap")))
-                  for p in ("a", "b"))
-    stats, errors = run_two(herald, tmp, None, packets,
-                            herald_keys="token_key = %s\n" % KEY)
-    out, errs = outputs(tmp, 2)
-    errors += errs
+    stats, out, pubs, errors = run_built(
+        sys.argv[1], sys.argv[2], build, "token_key = %s\n" % KEY)
     check(out, pubs, errors)
     k, c = stats["control"], stats["counters"]
     if k["passive_subscribed"] != 32 or k["promoted"] != 4:

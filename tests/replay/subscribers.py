@@ -127,7 +127,8 @@ class Control:
             self.eps[ep] = {"seen": now, "mac": mac, "n": 0, "net": 0}
             self.window["flipped"].add(ep)
 
-    def add_passive(self, channel, sub, ep, mac, now, origin="net"):
+    def link(self, channel, sub, ep, mac, now, origin):
+        """A new subscription's record and its endpoint's."""
         key = (channel, sub) + ep
         self.new_endpoint(ep, mac, now)
         e = self.eps[ep]
@@ -135,8 +136,11 @@ class Control:
         e["net"] += origin == "net"
         e["mac"] = mac
         self.subs[key] = origin
-        self.passive.add(key)
         self.m.sub_ids.setdefault((channel, sub), set()).add(ep)
+        return key
+
+    def add_passive(self, channel, sub, ep, mac, now, origin="net"):
+        self.passive.add(self.link(channel, sub, ep, mac, now, origin))
 
     def turn(self, channel, key, mac, passive):
         """An existing subscription turns passive (or active)."""
@@ -167,14 +171,8 @@ class Control:
         lim = self.limit_of(channel, ep)
         if lim is not None:
             return lim
-        self.new_endpoint(ep, mac, now)
-        e = self.eps[ep]
-        e["n"] += 1
-        e["net"] += origin == "net"
-        e["mac"] = mac
-        self.subs[key] = origin
+        self.link(channel, sub, ep, mac, now, origin)
         members.append((sub,) + ep + (mac,))
-        self.m.sub_ids.setdefault((channel, sub), set()).add(ep)
         return "added"
 
     def remove(self, channel, sub, ep):
