@@ -17,7 +17,8 @@ import tempfile
 SMALL_POOLS = ("[mempool]\nrx_mbufs = 4095\nheader_mbufs = 4095\n"
                "indirect_mbufs = 1023\n[reliability]\nhistory_messages = 4096\n"
                "history_bytes = 4194304\n"
-               "[limits]\nmax_passive_subscriptions = 65536\n")
+               "[limits]\nmax_subscriptions = 262144\n"
+               "max_passive_subscriptions = 65536\n")
 
 
 def prefixes(n, third=0):
