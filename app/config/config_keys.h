@@ -153,7 +153,7 @@ X(reliability, history_messages, U32, 64, 1u << 24, "65536",
 X(reliability, history_bytes, U32, 1u << 16, 1u << 31, "33554432",
   history_bytes,
   "bytes of the workers' history logs (each its share, rounded down to a "
-  "power of two); a message costs 40 bytes plus its payload, padded to 16 "
+  "power of two); a message costs 32 bytes plus its payload, padded to 16 "
   "(docs/RELIABILITY.md); the oldest records are overwritten first")
 X(reliability, retransmit_per_s, U32, 0, 1u << 24, "20000", retransmit_per_s,
   "packets (RETRANSMIT DELIVERs and GAPs) each subscriber endpoint may be "

@@ -95,8 +95,12 @@ herald_history_keep(struct herald_lcore *lc, struct herald_chan_state *c,
 
 	/* Field by field: a header built on the stack and copied would be
 	 * read back wider than it was written (a store-forwarding stall). */
-	r->prev = c->hist_last;
-	r->index = lc->hist_count++;
+	/* A previous record past 4 GiB back is not held anyway. */
+	r->prev_back =
+		c->hist_last != HIST_NONE && off - c->hist_last <= UINT32_MAX
+			? (uint32_t)(off - c->hist_last)
+			: 0;
+	r->index = (uint32_t)lc->hist_count++;
 	r->seq = seq;
 	r->timestamp = meta->timestamp;
 	r->publisher = meta->publisher;
@@ -124,7 +128,7 @@ herald_history_range(const struct herald_lcore *lc,
 			break;
 		if (r->seq <= to)
 			offs[n++] = off;
-		off = r->prev;
+		off = herald_history_prev(r, off);
 	}
 	for (i = 0; i < n / 2; i++) {
 		t = offs[i];
@@ -146,7 +150,7 @@ herald_history_oldest(const struct herald_lcore *lc,
 		if (r->seq < seq)
 			break;
 		found = r->seq;
-		off = r->prev;
+		off = herald_history_prev(r, off);
 	}
 	return found;
 }

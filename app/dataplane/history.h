@@ -34,10 +34,17 @@
 /* No record (a log offset). */
 #define HIST_NONE UINT64_MAX
 
-/* One message in the log: 40 bytes, then the payload, padded to 16. */
+/*
+ * One message in the log: 32 bytes, then the payload (16-aligned),
+ * padded to 16. Every byte written per message costs at fan-out 1, so
+ * the links are 32 bits: the log is at most 4 GiB (history_bytes is a
+ * u32), so a held previous record is less than 2^32 bytes back, and
+ * fewer than 2^32 records fit in it, so record numbers compare mod 2^32.
+ */
 struct herald_hist_rec {
-	uint64_t prev;	/* the channel's previous record, HIST_NONE */
-	uint64_t index; /* records the worker wrote before this one */
+	uint32_t prev_back; /* bytes back to the channel's previous record
+			     * (0: none) */
+	uint32_t index;	    /* records the worker wrote before it, mod 2^32 */
 	uint64_t seq;
 	uint64_t timestamp;
 	uint32_t publisher;
@@ -47,7 +54,7 @@ struct herald_hist_rec {
 };
 
 #define HIST_REC_HDR sizeof(struct herald_hist_rec)
-_Static_assert(HIST_REC_HDR == 40, "history record header: 40 bytes");
+_Static_assert(HIST_REC_HDR == 32, "history record header: 32 bytes");
 #define HIST_REC_ALIGN 16
 
 /* Bytes of log one message of len payload bytes takes. */
@@ -95,8 +102,15 @@ herald_history_held(const struct herald_lcore *lc,
 	if (off == HIST_NONE || off < lc->hist_floor)
 		return false;
 	r = herald_history_at(lc, off);
-	return r->index + lc->conf.hist_msgs_max >= lc->hist_count &&
+	return (uint32_t)lc->hist_count - r->index <= lc->conf.hist_msgs_max &&
 	       r->seq + lc->conf.hist_depth > c->last_seq;
+}
+
+/* The channel's record before the one at off, or HIST_NONE. */
+static inline uint64_t
+herald_history_prev(const struct herald_hist_rec *r, uint64_t off)
+{
+	return r->prev_back != 0 ? off - r->prev_back : HIST_NONE;
 }
 
 /* Offsets of c's held records with seqs in [from, to] (to - from <

@@ -4,7 +4,7 @@ owner keeps, what its budget drops, and what it answers each NACK with.
 
 * history: each owner appends every message it sequences to its log (a
   ring of history_bytes / workers bytes, rounded down to a power of two,
-  4096 at least), as a record of 40 + payload bytes padded to 16, that
+  4096 at least), as a record of 32 + payload bytes padded to 16, that
   never straddles the ring's end; a record is held while it is within
   the last ring-size bytes written, among the owner's last
   history_messages / workers records, within its channel's depth (seq >
@@ -22,7 +22,7 @@ from collections import deque
 
 from case_input import fail
 
-REC_HDR = 40  # struct herald_hist_rec
+REC_HDR = 32  # struct herald_hist_rec
 NS_PER_S = 10**9
 DELIVER_LEN = 40
 
