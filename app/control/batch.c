@@ -148,6 +148,27 @@ ctl_batch_suback(uint32_t chan_pos, const struct herald_ctl_req *r)
 	return true;
 }
 
+bool
+ctl_batch_passive_only(uint64_t channel, uint32_t subscriber,
+		       uint32_t passive_id, uint8_t op, uint64_t rx_ns,
+		       const struct herald_udp_tmpl *tmpl)
+{
+	struct herald_ctl_req r = {
+		.channel = channel,
+		.rx_ns = rx_ns,
+		.subscriber = subscriber,
+		.egress_port = herald.cfg.egress_port,
+		.type = HERALD_REQ_NO_SUBACK,
+		.passive_id = passive_id,
+		.passive_op = op,
+	};
+
+	if (tmpl != NULL)
+		r.tmpl = *tmpl;
+	return ctl_batch_room() != 0 &&
+	       ctl_batch_suback(ctl_chan_find(channel), &r);
+}
+
 /* Hand the channel's requests to its owner with the version its change
  * will have: the room was held for them. */
 static void

@@ -175,18 +175,20 @@ item_subscribe(const struct herald_ctl_item *it, const struct ctl_change *ch)
 	uint8_t op;
 
 	r = ctl_sub_add(ch, false, &sub_pos, &passive_id);
-	if (r == CTL_PROMOTED)
-		op = HERALD_PASSIVE_DEL;
-	else if (r == CTL_DEMOTED || passive_id != CTL_NIL)
-		op = HERALD_PASSIVE_ADD;
-	else
-		op = HERALD_PASSIVE_NONE;
 	if (r != CTL_ADDED && r != CTL_REFRESHED && r != CTL_PROMOTED &&
 	    r != CTL_DEMOTED) {
 		fail_count(r);
 		ctl_reply_fail(it, fail_status(r), it->rx_ns);
 		return CTL_NIL;
 	}
+	/* A passive id comes with every passive outcome: dropped when it
+	 * turned active, else added (or refreshed). */
+	if (r == CTL_PROMOTED)
+		op = HERALD_PASSIVE_DEL;
+	else if (passive_id != CTL_NIL)
+		op = HERALD_PASSIVE_ADD;
+	else
+		op = HERALD_PASSIVE_NONE;
 	ok_count(r, ch->passive);
 	ctl_sub_token_keep(sub_pos, it->expires, it->token);
 	s = ctl_sub_at(sub_pos);

@@ -69,7 +69,6 @@ int
 ctl_tables_init(void)
 {
 	const struct herald_config *cfg = &herald.cfg;
-
 	uint32_t i;
 
 	T.sub_slots =
@@ -135,12 +134,6 @@ uint32_t
 ctl_n_subs(void)
 {
 	return T.n_subs;
-}
-
-uint32_t
-ctl_n_passive(void)
-{
-	return T.n_passive;
 }
 
 void
@@ -621,20 +614,10 @@ ctl_sub_remove(uint32_t sub_pos)
 {
 	const struct ctl_sub *s = &T.subs[sub_pos];
 
-	if (s->passive) {
-		struct herald_ctl_req r = {
-			.channel = s->channel,
-			.subscriber = s->subscriber,
-			.egress_port = herald.cfg.egress_port,
-			.type = HERALD_REQ_NO_SUBACK,
-			.passive_id = s->member,
-			.passive_op = HERALD_PASSIVE_DEL,
-		};
-
-		if (ctl_batch_room() == 0 ||
-		    !ctl_batch_suback(ctl_chan_find(s->channel), &r))
-			return false;
-	}
+	if (s->passive &&
+	    !ctl_batch_passive_only(s->channel, s->subscriber, s->member,
+				    HERALD_PASSIVE_DEL, 0, NULL))
+		return false;
 	sub_drop(sub_pos);
 	return true;
 }

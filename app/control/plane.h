@@ -146,7 +146,6 @@ struct ctl_chan *ctl_chan_at(uint32_t pos);
 uint32_t ctl_chan_find(uint64_t channel);
 /* Live counts. */
 uint32_t ctl_n_subs(void); /* active */
-uint32_t ctl_n_passive(void);
 uint32_t ctl_n_channels(void);
 /* A channel record that the batch published empty goes. */
 void ctl_chan_release(uint32_t chan_pos);
@@ -178,6 +177,13 @@ void ctl_batch_mark(uint32_t chan_pos);
  * at once, for a channel not in the batch). false: no room in the
  * owner's ring (the caller must not make the change). */
 bool ctl_batch_suback(uint32_t chan_pos, const struct herald_ctl_req *r);
+/* A request that only adds (tmpl: the endpoint's headers) or drops
+ * (tmpl NULL) a passive subscription at its owner, with no SUBACK (an
+ * operator's change, an expiry), behind the channel's pending changes.
+ * false: no room (nothing was queued). */
+bool ctl_batch_passive_only(uint64_t channel, uint32_t subscriber,
+			    uint32_t passive_id, uint8_t op, uint64_t rx_ns,
+			    const struct herald_udp_tmpl *tmpl);
 /* Requests the batch can still take for every worker. */
 unsigned int ctl_batch_room(void);
 /* Publish every dirty channel. Returns true when nothing is left. */

@@ -162,18 +162,11 @@ operator_change(struct ctl_change *ch, uint64_t channel, uint32_t subscriber,
 static void
 passive_tell_owner(const struct ctl_change *ch, uint32_t passive_id)
 {
-	struct herald_ctl_req r = {
-		.channel = ch->channel,
-		.rx_ns = ch->now_ns,
-		.subscriber = ch->subscriber,
-		.egress_port = herald.cfg.egress_port,
-		.type = HERALD_REQ_NO_SUBACK,
-		.passive_id = passive_id,
-		.passive_op = HERALD_PASSIVE_ADD,
-	};
+	struct herald_udp_tmpl t;
 
-	herald_endpoint_tmpl(&r.tmpl, ch->ip, ch->port, &ch->mac);
-	if (!ctl_batch_suback(ctl_chan_find(ch->channel), &r))
+	herald_endpoint_tmpl(&t, ch->ip, ch->port, &ch->mac);
+	if (!ctl_batch_passive_only(ch->channel, ch->subscriber, passive_id,
+				    HERALD_PASSIVE_ADD, ch->now_ns, &t))
 		RTE_VERIFY(0);
 }
 

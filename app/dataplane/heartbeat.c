@@ -43,7 +43,7 @@ bool
 herald_hb_fifo_pop_due(struct herald_hb_fifo *q, uint64_t now_ns,
 		       struct herald_hb_ent *out)
 {
-	if (q->n == 0 || q->e[q->head].due_ns > now_ns)
+	if (!herald_hb_fifo_due(q, now_ns))
 		return false;
 	*out = q->e[q->head];
 	if (++q->head == q->cap)

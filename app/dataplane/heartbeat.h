@@ -47,6 +47,13 @@ int herald_hb_fifo_init(struct herald_hb_fifo *q, uint32_t cap, int socket);
 /* false: full. */
 bool herald_hb_fifo_push(struct herald_hb_fifo *q,
 			 const struct herald_hb_ent *e);
+/* The head is due by now_ns. */
+static inline bool
+herald_hb_fifo_due(const struct herald_hb_fifo *q, uint64_t now_ns)
+{
+	return q->n != 0 && q->e[q->head].due_ns <= now_ns;
+}
+
 /* The head, popped, if it is due by now_ns. */
 bool herald_hb_fifo_pop_due(struct herald_hb_fifo *q, uint64_t now_ns,
 			    struct herald_hb_ent *out);

@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Passive subscriptions and their pulses (dataplane/passive.h).
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <rte_byteorder.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_udp.h>
 #include <rte_cycles.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
@@ -62,7 +66,6 @@ herald_passive_lcore_init(struct herald_lcore *lc)
 	if (lc->passive == NULL || lc->pulse_q == NULL || lc->pulse_cur == NULL)
 		return -1;
 	lc->pulse_cur->next = PASSIVE_NIL;
-	lc->n_passive = 0;
 	/* A channel is queued once at most. */
 	return herald_hb_fifo_init(lc->pulse_q, lc->chan_entries, socket);
 }
@@ -89,9 +92,15 @@ ent_fill(struct herald_passive_ent *e, const struct herald_ctl_req *r)
 	uint32_t ip_be;
 	uint16_t port_be;
 
-	memcpy(e->mac.addr_bytes, h, RTE_ETHER_ADDR_LEN);
-	memcpy(&ip_be, h + RTE_ETHER_HDR_LEN + 16, sizeof(ip_be));
-	memcpy(&port_be, h + RTE_ETHER_HDR_LEN + 20 + 2, sizeof(port_be));
+	memcpy(e->mac.addr_bytes, h + offsetof(struct rte_ether_hdr, dst_addr),
+	       RTE_ETHER_ADDR_LEN);
+	memcpy(&ip_be,
+	       h + RTE_ETHER_HDR_LEN + offsetof(struct rte_ipv4_hdr, dst_addr),
+	       sizeof(ip_be));
+	memcpy(&port_be,
+	       h + RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr) +
+		       offsetof(struct rte_udp_hdr, dst_port),
+	       sizeof(port_be));
 	e->ip = rte_be_to_cpu_32(ip_be);
 	e->port = rte_be_to_cpu_16(port_be);
 	e->subscriber = r->subscriber;
@@ -111,7 +120,6 @@ ent_link(struct herald_lcore *lc, struct herald_chan_state *c, uint32_t id)
 	c->passive_head = id;
 	c->n_passive++;
 	e->linked = 1;
-	lc->n_passive++;
 }
 
 static void
@@ -130,7 +138,6 @@ ent_unlink(struct herald_lcore *lc, struct herald_chan_state *c, uint32_t id)
 		lc->passive[e->next].prev = e->prev;
 	c->n_passive--;
 	e->linked = 0;
-	lc->n_passive--;
 }
 
 void
@@ -240,8 +247,7 @@ herald_pulse_poll(struct herald_lcore *lc)
 
 	/* Nothing under way, nothing due: two compares. */
 	if (pc->next == PASSIVE_NIL &&
-	    (lc->pulse_q->n == 0 ||
-	     lc->pulse_q->e[lc->pulse_q->head].due_ns > lc->clock_ns))
+	    !herald_hb_fifo_due(lc->pulse_q, lc->clock_ns))
 		return 0;
 	t0 = rte_rdtsc();
 

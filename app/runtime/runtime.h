@@ -191,7 +191,6 @@ struct herald_lcore {
 	struct herald_passive_ent *passive;
 	struct herald_hb_fifo *pulse_q;
 	struct herald_pulse_cursor *pulse_cur;
-	uint32_t n_passive; /* entries linked */
 	struct herald_rtx_action *rtx_act;
 	uint32_t rtx_act_head, rtx_act_n;
 

@@ -149,6 +149,34 @@ def end_child(proc, prefix):
     remove_runtime_dir(prefix)
 
 
+def idle_run(argv, prefix, stats, duration, ready_timeout):
+    """Herald from argv (with --cmdline-file ending in READY_COMMAND and
+    --stats-json stats) through its command file, then duration seconds,
+    then SIGINT. Returns (its stats JSON, the CPU share of its worker
+    meanwhile); raises unless it exited 0 with its books balanced."""
+    proc = start_child(argv)
+    reader = OutputReader(proc)
+    try:
+        if not reader.wait_for(r"^\S*>\s*%s" % READY_COMMAND,
+                               ready_timeout, proc):
+            raise BenchError("herald did not get through its command "
+                             "file:\n%s" % tail(reader.text()))
+        window = CpuWindow(proc.pid)
+        time.sleep(duration)
+        share = window.share()
+        rc = stop_child(proc, reader, signal.SIGINT)
+    finally:
+        end_child(proc, prefix)
+    if rc != 0:
+        raise BenchError("herald exited %d:\n%s" % (rc, tail(reader.text())))
+    with open(stats) as f:
+        s = json.load(f)
+    errs = conservation_errors(s)
+    if errs:
+        raise BenchError("%s: %s" % (stats, "; ".join(errs)))
+    return s, share
+
+
 def remove_runtime_dir(prefix):
     """EAL leaves /var/run/dpdk/PREFIX (about 13 MB with --no-huge)."""
     bases = ["/var/run/dpdk"]

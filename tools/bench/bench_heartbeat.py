@@ -18,14 +18,11 @@ Usage: bench_heartbeat.py BUILD_DIR [--runs N] [--duration S]
                           [--endpoints N] [--channels N]
 """
 import argparse
-import json
 import os
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_dataplane as bd  # noqa: E402
@@ -57,31 +54,14 @@ def run(herald, work, pcap, ini, cmds, duration, tag, with_messages):
     stats = os.path.join(work, "stats-%s.json" % tag)
     prefix = "hhb%d_%s" % (os.getpid(), tag)
     rx = "rx_pcap=%s" % pcap if with_messages else "no-rx=1"
-    argv = [herald, "-l", "0-1", "--no-huge", "-m", "1024", "--file-prefix",
-            prefix, "--log-level=warning",
+    argv = [herald, "-l", "0-1"] + bd.eal_memory() + [
+            "--file-prefix", prefix, "--log-level=warning",
             "--vdev", "net_%s0,%s" % ("pcap" if with_messages else "null",
                                       rx),
             "--vdev", "net_null1,no-rx=1",
             "--", "--config", ini, "--cmdline-file", cmds,
             "--stats-json", stats, "--clock", "system"]
-    proc = bd.start_child(argv)
-    reader = bd.OutputReader(proc)
-    try:
-        if not reader.wait_for(r"^\S*>\s*%s" % READY, 120, proc):
-            raise bd.BenchError("herald did not get through its command "
-                                "file:\n%s" % bd.tail(reader.text()))
-        time.sleep(duration)
-        rc = bd.stop_child(proc, reader, signal.SIGINT)
-    finally:
-        bd.end_child(proc, prefix)
-    if rc != 0:
-        raise bd.BenchError("herald exited %d:\n%s" % (rc,
-                                                        bd.tail(reader.text())))
-    with open(stats) as f:
-        s = json.load(f)
-    errs = bd.conservation_errors(s)
-    if errs:
-        raise bd.BenchError("%s: %s" % (stats, "; ".join(errs)))
+    s, _share = bd.idle_run(argv, prefix, stats, duration, 120)
     c = s["counters"]
     secs = s["run_seconds"]
     return {"heartbeats": c["heartbeats"], "busy": c["busy_cycles"],

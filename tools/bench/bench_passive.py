@@ -26,14 +26,11 @@ Usage: bench_passive.py BUILD_DIR [--runs N] [--duration S]
                         [--active N] [--passive N] [--channels N]
 """
 import argparse
-import json
 import os
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_dataplane as bd  # noqa: E402
@@ -82,30 +79,13 @@ def run(tools, work, rx, ini, cmds, duration, tag):
     """One herald run; rx: the net_pcap/net_null RX device arguments."""
     stats = os.path.join(work, "stats-%s.json" % tag)
     prefix = "hpas%d_%s" % (os.getpid(), tag)
-    argv = [tools["herald"], "-l", "0-1", "--no-huge", "-m", "1024",
+    argv = [tools["herald"], "-l", "0-1"] + bd.eal_memory() + [
             "--file-prefix", prefix, "--log-level=warning", "--vdev", rx,
             "--vdev", "net_null1,no-rx=1", "--", "--config", ini,
             "--cmdline-file", cmds, "--stats-json", stats, "--clock",
             "system"]
-    proc = bd.start_child(argv)
-    reader = bd.OutputReader(proc)
-    try:
-        if not reader.wait_for(r"^\S*>\s*%s" % READY, 300, proc):
-            raise bd.BenchError("herald did not get through its command "
-                                "file:\n%s" % bd.tail(reader.text()))
-        window = bd.CpuWindow(proc.pid)
-        time.sleep(duration)
-        share = window.share()
-        rc = bd.stop_child(proc, reader, signal.SIGINT)
-    finally:
-        bd.end_child(proc, prefix)
-    if rc != 0:
-        raise bd.BenchError("herald exited %d:\n%s"
-                            % (rc, bd.tail(reader.text())))
-    with open(stats) as f:
-        s = json.load(f)
-    errs = bd.conservation_errors(s)
-    c = s["counters"]
+    s, share = bd.idle_run(argv, prefix, stats, duration, 300)
+    c, errs = s["counters"], []
     for key in ("deliveries_nombuf", "pulses_nombuf", "tx_dropped"):
         if c[key] != 0:
             errs.append("%s = %d" % (key, c[key]))

@@ -20,15 +20,6 @@ scaled(uint64_t credit, uint64_t free, uint64_t capacity)
 	return free >= mark || mark == 0 ? credit : credit * free / mark;
 }
 
-/*
- * What the owner can take (issue 10, PROTOCOL.md 3): the configured
- * credit while the RX pool, whose mbufs every message holds until its
- * deliveries leave (TX back-pressure shows here too), and, with several
- * workers, every owner's hand-off ring have a quarter of their room
- * free; less in proportion below that, 0 (pause) when nothing is free.
- * Read once per burst with PUBACKs: the pool's ring count (a lower
- * bound: lcore caches are not counted) and the rings' free counts.
- */
 /* What the pool's backing store holds (its ops' count, a ring's count
  * for the default ops): rte_mempool_avail_count would add every lcore
  * cache, 128 of them, once per burst. */
@@ -38,6 +29,15 @@ pool_ring_count(const struct rte_mempool *mp)
 	return rte_mempool_get_ops(mp->ops_index)->get_count(mp);
 }
 
+/*
+ * What the owner can take (issue 10, PROTOCOL.md 3): the configured
+ * credit while the RX pool, whose mbufs every message holds until its
+ * deliveries leave (TX back-pressure shows here too), and, with several
+ * workers, every owner's hand-off ring have a quarter of their room
+ * free; less in proportion below that, 0 (pause) when nothing is free.
+ * Read once per burst with PUBACKs: the pool's ring count (a lower
+ * bound: lcore caches are not counted) and the rings' free counts.
+ */
 uint32_t
 herald_publish_credit(const struct herald_lcore *lc)
 {
