@@ -410,26 +410,25 @@ on_suback(struct herald_sub *s, const struct hwp_suback *a)
 	chan_synced(s, c, a->next_seq, a->epoch);
 }
 
-/* Herald restarted: it holds none of this endpoint's subscriptions.
- * Subscribe again from seq 1 of each channel's new epoch. */
+/* Subscribe every channel again (from the next message): the answers
+ * tell whether Herald still knows them (same channel epochs: nothing
+ * changes) or restarted (new epochs: each channel resets and is filled
+ * from seq 1 by NACKs, chan_synced). */
 static void
-on_server_restart(struct herald_sub *s, uint32_t epoch)
+resubscribe_all(struct herald_sub *s)
 {
 	uint32_t i;
 
-	emit_simple(s, HERALD_SUB_SERVER_RESTARTED, 0, epoch);
 	for (i = 0; i < s->n_chans; i++) {
 		struct sub_chan *c = s->chans[i];
 
-		if (c->state == CH_UNSUBSCRIBING) {
-			c->ctl_at =
-				1; /* a new instance answers NOT_SUBSCRIBED */
-			continue;
-		}
-		c->req.from_seq = c->want_passive ? 0 : 1;
-		c->req.epoch = 0;
+		if (c->state != CH_LIVE)
+			continue; /* already being resent */
+		c->req.from_seq = 0;
 		ctl_start(c, CH_SUBSCRIBING);
 	}
+	s->resubscribed = true;
+	s->st.resubscribes++;
 }
 
 static void
@@ -440,11 +439,15 @@ on_keepalive_answer(struct herald_sub *s, const struct hwp_heartbeat *hb)
 	s->last_answer = s->now;
 	s->server_lost = false;
 	if (s->instance_epoch != 0 && hb->epoch != s->instance_epoch) {
-		s->instance_epoch = hb->epoch;
-		on_server_restart(s, hb->epoch);
-		return;
+		/* Herald restarted and holds none of this endpoint's
+		 * subscriptions (unless the silence already made us
+		 * subscribe again: that is why it answers). */
+		if (!s->resubscribed)
+			resubscribe_all(s);
+		emit_simple(s, HERALD_SUB_SERVER_RESTARTED, 0, hb->epoch);
 	}
 	s->instance_epoch = hb->epoch;
+	s->resubscribed = false;
 }
 
 static void
@@ -512,6 +515,14 @@ keepalive(struct herald_sub *s)
 			     HWP_HEARTBEAT_LEN, &hb);
 	s->st.keepalives_sent++;
 	s->keepalive_at = s->now + s->cfg.keepalive_ns;
+	/* Herald answers keep-alives only while it holds a subscription of
+	 * ours: after a restart it is silent. Two and a half periods without
+	 * an answer: subscribe again, which settles it either way. */
+	if (s->now - s->last_answer > s->cfg.keepalive_ns * 5 / 2 &&
+	    s->now - s->resubscribed_at > s->cfg.keepalive_ns * 2) {
+		s->resubscribed_at = s->now;
+		resubscribe_all(s);
+	}
 	if (!s->server_lost &&
 	    s->now - s->last_answer > s->cfg.server_timeout_ns) {
 		s->server_lost = true;

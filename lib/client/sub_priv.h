@@ -81,7 +81,9 @@ struct herald_sub {
 	uint64_t keepalive_at; /* next keep-alive */
 	uint64_t last_answer;  /* last keep-alive answer */
 	bool server_lost;
-	uint64_t now; /* of the process call under way */
+	bool resubscribed;	  /* since the last keep-alive answer */
+	uint64_t resubscribed_at; /* last time silence made us */
+	uint64_t now;		  /* of the process call under way */
 	/* NACK frames waiting for a datagram. */
 	uint8_t *ctl_dg;
 	unsigned int ctl_used;

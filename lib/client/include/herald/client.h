@@ -202,9 +202,12 @@ enum herald_sub_event_type {
 	/* Keep-alive answers stopped (server_timeout). */
 	HERALD_SUB_SERVER_LOST,
 	/* A keep-alive answer showed a new instance epoch: Herald
-	 * restarted. The library resubscribes every channel it holds a
-	 * token for (resuming from seq 1 of the new epochs) and reports
-	 * each channel's RESET. */
+	 * restarted. The library subscribes every channel again with the
+	 * token it holds (it also does so when keep-alives go unanswered
+	 * for 2.5 periods, since a restarted Herald answers nobody it
+	 * holds no subscription of), reports each channel's RESET, and
+	 * fetches the new epochs from seq 1 as far as Herald's history
+	 * goes (GAP for the rest). */
 	HERALD_SUB_SERVER_RESTARTED,
 };
 
@@ -243,6 +246,8 @@ struct herald_sub_stats {
 	uint64_t resets;       /* RESET events */
 	uint64_t heartbeats_rx;
 	uint64_t keepalives_sent;
+	uint64_t resubscribes; /* every channel subscribed again: Herald was
+				  silent, or restarted */
 	uint64_t rx_invalid;
 	uint32_t instance_epoch;
 	uint32_t subscriber_id;

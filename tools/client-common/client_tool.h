@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * What herald-pub and herald-sub share: option values (endpoints,
+ * channel lists, impairment), the --verify payload format, and the
+ * live progress line.
+ *
+ * Verify payload (>= HT_PAYLOAD_MIN bytes, all big-endian):
+ *   0  8  channel the publisher sent it on
+ *   8  8  n: the publisher's message number on that channel (1, 2, ...)
+ *   16 4  run id (the publisher's, so that runs do not mix)
+ *   20 4  FNV-1a 32 of bytes 0..19 and 24..end
+ *   24 .. pattern: byte i is (n * 131 + i) mod 251
+ */
+#ifndef HERALD_CLIENT_TOOL_H
+#define HERALD_CLIENT_TOOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "herald/client.h"
+
+#define HT_PAYLOAD_MIN 24
+
+/* "a.b.c.d" or "a.b.c.d:port"; *port left alone when not given. */
+int ht_parse_endpoint(const char *s, char *addr, size_t cap, uint16_t *port);
+/* "1,2,10-19": a list of channels (each != 0), malloc'd into *out. */
+int ht_parse_channels(const char *s, uint64_t **out, uint32_t *n);
+/* "seed=7,rx_loss=0.1,rx_dup=0.05,rx_reorder=0.05,tx_loss=..." */
+int ht_parse_impair(const char *s, struct herald_impair *imp);
+/* A number with an optional k/M/G suffix (1000s). */
+int ht_parse_u64(const char *s, uint64_t *v);
+
+void ht_payload_fill(uint8_t *buf, size_t len, uint64_t channel, uint64_t n,
+		     uint32_t run);
+/* 0 if buf is a well-formed verify payload (fills channel, n, run). */
+int ht_payload_check(const uint8_t *buf, size_t len, uint64_t *channel,
+		     uint64_t *n, uint32_t *run);
+
+/* A random 32-bit number (getrandom). */
+uint32_t ht_random_u32(void);
+
+/* CLOCK_REALTIME in ns (DELIVER timestamps are Herald's). */
+uint64_t ht_realtime_ns(void);
+
+/* Live progress on a terminal: one line rewritten in place, at most once
+ * a second. Off when stderr is not a terminal, unless forced. */
+struct ht_progress {
+	bool on;
+	uint64_t next_at, last_at, last_count;
+};
+void ht_progress_init(struct ht_progress *p, int mode /* -1 auto, 0, 1 */);
+/* Prints when due: "<label> <rate>/s <extra>". */
+void ht_progress_tick(struct ht_progress *p, uint64_t now, const char *label,
+		      uint64_t count, const char *extra);
+void ht_progress_done(struct ht_progress *p);
+
+#endif /* HERALD_CLIENT_TOOL_H */
