@@ -129,9 +129,15 @@ hc_udp_open(struct hc_udp *u, const char *server, uint16_t server_port,
 		hc_udp_close(u);
 		return rc;
 	}
-	/* Deep buffers: a fan-out burst arrives faster than one poll. */
-	setsockopt(u->fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
-	setsockopt(u->fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
+	/* Deep buffers: a fan-out burst arrives faster than one poll. Past
+	 * net.core.rmem_max only with CAP_NET_ADMIN (the FORCE options);
+	 * without it the kernel's cap applies. */
+	if (setsockopt(u->fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof(buf)) <
+	    0)
+		setsockopt(u->fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
+	if (setsockopt(u->fd, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof(buf)) <
+	    0)
+		setsockopt(u->fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
 	if (bind(u->fd, (struct sockaddr *)&local, sizeof(local)) < 0 ||
 	    connect(u->fd, (struct sockaddr *)&u->server, sizeof(u->server)) <
 		    0) {

@@ -32,6 +32,7 @@ struct herald_pub {
 	uint64_t next_id;	/* id of the next herald_pub_send */
 	uint64_t acked_id;	/* every id <= it acknowledged */
 	uint64_t send_id;	/* next id to put on the wire */
+	uint64_t max_sent_id;	/* highest id sent in this session */
 
 	/* The session. */
 	uint32_t publisher;
@@ -44,6 +45,9 @@ struct herald_pub {
 	uint64_t resend_wait;	/* current backoff */
 	uint64_t oldest_unsent; /* when the first unsent message was queued */
 	uint64_t last_reopen;	/* last go-back for a PUBACK of acked_seq 0 */
+	uint32_t dup_acks;	/* PUBACKs in a row that acked nothing new */
+	uint64_t recover_id;	/* last id in flight at a fast go-back (0:
+				   none under way) */
 	struct herald_pub_stats st;
 };
 
@@ -206,6 +210,10 @@ send_range(struct herald_pub *p, uint64_t limit)
 			used = 0;
 		}
 		used += encode_entry(p, p->send_id, dg + used);
+		if (p->send_id > p->max_sent_id)
+			p->max_sent_id = p->send_id;
+		else
+			p->st.resends++;
 		p->send_id++;
 		p->st.frames_sent++;
 	}
@@ -254,18 +262,46 @@ restart_session(struct herald_pub *p)
 	while (p->publisher == old);
 	p->id_base = p->acked_id;
 	p->send_id = p->acked_id + 1;
+	p->max_sent_id = p->acked_id;
 	p->start_next = true;
 	p->credit = p->cfg.initial_credit;
 	p->resend_wait = p->cfg.resend_ns;
+	p->dup_acks = 0;
+	p->recover_id = 0;
 	p->st.sessions++;
 	emit(p, HERALD_PUB_SESSION_RESTARTED, p->acked_id);
+}
+
+/*
+ * Herald answers every frame of a known session, those ahead of a lost
+ * one too, with the same acked_seq: three such duplicate PUBACKs while
+ * frames are in flight mean a loss. Go back at once instead of waiting
+ * for the resend timer, once per flight (until everything in flight
+ * then is acknowledged: the resent frames' own answers are duplicates
+ * too).
+ */
+static void
+fast_resend_check(struct herald_pub *p, uint64_t acked_seq, uint64_t sent_seq)
+{
+	if (sent_seq <= acked_seq || p->recover_id != 0)
+		return;
+	if (++p->dup_acks < 3)
+		return;
+	p->dup_acks = 0;
+	p->recover_id = p->max_sent_id;
+	p->st.fast_resends++;
+	p->send_id = p->acked_id + 1;
+	if (pub_seq_of(p, p->send_id) == 1)
+		p->start_next = true;
 }
 
 static void
 on_puback(struct herald_pub *p, const struct hwp_puback *a, uint64_t now)
 {
 	uint64_t acked_seq_now = p->acked_id - p->id_base;
-	uint64_t sent_seq = p->send_id - 1 - p->id_base;
+	/* The highest pub_seq ever sent in this session: after a go-back,
+	 * PUBACKs of frames sent before it may ack past send_id. */
+	uint64_t sent_seq = p->max_sent_id - p->id_base;
 
 	p->st.pubacks++;
 	if (a->publisher != p->publisher)
@@ -294,14 +330,22 @@ on_puback(struct herald_pub *p, const struct hwp_puback *a, uint64_t now)
 			p->send_id = p->acked_id + 1;
 			p->start_next = true;
 			p->last_reopen = now;
-			p->st.resends += sent_seq - acked_seq_now;
 		}
 		return;
 	}
-	if (a->acked_seq <= acked_seq_now)
-		return; /* a duplicate or late PUBACK */
+	if (a->acked_seq < acked_seq_now)
+		return; /* a late PUBACK */
+	if (a->acked_seq == acked_seq_now) {
+		fast_resend_check(p, acked_seq_now, sent_seq);
+		return;
+	}
 	p->acked_id = a->acked_seq + p->id_base;
 	p->st.acked = p->acked_id;
+	if (p->send_id <= p->acked_id)
+		p->send_id = p->acked_id + 1; /* resent ones already taken */
+	p->dup_acks = 0;
+	if (p->recover_id != 0 && p->acked_id >= p->recover_id)
+		p->recover_id = 0; /* all that was in flight then is acked */
 	p->last_progress = now;
 	p->resend_wait = p->cfg.resend_ns;
 	emit(p, HERALD_PUB_ACKED, p->acked_id);
@@ -339,7 +383,6 @@ maybe_resend(struct herald_pub *p, uint64_t now)
 		return;
 	if (now - p->last_progress < p->resend_wait)
 		return;
-	p->st.resends += unacked_sent;
 	p->send_id = p->acked_id + 1;
 	if (pub_seq_of(p, p->send_id) == 1)
 		p->start_next = true;

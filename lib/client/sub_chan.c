@@ -104,20 +104,34 @@ has_hole(const struct sub_chan *c)
 	return c->synced && !c->passive && c->next <= c->high;
 }
 
-/* A hole appeared: NACK it after a random delay so that reordering can
- * settle first; no hole: no timer. */
+/*
+ * Holes get NACKed twice over: seqs not asked for yet (above nacked_upto)
+ * soon, after a random delay in [0, delay] so that reordering settles;
+ * all of them again at retry_at, backing off while no progress is made.
+ * No hole: no timer.
+ */
 static void
 nack_arm(struct herald_sub *s, struct sub_chan *c, uint64_t delay)
 {
+	uint64_t t;
+
 	if (!has_hole(c)) {
 		c->nack_at = 0;
+		c->retry_at = 0;
+		c->nacked_upto = c->high;
+		c->fresh_pending = false;
 		return;
 	}
-	if (c->nack_at != 0)
-		return;
-	c->nack_wait = s->cfg.nack_retry_ns;
-	c->nack_at = s->now + 1 + hc_rand(&s->rng) % (delay + 1);
-	c->nack_next_seen = c->next;
+	if (c->retry_at == 0 && c->nack_at == 0) {
+		c->nack_wait = s->cfg.nack_retry_ns;
+		c->nack_next_seen = c->next;
+	}
+	if (c->high > c->nacked_upto && !c->fresh_pending) {
+		t = s->now + 1 + hc_rand(&s->rng) % (delay + 1);
+		if (c->nack_at == 0 || t < c->nack_at)
+			c->nack_at = t;
+		c->fresh_pending = true;
+	}
 }
 
 /* Hand over what waits in order at next: messages, and lost runs as one
@@ -209,6 +223,9 @@ chan_reset(struct herald_sub *s, struct sub_chan *c, uint32_t epoch)
 	c->high = 0;
 	c->pulse_seq = 0;
 	c->nack_at = 0;
+	c->retry_at = 0;
+	c->nacked_upto = 0;
+	c->fresh_pending = false;
 	s->st.resets++;
 	sub_emit(s, &ev);
 }
@@ -358,6 +375,7 @@ chan_synced(struct herald_sub *s, struct sub_chan *c, uint64_t next_seq,
 		ring_prune(s, c, 0, 0);
 		c->pulse_seq = next_seq - 1;
 		c->nack_at = 0;
+		c->retry_at = 0;
 		return;
 	}
 	if (reset)
@@ -366,31 +384,37 @@ chan_synced(struct herald_sub *s, struct sub_chan *c, uint64_t next_seq,
 		c->next = k > 0 && k < next_seq ? k : next_seq;
 	if (next_seq - 1 > c->high)
 		c->high = next_seq - 1;
+	if (k > 0 && !reset && c->nacked_upto < next_seq - 1)
+		c->nacked_upto =
+			next_seq - 1; /* the SUBSCRIBE asked for them */
 	ring_prune(s, c, c->next, c->next + s->cfg.reorder_window);
 	drain(s, c);
-	/* A resume's RETRANSMITs are on their way: NACK only what they
-	 * leave out. */
-	if (c->nack_at != 0 && (k > 0 || reset))
-		c->nack_at = s->now + s->cfg.nack_retry_ns;
+	/* A resume's RETRANSMITs are on their way: NACK what they leave out
+	 * only after a retry time. */
+	if (c->nack_at != 0 && k > 0 && !reset) {
+		c->retry_at = s->now + s->cfg.nack_retry_ns;
+		c->nack_at = c->retry_at;
+	}
 }
 
-/* Append NACKs for the holes in [next, high] (in the window). */
+/* Send NACKs for the holes in [next, high] within the window: the fresh
+ * ones only, or, when the retry is due, all (sub_priv.h). */
 void
 chan_nack_due(struct herald_sub *s, struct sub_chan *c)
 {
 	uint64_t seq, lim, from;
 	unsigned int runs = 0;
+	bool full = c->retry_at == 0 || s->now >= c->retry_at;
 
 	if (!has_hole(c)) {
-		c->nack_at = 0;
+		nack_arm(s, c, 0);
 		return;
 	}
-	if (c->next > c->nack_next_seen)
-		c->nack_wait = s->cfg.nack_retry_ns; /* progress: no backoff */
 	lim = c->high < c->next + s->cfg.reorder_window - 1
 		      ? c->high
 		      : c->next + s->cfg.reorder_window - 1;
-	for (seq = c->next; seq <= lim && runs < 16;) {
+	seq = full || c->nacked_upto < c->next ? c->next : c->nacked_upto + 1;
+	while (seq <= lim && runs < 16) {
 		struct hwp_nack n = {
 			.channel = c->channel,
 			.subscriber = s->id,
@@ -412,9 +436,20 @@ chan_nack_due(struct herald_sub *s, struct sub_chan *c)
 		s->st.nacked_seqs += n.count;
 		runs++;
 	}
-	c->nack_next_seen = c->next;
-	c->nack_at = s->now + c->nack_wait;
-	c->nack_wait *= 2;
-	if (c->nack_wait > s->cfg.nack_retry_max_ns)
-		c->nack_wait = s->cfg.nack_retry_max_ns;
+	if (seq - 1 > c->nacked_upto)
+		c->nacked_upto = seq - 1;
+	c->fresh_pending = false;
+	if (full) {
+		if (c->next > c->nack_next_seen)
+			c->nack_wait = s->cfg.nack_retry_ns; /* progress */
+		c->retry_at = s->now + c->nack_wait;
+		c->nack_next_seen = c->next;
+		c->nack_wait *= 2;
+		if (c->nack_wait > s->cfg.nack_retry_max_ns)
+			c->nack_wait = s->cfg.nack_retry_max_ns;
+	}
+	c->nack_at = c->retry_at;
+	/* Fresh holes left over (16 runs a call): soon again. */
+	if (c->nacked_upto < lim)
+		c->nack_at = s->now + 1;
 }

@@ -54,8 +54,11 @@ struct sub_chan {
 	struct sub_slot *ring; /* window slots, allocated on first need */
 	uint32_t n_buffered;
 
-	/* NACK timer (0: none). */
-	uint64_t nack_at, nack_wait, nack_next_seen;
+	/* NACKs (sub_chan.c nack_arm): the next one due (0: none), when all
+	 * holes are asked again, the backoff, next at the last full NACK,
+	 * the highest seq asked for, a fresh NACK scheduled. */
+	uint64_t nack_at, retry_at, nack_wait, nack_next_seen, nacked_upto;
+	bool fresh_pending;
 	/* SUBSCRIBE/UNSUBSCRIBE resend. */
 	uint64_t ctl_at, ctl_wait;
 	uint32_t ctl_tries;

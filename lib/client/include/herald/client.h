@@ -88,6 +88,8 @@ struct herald_pub_stats {
 	uint64_t frames_sent; /* PUBLISH frames sent, resends included */
 	uint64_t datagrams_sent;
 	uint64_t resends;	/* PUBLISH frames sent again (go-back-N) */
+	uint64_t fast_resends;	/* go-backs on 3 duplicate PUBACKs (before
+				   the resend timer) */
 	uint64_t pubacks;	/* PUBACK frames received */
 	uint64_t sessions;	/* sessions opened (1 + restarts) */
 	uint64_t credit_stalls; /* process calls that had frames to send and
