@@ -4,6 +4,8 @@
 # apt-get line and exits 1 if anything is missing.
 set -eu
 
+# nats-server and redis-server: what tools/bench/bench_clients.py measures
+# Herald against (started by the script, never as services of their own).
 PACKAGES="
 	make gcc meson ninja-build pkg-config python3
 	clang llvm lld libclang-rt-14-dev
@@ -13,6 +15,7 @@ PACKAGES="
 	libcriterion-dev
 	iproute2 ethtool iputils-ping
 	clang-format
+	nats-server redis-server
 "
 
 missing=""
