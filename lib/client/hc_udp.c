@@ -99,10 +99,10 @@ parse_ipv4(const char *s, struct in_addr *out)
 int
 hc_udp_open(struct hc_udp *u, const char *server, uint16_t server_port,
 	    const char *bind_addr, uint16_t bind_port, uint32_t max_datagram,
-	    const struct herald_impair *imp)
+	    uint32_t rcvbuf, const struct herald_impair *imp)
 {
 	struct sockaddr_in local = {.sin_family = AF_INET};
-	int buf = 8 << 20;
+	int buf = 8 << 20, rbuf = rcvbuf ? (int)rcvbuf : buf;
 	int rc;
 
 	u->fd = -1;
@@ -132,9 +132,9 @@ hc_udp_open(struct hc_udp *u, const char *server, uint16_t server_port,
 	/* Deep buffers: a fan-out burst arrives faster than one poll. Past
 	 * net.core.rmem_max only with CAP_NET_ADMIN (the FORCE options);
 	 * without it the kernel's cap applies. */
-	if (setsockopt(u->fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof(buf)) <
+	if (setsockopt(u->fd, SOL_SOCKET, SO_RCVBUFFORCE, &rbuf, sizeof(rbuf)) <
 	    0)
-		setsockopt(u->fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
+		setsockopt(u->fd, SOL_SOCKET, SO_RCVBUF, &rbuf, sizeof(rbuf));
 	if (setsockopt(u->fd, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof(buf)) <
 	    0)
 		setsockopt(u->fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));

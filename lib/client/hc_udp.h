@@ -55,10 +55,11 @@ struct hc_udp {
 	struct hc_impair imp;
 };
 
-/* Open, bind and aim the socket. 0 or -errno. */
+/* Open, bind and aim the socket (rcvbuf 0: 8 MiB). 0 or -errno. */
 int hc_udp_open(struct hc_udp *u, const char *server, uint16_t server_port,
 		const char *bind_addr, uint16_t bind_port,
-		uint32_t max_datagram, const struct herald_impair *imp);
+		uint32_t max_datagram, uint32_t rcvbuf,
+		const struct herald_impair *imp);
 void hc_udp_close(struct hc_udp *u);
 
 /* Room for one more datagram (flushing first if the batch is full). */

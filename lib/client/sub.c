@@ -213,7 +213,7 @@ herald_sub_new(const struct herald_sub_config *cfg, herald_sub_event_cb cb,
 	rc = s->cfg.reorder_window > (1u << 24) ? -EINVAL : 0;
 	if (rc == 0)
 		rc = hc_udp_open(&s->udp, cfg->server, cfg->server_port,
-				 cfg->bind_addr, cfg->bind_port, 0,
+				 cfg->bind_addr, cfg->bind_port, 0, cfg->rcvbuf,
 				 &cfg->impair);
 	if (rc < 0) {
 		free(s);

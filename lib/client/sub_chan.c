@@ -127,7 +127,10 @@ nack_arm(struct herald_sub *s, struct sub_chan *c, uint64_t delay)
 		c->nack_next_seen = c->next;
 	}
 	if (c->high > c->nacked_upto && !c->fresh_pending) {
-		t = s->now + 1 + hc_rand(&s->rng) % (delay + 1);
+		/* In [now, now + delay] (client.h); 0 means no timer. */
+		t = s->now + hc_rand(&s->rng) % (delay + 1);
+		if (t == 0)
+			t = 1;
 		if (c->nack_at == 0 || t < c->nack_at)
 			c->nack_at = t;
 		c->fresh_pending = true;
@@ -390,8 +393,10 @@ chan_synced(struct herald_sub *s, struct sub_chan *c, uint64_t next_seq,
 	ring_prune(s, c, c->next, c->next + s->cfg.reorder_window);
 	drain(s, c);
 	/* A resume's RETRANSMITs are on their way: NACK what they leave out
-	 * only after a retry time. */
-	if (c->nack_at != 0 && k > 0 && !reset) {
+	 * only after a retry time. The timer is set whatever drain left:
+	 * the seqs the SUBSCRIBE asked for are no fresh holes, so nothing
+	 * else would NACK them if one of those RETRANSMITs is lost. */
+	if (has_hole(c) && k > 0 && !reset) {
 		c->retry_at = s->now + s->cfg.nack_retry_ns;
 		c->nack_at = c->retry_at;
 	}

@@ -76,6 +76,7 @@ usage(FILE *f)
 		"are no failure\n"
 		"  --stall-after N --stall-ms MS  stop reading for MS ms after "
 		"N messages\n"
+		"  --rcvbuf BYTES      socket receive buffer (default 8 MiB)\n"
 		"  --impair SPEC       "
 		"seed=N,rx_loss=P,rx_dup=P,rx_reorder=P,tx_loss=P,...\n"
 		"  --json FILE         write the summary as JSON\n"
@@ -130,6 +131,9 @@ set_number(struct sub_opts *o, int c, const char *name, const char *val)
 	case 'X': o->expect = v; return 0;
 	case 'S': o->stall_after = v; return 0;
 	case 'M': o->stall_ms = v; return 0;
+	case 'B':
+		o->cfg.rcvbuf = (uint32_t)v;
+		return v >= 4096 && v <= (1u << 30) ? 0 : bad(name, val);
 	default: return bad(name, val);
 	}
 }
@@ -138,19 +142,33 @@ static int
 parse_opts(int argc, char **argv, struct sub_opts *o)
 {
 	static const struct option longs[] = {
-		{"server", 1, 0, 's'},	    {"bind", 1, 0, 'b'},
-		{"channels", 1, 0, 'c'},    {"key", 1, 0, 'k'},
-		{"key-file", 1, 0, 'K'},    {"subscriber-id", 1, 0, 'I'},
-		{"expires-in", 1, 0, 'e'},  {"passive", 0, 0, 'p'},
-		{"from-seq", 1, 0, 'f'},    {"epoch", 1, 0, 'E'},
-		{"count", 1, 0, 'n'},	    {"duration", 1, 0, 'd'},
-		{"idle-exit", 1, 0, 'x'},   {"verify", 0, 0, 'v'},
-		{"expect", 1, 0, 'X'},	    {"allow-gaps", 0, 0, 'g'},
-		{"allow-reset", 0, 0, 'r'}, {"stall-after", 1, 0, 'S'},
-		{"stall-ms", 1, 0, 'M'},    {"impair", 1, 0, 'i'},
-		{"json", 1, 0, 'j'},	    {"progress", 0, 0, 'P'},
-		{"no-progress", 0, 0, 'N'}, {"quiet", 0, 0, 'q'},
-		{"help", 0, 0, 'h'},	    {0, 0, 0, 0},
+		{"server", 1, 0, 's'},
+		{"bind", 1, 0, 'b'},
+		{"channels", 1, 0, 'c'},
+		{"key", 1, 0, 'k'},
+		{"key-file", 1, 0, 'K'},
+		{"subscriber-id", 1, 0, 'I'},
+		{"expires-in", 1, 0, 'e'},
+		{"passive", 0, 0, 'p'},
+		{"from-seq", 1, 0, 'f'},
+		{"epoch", 1, 0, 'E'},
+		{"count", 1, 0, 'n'},
+		{"duration", 1, 0, 'd'},
+		{"idle-exit", 1, 0, 'x'},
+		{"verify", 0, 0, 'v'},
+		{"expect", 1, 0, 'X'},
+		{"allow-gaps", 0, 0, 'g'},
+		{"allow-reset", 0, 0, 'r'},
+		{"stall-after", 1, 0, 'S'},
+		{"stall-ms", 1, 0, 'M'},
+		{"impair", 1, 0, 'i'},
+		{"rcvbuf", 1, 0, 'B'},
+		{"json", 1, 0, 'j'},
+		{"progress", 0, 0, 'P'},
+		{"no-progress", 0, 0, 'N'},
+		{"quiet", 0, 0, 'q'},
+		{"help", 0, 0, 'h'},
+		{0, 0, 0, 0},
 	};
 	int c, idx = -1;
 

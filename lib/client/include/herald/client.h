@@ -175,6 +175,10 @@ struct herald_sub_config {
 	/* Out-of-order messages buffered per channel (0: 16384). Further
 	 * ones are dropped and recovered by NACK later. */
 	uint32_t reorder_window;
+	/* Socket receive buffer in bytes (0: 8 MiB; past net.core.rmem_max
+	 * only with CAP_NET_ADMIN). What arrives while the application does
+	 * not read beyond it is lost, and repaired by NACK. */
+	uint32_t rcvbuf;
 	/* SUBSCRIBE resent while unanswered after this long (0: 200 ms),
 	 * doubling, up to subscribe_tries times (0: 8). */
 	uint64_t subscribe_retry_ns;
