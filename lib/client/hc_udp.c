@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -99,7 +100,7 @@ parse_ipv4(const char *s, struct in_addr *out)
 int
 hc_udp_open(struct hc_udp *u, const char *server, uint16_t server_port,
 	    const char *bind_addr, uint16_t bind_port, uint32_t max_datagram,
-	    uint32_t rcvbuf, const struct herald_impair *imp)
+	    uint32_t rcvbuf, bool gro, const struct herald_impair *imp)
 {
 	struct sockaddr_in local = {.sin_family = AF_INET};
 	int buf = 8 << 20, rbuf = rcvbuf ? (int)rcvbuf : buf;
@@ -138,6 +139,17 @@ hc_udp_open(struct hc_udp *u, const char *server, uint16_t server_port,
 	if (setsockopt(u->fd, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof(buf)) <
 	    0)
 		setsockopt(u->fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
+	/* Datagrams of one flow and size (a channel's DELIVERs) read many
+	 * at a time: the receive path's per-packet cost, once per run. */
+	u->gro = gro && setsockopt(u->fd, IPPROTO_UDP, UDP_GRO, &(int){1},
+				   sizeof(int)) == 0;
+	u->rx_batch = u->gro ? HC_GRO_BATCH : HC_RX_BATCH;
+	u->rx_size = u->gro ? HC_GRO_BUF : HC_RX_BUF;
+	u->rx_mem = malloc((size_t)u->rx_batch * u->rx_size);
+	if (u->rx_mem == NULL) {
+		hc_udp_close(u);
+		return -ENOMEM;
+	}
 	if (bind(u->fd, (struct sockaddr *)&local, sizeof(local)) < 0 ||
 	    connect(u->fd, (struct sockaddr *)&u->server, sizeof(u->server)) <
 		    0) {
@@ -156,6 +168,8 @@ hc_udp_close(struct hc_udp *u)
 	u->fd = -1;
 	free(u->imp.out);
 	u->imp.out = NULL;
+	free(u->rx_mem);
+	u->rx_mem = NULL;
 }
 
 /* Hand datagrams [0, n) of bufs to the kernel; returns refusals. */
@@ -332,26 +346,82 @@ release_rx_held(struct hc_udp *u, hc_rx_fn fn, void *arg, bool idle)
 	}
 }
 
+/* The segment size of a coalesced read (0: one datagram). */
+static unsigned int
+gro_size(struct msghdr *mh)
+{
+	struct cmsghdr *cm;
+	int v;
+
+	for (cm = CMSG_FIRSTHDR(mh); cm != NULL; cm = CMSG_NXTHDR(mh, cm))
+		if (cm->cmsg_level == IPPROTO_UDP && cm->cmsg_type == UDP_GRO) {
+			memcpy(&v, CMSG_DATA(cm), sizeof(v));
+			return v > 0 ? (unsigned int)v : 0;
+		}
+	return 0;
+}
+
+/* One datagram from the server, through the impairment if on. */
+static void
+rx_one(struct hc_udp *u, const uint8_t *buf, unsigned int len, hc_rx_fn fn,
+       void *arg)
+{
+	if (u->imp.on) {
+		impair_rx(u, buf, len, fn, arg);
+		release_rx_held(u, fn, arg, false);
+	} else {
+		fn(arg, buf, len);
+	}
+}
+
+/* A read: one datagram, or a run of segments of seg bytes (the last may
+ * be shorter). Returns the datagrams. */
+static unsigned int
+rx_read(struct hc_udp *u, const uint8_t *buf, unsigned int len,
+	unsigned int seg, hc_rx_fn fn, void *arg)
+{
+	unsigned int off, n = 0;
+
+	if (seg == 0 || seg >= len) {
+		rx_one(u, buf, len, fn, arg);
+		return 1;
+	}
+	for (off = 0; off < len; off += seg, n++)
+		rx_one(u, buf + off, len - off < seg ? len - off : seg, fn,
+		       arg);
+	u->rx_coalesced += n;
+	return n;
+}
+
 unsigned int
 hc_udp_recv(struct hc_udp *u, hc_rx_fn fn, void *arg)
 {
 	struct mmsghdr msgs[HC_RX_BATCH];
 	struct iovec iov[HC_RX_BATCH];
 	struct sockaddr_in from[HC_RX_BATCH];
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl[HC_RX_BATCH];
 	unsigned int i, total = 0;
 	int rc;
 
 	do {
-		for (i = 0; i < HC_RX_BATCH; i++) {
-			iov[i].iov_base = u->rx_buf[i];
-			iov[i].iov_len = HC_RX_BUF;
+		for (i = 0; i < u->rx_batch; i++) {
+			iov[i].iov_base = u->rx_mem + (size_t)i * u->rx_size;
+			iov[i].iov_len = u->rx_size;
 			memset(&msgs[i], 0, sizeof(msgs[i]));
 			msgs[i].msg_hdr.msg_iov = &iov[i];
 			msgs[i].msg_hdr.msg_iovlen = 1;
 			msgs[i].msg_hdr.msg_name = &from[i];
 			msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);
+			if (u->gro) {
+				msgs[i].msg_hdr.msg_control = ctl[i].buf;
+				msgs[i].msg_hdr.msg_controllen =
+					sizeof(ctl[i].buf);
+			}
 		}
-		rc = recvmmsg(u->fd, msgs, HC_RX_BATCH, MSG_DONTWAIT, NULL);
+		rc = recvmmsg(u->fd, msgs, u->rx_batch, MSG_DONTWAIT, NULL);
 		if (rc <= 0)
 			break;
 		for (i = 0; i < (unsigned int)rc; i++) {
@@ -365,16 +435,12 @@ hc_udp_recv(struct hc_udp *u, hc_rx_fn fn, void *arg)
 				u->rx_truncated++;
 				continue;
 			}
-			if (u->imp.on) {
-				impair_rx(u, u->rx_buf[i], msgs[i].msg_len, fn,
-					  arg);
-				release_rx_held(u, fn, arg, false);
-			} else {
-				fn(arg, u->rx_buf[i], msgs[i].msg_len);
-			}
+			total +=
+				rx_read(u, iov[i].iov_base, msgs[i].msg_len,
+					u->gro ? gro_size(&msgs[i].msg_hdr) : 0,
+					fn, arg);
 		}
-		total += (unsigned int)rc;
-	} while (rc == HC_RX_BATCH && total < HC_RX_PER_CALL);
+	} while ((unsigned int)rc == u->rx_batch && total < HC_RX_PER_CALL);
 	/* Nothing more came: what was held back arrives now, late. */
 	if (u->imp.on && total == 0)
 		release_rx_held(u, fn, arg, true);

@@ -12,12 +12,14 @@
 
 #include "herald/client.h"
 
-#define HC_TX_BATCH    32   /* datagrams per sendmmsg */
-#define HC_RX_BATCH    32   /* datagrams per recvmmsg */
-#define HC_RX_BUF      2048 /* Herald sends one frame (<= 1440 B) each */
-#define HC_TX_BUF      9000 /* largest datagram a client builds */
-#define HC_HELD_MAX    8    /* datagrams held back to reorder */
-#define HC_RX_PER_CALL 512  /* datagrams one hc_udp_recv reads at most */
+#define HC_TX_BATCH    32    /* datagrams per sendmmsg */
+#define HC_RX_BATCH    32    /* datagrams per recvmmsg */
+#define HC_RX_BUF      2048  /* Herald sends one frame (<= 1440 B) each */
+#define HC_TX_BUF      9000  /* largest datagram a client builds */
+#define HC_HELD_MAX    8     /* datagrams held back to reorder */
+#define HC_RX_PER_CALL 512   /* datagrams one hc_udp_recv reads at most */
+#define HC_GRO_BATCH   8     /* coalesced reads per recvmmsg with UDP_GRO */
+#define HC_GRO_BUF     65535 /* one coalesced read: up to 64 datagrams */
 
 struct hc_held {
 	uint16_t len;
@@ -49,16 +51,23 @@ struct hc_udp {
 	uint8_t tx_buf[HC_TX_BATCH][HC_TX_BUF];
 	uint64_t tx_errors; /* datagrams the kernel refused (EAGAIN, ...) */
 	/* RX */
-	uint8_t rx_buf[HC_RX_BATCH][HC_RX_BUF];
-	uint64_t rx_foreign; /* datagrams not from the server: ignored */
+	/* rx_batch buffers of rx_size bytes: datagrams, or with UDP_GRO
+	 * runs of datagrams of one size the kernel coalesced (split again
+	 * here: one recvmmsg entry for up to 64 datagrams). */
+	uint8_t *rx_mem;
+	unsigned int rx_batch, rx_size;
+	bool gro;
+	uint64_t rx_coalesced; /* datagrams that arrived coalesced */
+	uint64_t rx_foreign;   /* datagrams not from the server: ignored */
 	uint64_t rx_truncated;
 	struct hc_impair imp;
 };
 
-/* Open, bind and aim the socket (rcvbuf 0: 8 MiB). 0 or -errno. */
+/* Open, bind and aim the socket (rcvbuf 0: 8 MiB; gro: ask the kernel
+ * to coalesce received datagrams, UDP_GRO). 0 or -errno. */
 int hc_udp_open(struct hc_udp *u, const char *server, uint16_t server_port,
 		const char *bind_addr, uint16_t bind_port,
-		uint32_t max_datagram, uint32_t rcvbuf,
+		uint32_t max_datagram, uint32_t rcvbuf, bool gro,
 		const struct herald_impair *imp);
 void hc_udp_close(struct hc_udp *u);
 

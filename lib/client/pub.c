@@ -102,7 +102,7 @@ herald_pub_new(const struct herald_pub_config *cfg, herald_pub_event_cb cb,
 	if (rc == 0)
 		rc = hc_udp_open(&p->udp, cfg->server, cfg->server_port,
 				 cfg->bind_addr, cfg->bind_port,
-				 cfg->max_datagram, 0, &cfg->impair);
+				 cfg->max_datagram, 0, false, &cfg->impair);
 	if (rc == 0 && p->udp.max_datagram < HWP_PUBLISH_LEN + HWP_MAX_PAYLOAD)
 		rc = -EINVAL; /* every message must fit a datagram */
 	if (rc == 0) {

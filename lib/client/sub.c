@@ -214,7 +214,7 @@ herald_sub_new(const struct herald_sub_config *cfg, herald_sub_event_cb cb,
 	if (rc == 0)
 		rc = hc_udp_open(&s->udp, cfg->server, cfg->server_port,
 				 cfg->bind_addr, cfg->bind_port, 0, cfg->rcvbuf,
-				 &cfg->impair);
+				 !cfg->no_udp_gro, &cfg->impair);
 	if (rc < 0) {
 		free(s);
 		errno = -rc;
@@ -584,5 +584,6 @@ herald_sub_get_stats(const struct herald_sub *s, struct herald_sub_stats *st)
 	*st = s->st;
 	st->instance_epoch = s->instance_epoch;
 	st->subscriber_id = s->id;
+	st->rx_coalesced = s->udp.rx_coalesced;
 	st->impair = s->udp.imp.st;
 }

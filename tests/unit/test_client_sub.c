@@ -6,10 +6,13 @@
  * clock, passed to herald_sub_process.
  */
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/udp.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <criterion/criterion.h>
 
@@ -1234,4 +1237,83 @@ Test(client_sub, impaired_link_in_order_exactly_once)
 	cr_assert_gt(st.impair.tx_dropped, 0);
 	cr_assert_gt(st.nacks_sent, 0);
 	cr_assert_gt(st.duplicates, 0);
+}
+
+/*
+ * Ten DELIVERs of one size sent as one UDP GSO datagram (UDP_SEGMENT):
+ * on loopback the kernel hands a UDP_GRO socket the whole run with its
+ * segment size, as GRO does for a NIC's same-flow packets, and the
+ * library must split it back into ten in-order messages; without
+ * UDP_GRO the kernel splits them and the result is the same.
+ */
+static void
+send_run(uint64_t from, unsigned int n)
+{
+	uint8_t buf[16 * 128], payload[64];
+	char ctl[CMSG_SPACE(sizeof(uint16_t))] = {0};
+	struct iovec iov = {.iov_base = buf};
+	struct msghdr mh = {
+		.msg_name = &fx.fk.peer,
+		.msg_namelen = sizeof(fx.fk.peer),
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = ctl,
+		.msg_controllen = sizeof(ctl),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	uint16_t seg = 0;
+	size_t off = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct hwp_deliver d = {
+			.channel = CH,
+			.seq = from + i,
+			.epoch = EPOCH,
+			.publisher = fake_publisher_of(from + i),
+			.timestamp = fake_timestamp_of(from + i),
+		};
+		size_t plen = fake_payload(CH, from + i, payload);
+		int len = hwp_encode_deliver(buf + off, sizeof(buf) - off, 0,
+					     &d, payload, plen);
+
+		cr_assert_gt(len, 0);
+		cr_assert(seg == 0 || seg == len, "segments of one size");
+		seg = (uint16_t)len;
+		off += (size_t)len;
+	}
+	iov.iov_len = off;
+	cm->cmsg_level = SOL_UDP;
+	cm->cmsg_type = UDP_SEGMENT;
+	cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+	memcpy(CMSG_DATA(cm), &seg, sizeof(seg));
+	cr_assert_eq(sendmsg(fx.fk.fd, &mh, 0), (ssize_t)off, "sendmsg: %s",
+		     strerror(errno));
+}
+
+static void
+run_of_ten(bool gro)
+{
+	struct herald_sub_stats st;
+
+	fx.cfg.no_udp_gro = !gro;
+	sub_open();
+	live(CH, 10, EPOCH, T0);
+	send_run(10, 10); /* "ch..:seq10" to "seq19": one length */
+	rx(T0 + 1);
+	expect_messages(CH, EPOCH, 10, 19);
+	herald_sub_get_stats(fx.s, &st);
+	cr_assert_eq(st.delivers_rx, 10);
+	cr_assert_eq(st.rx_coalesced, gro ? 10 : 0,
+		     "%" PRIu64 " datagrams read coalesced", st.rx_coalesced);
+}
+
+Test(client_sub, udp_gro_run_split_in_order)
+{
+	run_of_ten(true);
+}
+
+Test(client_sub, without_udp_gro_the_kernel_splits)
+{
+	run_of_ten(false);
 }

@@ -156,9 +156,11 @@ bp_sub_report(const struct bp_opts *o, struct bp_sub_stats *st)
 	fprintf(f,
 		"{\"received\": %" PRIu64 ", \"seconds\": %.6f, \"cpu_s\": %.4f"
 		", \"conns\": %u, \"min_per_conn\": %" PRIu64
-		", \"gaps\": %" PRIu64 ", \"nacks\": %" PRIu64,
+		", \"gaps\": %" PRIu64 ", \"nacks\": %" PRIu64
+		", \"coalesced\": %" PRIu64,
 		st->received, (double)(st->last_ns - st->first_ns) / 1e9,
-		cpu_seconds(), o->conns, min, st->gaps, st->nacks);
+		cpu_seconds(), o->conns, min, st->gaps, st->nacks,
+		st->coalesced);
 	pcts(f, "latency_ns", st->lat, st->n_lat);
 	pcts(f, "latency_deliver_ns", st->lat_hdr, st->n_lat_hdr);
 	fprintf(f, "}\n");

@@ -41,6 +41,7 @@ struct bp_sub_stats {
 	uint64_t n_lat_hdr, cap_lat_hdr;
 	uint64_t per_conn[BP_MAX_CONNS];
 	uint64_t gaps, nacks; /* Herald: what its repair did */
+	uint64_t coalesced;   /* Herald: datagrams read in UDP_GRO runs */
 };
 
 uint64_t bp_mono_ns(void);

@@ -163,6 +163,7 @@ bp_herald_sub(const struct bp_opts *o, struct bp_sub_stats *st)
 
 		herald_sub_get_stats(h[c].s, &hs);
 		st->nacks += hs.nacks_sent;
+		st->coalesced += hs.rx_coalesced;
 		herald_sub_free(h[c].s);
 	}
 	free(h);

@@ -2,7 +2,8 @@
  * udp-relay: the "no Herald" baseline of bench_clients.py. One thread,
  * kernel UDP: a datagram "SUB!" registers its source (answered "OK!");
  * every other datagram is sent on to every registered source, with
- * recvmmsg / sendmmsg batches. No sequencing, no reliability.
+ * recvmmsg / sendmmsg batches; "UNS!" unregisters. No sequencing, no
+ * reliability.
  *
  *   udp-relay ADDR PORT
  */
@@ -82,6 +83,16 @@ main(int argc, char **argv)
 				sendto(fd, "OK!", 3, 0,
 				       (struct sockaddr *)&from[i],
 				       sizeof(from[i]));
+				continue;
+			}
+			if (in[i].msg_len == 4 &&
+			    memcmp(bufs[i], "UNS!", 4) == 0) {
+				for (s = 0; s < n_subs; s++)
+					if (subs[s].sin_addr.s_addr ==
+						    from[i].sin_addr.s_addr &&
+					    subs[s].sin_port ==
+						    from[i].sin_port)
+						subs[s--] = subs[--n_subs];
 				continue;
 			}
 			for (s = 0; s < n_subs; s++) {

@@ -15,6 +15,7 @@
 #ifndef HERALD_CLIENT_H
 #define HERALD_CLIENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -179,6 +180,10 @@ struct herald_sub_config {
 	 * only with CAP_NET_ADMIN). What arrives while the application does
 	 * not read beyond it is lost, and repaired by NACK. */
 	uint32_t rcvbuf;
+	/* true: no UDP_GRO. By default the socket asks the kernel to hand
+	 * over runs of same-size datagrams of its flow in one read (where
+	 * the NIC or veth does GRO), split again here. */
+	bool no_udp_gro;
 	/* SUBSCRIBE resent while unanswered after this long (0: 200 ms),
 	 * doubling, up to subscribe_tries times (0: 8). */
 	uint64_t subscribe_retry_ns;
@@ -255,6 +260,7 @@ struct herald_sub_stats {
 	uint64_t resubscribes; /* every channel subscribed again: Herald was
 				  silent, or restarted */
 	uint64_t rx_invalid;
+	uint64_t rx_coalesced; /* datagrams that came in UDP_GRO runs */
 	uint32_t instance_epoch;
 	uint32_t subscriber_id;
 	struct herald_impair_stats impair;
