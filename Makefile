@@ -46,7 +46,8 @@ test-asan: deps $(ASAN_BUILD)/build.ninja
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C $(ASAN_BUILD) --print-errorlogs --num-processes 1 \
 		--suite unit --suite replay --suite multiworker --suite telemetry \
-		--suite config --suite e2e --suite cli --suite control
+		--suite config --suite e2e --suite cli --suite control \
+		--suite client --suite metrics
 
 # Long fuzzing sessions of the HWP parser and the INI loader (make test
 # runs short ones).

@@ -30,6 +30,7 @@
 #include "herald.h"
 #include "inet_parse.h"
 #include "obs/stats.h"
+#include "obs/prom.h"
 #include "obs/telemetry.h"
 #include "runtime/clock.h"
 #include "runtime/runtime.h"
@@ -236,6 +237,10 @@ setup(const struct app_opts *o)
 		return 2;
 	herald_mempools_mark(false);
 	herald_telemetry_init();
+	if (herald.cfg.metrics_port != 0 &&
+	    herald_http_start(herald.cfg.metrics_address,
+			      herald.cfg.metrics_port) < 0)
+		return 2;
 	return 0;
 }
 
@@ -260,6 +265,7 @@ teardown(const struct app_opts *o, int rc)
 	herald_xdp_ports_close();
 	if (o->stats_json != NULL && herald_stats_write_json(o->stats_json) < 0)
 		rc = rc ? rc : 1;
+	herald_http_stop();
 	herald_telemetry_stop();
 	herald_lcores_free();
 	herald_cli_free();
@@ -305,6 +311,7 @@ main(int argc, char **argv)
 		herald_ctlsock_close();
 		herald_ports_close();
 		herald_xdp_ports_close();
+		herald_http_stop();
 		herald_telemetry_stop();
 		herald_lcores_free();
 		herald_cli_free();

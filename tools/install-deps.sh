@@ -5,17 +5,20 @@
 set -eu
 
 # nats-server and redis-server: what tools/bench/bench_clients.py measures
-# Herald against (started by the script, never as services of their own).
+# Herald against; prometheus: the server tests/metrics scrapes Herald with
+# (started by the scripts, never as services of their own); tmux: the
+# monitor's test.
 PACKAGES="
 	make gcc meson ninja-build pkg-config python3
 	clang llvm lld libclang-rt-14-dev
 	dpdk dpdk-dev libdpdk-dev
 	libbpf-dev libxdp-dev bpftool linux-libc-dev
-	libpcap-dev libsodium-dev
+	libpcap-dev libsodium-dev libmicrohttpd-dev
 	libcriterion-dev
 	iproute2 ethtool iputils-ping
 	clang-format
 	nats-server redis-server
+	prometheus tmux
 "
 
 missing=""

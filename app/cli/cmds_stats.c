@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * CLI area "stats": show stats, show port stats|xstats, show lcores,
- * show slots, clear stats.
+ * show slots, show latency, clear stats.
  */
 #include <string.h>
 
 #include "cli/cli_cmd.h"
 #include "herald.h"
+#include "obs/latency.h"
 #include "obs/stats.h"
 
 static cmdline_parse_token_string_t tok_show =
@@ -68,6 +69,29 @@ static cmdline_parse_inst_t cmd_show_lcores = {
 	.help_str = "show lcores: per worker: lcore, slots, loops, busy %, "
 		    "rx/tx/hand-offs, forwarding and RCU state",
 	.tokens = {(void *)&tok_show, (void *)&tok_lcores, NULL},
+};
+
+/* ---- show latency ---- */
+static void
+show_latency(void *res __rte_unused, struct cmdline *cl __rte_unused,
+	     void *data __rte_unused)
+{
+	if (herald_cli_json())
+		herald_latency_json(herald_cli_out());
+	else
+		herald_latency_show(herald_cli_out());
+}
+
+static cmdline_parse_token_string_t tok_latency =
+	TOKEN_STRING_INITIALIZER(struct herald_cli_words, b, "latency");
+static cmdline_parse_inst_t cmd_show_latency = {
+	.f = show_latency,
+	.data = HERALD_CLI_JSON,
+	.help_str =
+		"show latency: per kind (PUBLISH receive to DELIVER queued, "
+		"to TX burst return; NACK to retransmit), all workers, "
+		"since start: count, p50 p90 p99 p999 max in ns",
+	.tokens = {(void *)&tok_show, (void *)&tok_latency, NULL},
 };
 
 /* ---- show port stats|xstats all|<port> ---- */
@@ -235,8 +259,7 @@ static cmdline_parse_inst_t cmd_show_slots_all = {
 };
 
 cmdline_parse_inst_t *herald_cli_cmds_stats[] = {
-	&cmd_show_stats,  &cmd_port_stats,
-	&cmd_port_xstats, &cmd_show_lcores,
-	&cmd_show_slots,  &cmd_show_slots_all,
-	&cmd_clear_stats, NULL,
+	&cmd_show_stats,  &cmd_port_stats,   &cmd_port_xstats,
+	&cmd_show_lcores, &cmd_show_slots,   &cmd_show_slots_all,
+	&cmd_clear_stats, &cmd_show_latency, NULL,
 };

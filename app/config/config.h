@@ -143,6 +143,10 @@ struct herald_config {
 	/* [control] */
 	char ctl_socket[108]; /* sun_path; "": no control socket */
 
+	/* [metrics] */
+	uint16_t metrics_port; /* 0: no HTTP server */
+	uint32_t metrics_address;
+
 	/* Line of each key in the file, by enum herald_cfg_key_id; 0: not
 	 * given (the default applies). */
 	uint32_t key_line[HERALD_CFG_NUM_KEYS];

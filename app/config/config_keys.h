@@ -197,4 +197,9 @@ X(control, socket, SOCKET, 0, 0, "/run/herald/control.sock", ctl_socket,
   "CLI commands, each answered to its own client (docs/CLI.md); `none`: no "
   "socket. A missing last directory is created (mode 0700). A socket a "
   "running herald serves is a startup error; a stale one is replaced")
+X(metrics, port, U16, 0, 65535, "0", metrics_port,
+  "TCP port of the HTTP server of Prometheus metrics (`/metrics`) and health "
+  "(`/healthz`), docs/METRICS.md; 0: no server")
+X(metrics, address, IPV4, 0, 0, "127.0.0.1", metrics_address,
+  "address the metrics server listens on (loopback unless told otherwise)")
 /* clang-format on */

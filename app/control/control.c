@@ -109,6 +109,15 @@ rings_empty(void)
 	return ctl_items_empty() && ctl_batch_empty();
 }
 
+/* Bumped every loop, read by /healthz (another thread). */
+static uint64_t control_loops;
+
+uint64_t
+herald_control_heartbeat(void)
+{
+	return __atomic_load_n(&control_loops, __ATOMIC_RELAXED);
+}
+
 void
 herald_control_run(const struct herald_control_opts *o)
 {
@@ -120,6 +129,8 @@ herald_control_run(const struct herald_control_opts *o)
 		unsigned int items;
 		uint64_t rx;
 
+		__atomic_store_n(&control_loops, control_loops + 1,
+				 __ATOMIC_RELAXED);
 		herald_cli_service();
 		herald_ctlsock_poll();
 		items = control_work(CTL_ITEMS_PER_LOOP);

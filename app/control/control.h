@@ -21,6 +21,8 @@ struct herald_control_opts {
 };
 
 void herald_control_run(const struct herald_control_opts *o);
+/* Loops of the control thread so far (health: it must move). */
+uint64_t herald_control_heartbeat(void);
 /* Drain (everything received handled and sent), then stop the workers
  * (herald.force_quit). */
 void herald_control_stop_workers(void);

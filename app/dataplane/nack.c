@@ -374,6 +374,10 @@ herald_nack_handle(struct herald_lcore *lc, const struct herald_nack_item *it)
 	answer(lc, mb, c, offs, n, it->from_seq, to, &es);
 	rtx_stats_add(&c->rtx, &es);
 	rtx_stats_add(&e->st, &es);
+	/* From this iteration's receive (a NACK handed off by another
+	 * worker: from its arrival here). */
+	hist_record(&lc->lat.h[LAT_nack_to_retransmit],
+		    rte_rdtsc() - lc->iter_tsc);
 }
 
 void

@@ -17,6 +17,7 @@
 #include "control/control.h"
 #include "herald.h"
 #include "inet_parse.h"
+#include "obs/latency.h"
 #include "obs/stats.h"
 #include "obs/telemetry.h"
 
@@ -358,6 +359,41 @@ handle_top(const char *cmd __rte_unused, const char *params __rte_unused,
 	return 0;
 }
 
+/* Per latency kind, all workers: count, p50..p999 and max in ns. */
+static int
+handle_latency(const char *cmd __rte_unused, const char *params __rte_unused,
+	       struct rte_tel_data *d)
+{
+	static const double qs[] = {0.5, 0.9, 0.99, 0.999};
+	static const char *const qn[] = {"p50_ns", "p90_ns", "p99_ns",
+					 "p999_ns"};
+	struct hist h;
+	unsigned int k, q;
+
+	if (!tel_enter(d))
+		return 0;
+	rte_tel_data_start_dict(d);
+	for (k = 0; k < LAT__COUNT; k++) {
+		struct rte_tel_data *one = rte_tel_data_alloc();
+
+		if (one == NULL)
+			break;
+		herald_latency_merged(k, &h);
+		rte_tel_data_start_dict(one);
+		rte_tel_data_add_dict_u64(one, "count", h.count);
+		for (q = 0; q < 4; q++)
+			rte_tel_data_add_dict_u64(
+				one, qn[q],
+				herald_latency_ns(hist_quantile(&h, qs[q])));
+		rte_tel_data_add_dict_u64(one, "max_ns",
+					  herald_latency_ns(h.max));
+		rte_tel_data_add_dict_container(d, herald_latency_names[k], one,
+						0);
+	}
+	tel_leave();
+	return 0;
+}
+
 void
 herald_telemetry_stop(void)
 {
@@ -378,6 +414,10 @@ herald_telemetry_init(void)
 		"Version, epoch, address, port, workers, ports. No parameters");
 	rte_telemetry_register_cmd("/herald/lcores", handle_lcores,
 				   "Worker lcore ids. No parameters");
+	rte_telemetry_register_cmd(
+		"/herald/latency", handle_latency,
+		"Latency per kind, all workers, since start: count, "
+		"p50/p90/p99/p999/max in ns. No parameters");
 	rte_telemetry_register_cmd(
 		"/herald/channel", handle_channel,
 		"A channel: owner, last seq, epoch, members (128 a page). "

@@ -272,7 +272,7 @@ worker_main(void *arg)
 	while (!herald.force_quit) {
 		uint64_t gen =
 			__atomic_load_n(&lc->pause_gen, __ATOMIC_ACQUIRE);
-		uint64_t tsc;
+		uint64_t tsc, seq0, msgs;
 		unsigned int rx, work;
 
 		/* Once herald stops, a stopped worker runs again: the drain
@@ -282,6 +282,8 @@ worker_main(void *arg)
 			continue;
 		}
 		tsc = rte_rdtsc();
+		lc->iter_tsc = tsc;
+		seq0 = lc->cnt.c[CNT_messages_sequenced];
 		lc->now_ns = herald_clock_tsc_ns(&lc->conf.clock, tsc);
 		/* With --clock pcap only captured packets move the clock. */
 		if (!lc->conf.clock.pcap)
@@ -290,14 +292,27 @@ worker_main(void *arg)
 		work = herald_dp_drain_handoffs(lc);
 		rx += herald_dp_poll_control(lc);
 		work += rx;
+		/* The messages of this iteration share its receive time: one
+		 * TSC read for all of them (obs/latency.h). */
+		msgs = lc->cnt.c[CNT_messages_sequenced] - seq0;
+		if (msgs != 0)
+			hist_record_n(&lc->lat.h[LAT_rx_to_enqueue],
+				      rte_rdtsc() - tsc, msgs);
 		/* Heartbeats due count as work (busy %). */
 		work += end_of_iteration(lc);
 		herald_pause_report(lc, gen, rx);
 		/* Busy time costs a second TSC read, and only when there was
-		 * work: an idle loop pays one add. */
+		 * work: an idle loop pays one add. It is also when the TX
+		 * bursts of the iteration returned. */
 		lc->cnt.c[CNT_loops]++;
-		if (work != 0)
-			lc->cnt.c[CNT_busy_cycles] += rte_rdtsc() - tsc;
+		if (work != 0) {
+			uint64_t busy = rte_rdtsc() - tsc;
+
+			lc->cnt.c[CNT_busy_cycles] += busy;
+			if (msgs != 0)
+				hist_record_n(&lc->lat.h[LAT_rx_to_tx], busy,
+					      msgs);
+		}
 	}
 
 	/* Stop receiving, then drain hand-offs until no worker can still

@@ -24,6 +24,7 @@
 #include "herald_const.h"
 #include "hwp.h"
 #include "obs/counters.h"
+#include "obs/latency.h"
 #include "runtime/clock.h"
 
 /*
@@ -237,8 +238,10 @@ struct herald_lcore {
 	volatile bool stop_req;
 	volatile bool stopped;
 
-	/* Current time for this burst (ns), from the system clock. */
+	/* Current time for this burst (ns), from the system clock, and the
+	 * TSC it was read from (the iteration's receive time). */
 	uint64_t now_ns;
+	uint64_t iter_tsc;
 	/* The clock state expires by: the newest receive time seen (with
 	 * --clock pcap, capture time; else about now_ns). */
 	uint64_t clock_ns;
@@ -248,6 +251,10 @@ struct herald_lcore {
 	/* Messages sequenced per slot, on the slot's owner ("show slots"):
 	 * one add on the message's own path, read by the control thread. */
 	uint64_t slot_messages[HWP_NUM_SLOTS];
+
+	/* Latency histograms (obs/latency.h), touched once per busy
+	 * iteration: cold otherwise. */
+	struct herald_latency_hists lat;
 } __rte_cache_aligned;
 
 struct herald_mempool_watch {

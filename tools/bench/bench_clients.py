@@ -13,6 +13,10 @@ a network namespace behind it (198.18.0.2; created and removed here):
   nats    nats-server (Debian package), TCP
   redis   redis-server pub/sub (Debian package), TCP
 
+Every server runs on core 1 (herald's worker lcore; herald's control
+thread, mostly asleep, on core 0), the publisher and subscriber processes
+on core 0, so each system gets the same two halves of the machine.
+
 For each fan-out (subscriber connections of one channel, all in one
 subscriber process) two phases, each run --runs times (median):
   throughput  the publisher as fast as the system takes it, --duration s:
@@ -45,6 +49,7 @@ KEY = "00112233445566778899aabbccddeeff"
 PORTS = {"herald": 7700, "relay": 7800, "nats": 4222, "redis": 6379}
 CLK = os.sysconf("SC_CLK_TCK")
 GRO = True
+SERVER_CPU, CLIENT_CPU = "1", "0"
 XDP_PASS = os.environ.get("XDP_PASS")
 
 
@@ -119,6 +124,10 @@ class Server:
             cmd = ["redis-server", "--bind", HOST, "--port", str(PORTS[s]),
                    "--save", "", "--appendonly", "no", "--protected-mode",
                    "no", "--client-output-buffer-limit", "pubsub 0 0 0"]
+        if s != "herald":
+            # The server on core 1, as herald's worker (-l 0-1: its
+            # control thread on 0, mostly asleep); clients on core 0.
+            cmd = ["taskset", "-c", SERVER_CPU] + cmd
         self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
         time.sleep(3.0 if s == "herald" else 1.0)
         if self.proc.poll() is not None:
@@ -151,7 +160,7 @@ class Server:
 
 
 def peer(build, role, system, args, json_path):
-    cmd = ["ip", "netns", "exec", NS,
+    cmd = ["taskset", "-c", CLIENT_CPU, "ip", "netns", "exec", NS,
            os.path.join(build, "tools/bench/peers/bench-peer"), role, system,
            HOST, str(PORTS[system]), "--json", json_path] + args
     if system == "herald":
