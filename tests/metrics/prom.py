@@ -210,6 +210,17 @@ def main():
                              "(herald_latency_rx_to_tx_seconds_bucket))")
         if not q or not 0 < float(q[0]["value"][1]) < 10:
             errors.append("no p99 from the histogram: %r" % q)
+        # The same histograms in the CLI (show latency, JSON).
+        lat = json.loads(subprocess.run(
+            [ctl, "--socket", sock, "--json", "show", "latency"], check=True,
+            capture_output=True, text=True).stdout)
+        if sorted(lat) != ["nack_to_retransmit", "rx_to_enqueue", "rx_to_tx"]:
+            errors.append("show latency kinds: %s" % sorted(lat))
+        elif lat["rx_to_tx"]["count"] != msgs or not (
+                0 < lat["rx_to_tx"]["p50_ns"] <= lat["rx_to_tx"]["p99_ns"]
+                <= lat["rx_to_tx"]["max_ns"]):
+            errors.append("show latency rx_to_tx: %r (%d messages)" % (
+                lat["rx_to_tx"], msgs))
         # Health, and its flip on stop / start.
         status, body = get(hurl + "/healthz")
         if status != 200 or "fail" in body:
