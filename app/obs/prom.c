@@ -222,6 +222,8 @@ herald_prom_write(FILE *f)
 		HERALD_VERSION, herald.epoch);
 	family_of(f, PROM_workers);
 	fprintf(f, "herald_workers %u\n", herald.n_workers);
+	family_of(f, PROM_tsc_hz);
+	fprintf(f, "herald_tsc_hertz %" PRIu64 "\n", herald_latency_hz());
 	worker_counters(f, "", herald_counter_names, herald_counter_help, 0,
 			CNT__COUNT, offsetof(struct herald_counters, c));
 	worker_counters(f, "frame_", herald_frame_names, herald_frame_help, 0,

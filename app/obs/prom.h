@@ -21,6 +21,9 @@
 	X(info, "herald_info", "gauge", "version, epoch",                      \
 	  "1, labelled with the version and the instance epoch")               \
 	X(workers, "herald_workers", "gauge", "", "worker lcores")             \
+	X(tsc_hz, "herald_tsc_hertz", "gauge", "",                             \
+	  "TSC cycles per second, as measured at start: the unit of "          \
+	  "herald_busy_cycles_total (busy share: its rate over this)")         \
 	X(port_rx, "herald_port_rx_packets_total", "counter", "port",          \
 	  "packets Herald received on the port (all workers)")                 \
 	X(port_tx, "herald_port_tx_packets_total", "counter", "port",          \

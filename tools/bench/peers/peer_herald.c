@@ -71,6 +71,7 @@ struct hsub {
 	struct bp_sub_stats *st;
 	uint32_t conn;
 	bool ok;
+	uint64_t due; /* when herald_sub_next_timeout said to come back */
 };
 
 static void
@@ -115,7 +116,7 @@ bp_herald_sub(const struct bp_opts *o, struct bp_sub_stats *st)
 	struct hsub *h = calloc(o->conns, sizeof(*h));
 	uint8_t key[64];
 	int key_len, ep = epoll_create1(0), n, i;
-	uint64_t start, now, next_all = 0;
+	uint64_t start, now;
 	uint32_t c, ready = 0;
 	bool said_ready = false;
 
@@ -142,14 +143,20 @@ bp_herald_sub(const struct bp_opts *o, struct bp_sub_stats *st)
 	for (now = start; !bp_sub_done(o, st, start, now); now = bp_mono_ns()) {
 		n = epoll_wait(ep, evs, 64, 1);
 		now = bp_mono_ns();
-		for (i = 0; i < n; i++)
-			herald_sub_process(h[evs[i].data.u32].s, now);
-		if (now >= next_all) { /* timers: keep-alives, NACKs */
-			for (c = 0, ready = 0; c < o->conns; c++) {
+		for (i = 0; i < n; i++) {
+			c = evs[i].data.u32;
+			herald_sub_process(h[c].s, now);
+			h[c].due = now + herald_sub_next_timeout(h[c].s, now);
+		}
+		/* Timers (keep-alives, NACKs, resends): only the endpoints
+		 * whose next timeout has come, as an event loop does. */
+		for (c = 0, ready = 0; c < o->conns; c++) {
+			if (now >= h[c].due) {
 				herald_sub_process(h[c].s, now);
-				ready += h[c].ok;
+				h[c].due = now +
+					   herald_sub_next_timeout(h[c].s, now);
 			}
-			next_all = now + 1000000;
+			ready += h[c].ok;
 		}
 		if (!said_ready && ready == o->conns) {
 			said_ready = true;
