@@ -8,6 +8,7 @@
 #include "cli/cli_cmd.h"
 #include "control/control.h"
 #include "herald.h"
+#include "obs/top.h"
 
 /* Endpoints and subscriptions listed in full; beyond, counted. */
 #define SHOW_LIST_MAX 64
@@ -156,26 +157,11 @@ show_top(void *parsed __rte_unused, struct cmdline *cl __rte_unused,
 	 void *data __rte_unused)
 {
 	static struct herald_endpoint_info top[HERALD_TOP_MAX];
-	FILE *out = herald_cli_out();
-	uint32_t n, i, with_nacks;
-	char ep[32];
+	uint32_t n, with_nacks;
 
 	n = herald_control_top_repair(top, HERALD_TOP_MAX, &with_nacks);
-	fprintf(out,
-		"subscribers by repair, worst first (%u of %u that NACKed):\n",
-		n, with_nacks);
-	for (i = 0; i < n; i++) {
-		const struct herald_rtx_stats *r = &top[i].repair;
-
-		fmt_ep(ep, sizeof(ep), top[i].ip, top[i].port);
-		fprintf(out,
-			"  %s: %" PRIu64 " NACKs, %" PRIu64
-			" over budget, %" PRIu64 " given up, %" PRIu64
-			" retransmits, %" PRIu64 " GAPs\n",
-			ep, r->nacks, r->over_budget, r->given_up,
-			r->retransmits, r->gaps);
-	}
-	fflush(out);
+	herald_top_subscribers_show(herald_cli_out(), top, n, with_nacks);
+	fflush(herald_cli_out());
 }
 
 static cmdline_parse_token_string_t tok_top_subscribers =
@@ -190,9 +176,85 @@ static cmdline_parse_inst_t cmd_show_top = {
 		   (void *)&tok_top_top, NULL},
 };
 
+/* ---- show top channels|subscribers [N] ---- */
+struct cmd_top_result {
+	cmdline_fixed_string_t show, top, what;
+	uint32_t n;
+};
+
+static void
+top_run(const char *what, uint32_t n)
+{
+	static struct herald_channel_info ch[HERALD_TOP_MAX];
+	static struct herald_endpoint_info ep[HERALD_TOP_MAX];
+	FILE *out = herald_cli_out();
+	uint32_t got, total;
+
+	if (n == 0 || n > HERALD_TOP_MAX) {
+		herald_cli_fail("show top %s %u: n must be 1 to %u", what, n,
+				HERALD_TOP_MAX);
+		return;
+	}
+	if (strcmp(what, "channels") == 0) {
+		got = herald_control_top_channels(ch, n, &total);
+		if (herald_cli_json())
+			herald_top_channels_json(out, ch, got, total);
+		else
+			herald_top_channels_show(out, ch, got, total);
+	} else {
+		got = herald_control_top_repair(ep, n, &total);
+		if (herald_cli_json())
+			herald_top_subscribers_json(out, ep, got, total);
+		else
+			herald_top_subscribers_show(out, ep, got, total);
+	}
+	fflush(out);
+}
+
+static void
+show_top_n(void *parsed, struct cmdline *cl __rte_unused,
+	   void *data __rte_unused)
+{
+	const struct cmd_top_result *r = parsed;
+
+	top_run(r->what, r->n);
+}
+
+static void
+show_top_10(void *parsed, struct cmdline *cl __rte_unused,
+	    void *data __rte_unused)
+{
+	const struct cmd_top_result *r = parsed;
+
+	top_run(r->what, 10);
+}
+
+static cmdline_parse_token_string_t tok_tn_show =
+	TOKEN_STRING_INITIALIZER(struct cmd_top_result, show, "show");
+static cmdline_parse_token_string_t tok_tn_top =
+	TOKEN_STRING_INITIALIZER(struct cmd_top_result, top, "top");
+static cmdline_parse_token_string_t tok_tn_what = TOKEN_STRING_INITIALIZER(
+	struct cmd_top_result, what, "channels#subscribers");
+static cmdline_parse_token_num_t tok_tn_n =
+	TOKEN_NUM_INITIALIZER(struct cmd_top_result, n, RTE_UINT32);
+static cmdline_parse_inst_t cmd_show_top_n = {
+	.f = show_top_n,
+	.data = HERALD_CLI_JSON,
+	.help_str = "show top channels|subscribers <n>: the n (1 to 32) "
+		    "busiest subscribed channels (messages this epoch), or "
+		    "the endpoints that cost the most repair",
+	.tokens = {(void *)&tok_tn_show, (void *)&tok_tn_top,
+		   (void *)&tok_tn_what, (void *)&tok_tn_n, NULL},
+};
+static cmdline_parse_inst_t cmd_show_top_10 = {
+	.f = show_top_10,
+	.data = HERALD_CLI_JSON,
+	.help_str = "show top channels|subscribers: the same, top 10",
+	.tokens = {(void *)&tok_tn_show, (void *)&tok_tn_top,
+		   (void *)&tok_tn_what, NULL},
+};
+
 cmdline_parse_inst_t *herald_cli_cmds_subscribers[] = {
-	&cmd_show_subscriber,
-	&cmd_show_sessions,
-	&cmd_show_top,
-	NULL,
+	&cmd_show_subscriber, &cmd_show_sessions, &cmd_show_top,
+	&cmd_show_top_n,      &cmd_show_top_10,	  NULL,
 };

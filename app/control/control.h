@@ -103,6 +103,12 @@ uint32_t herald_control_n_endpoints(void);
 uint32_t herald_control_top_repair(struct herald_endpoint_info *top,
 				   uint32_t max, uint32_t *with_nacks);
 
+/* Control thread only. The subscribed channels with the most messages
+ * in their epoch, busiest first (with their mean rate); returns how
+ * many (at most max); *live gets how many channels have subscribers. */
+uint32_t herald_control_top_channels(struct herald_channel_info *top,
+				     uint32_t max, uint32_t *live);
+
 /* From another thread: a page of one channel's or endpoint's answer. */
 #define HERALD_QUERY_PAGE 128
 struct herald_query {
@@ -110,6 +116,7 @@ struct herald_query {
 		HERALD_QUERY_CHANNEL,
 		HERALD_QUERY_ENDPOINT,
 		HERALD_QUERY_TOP, /* herald_control_top_repair into top */
+		HERALD_QUERY_TOP_CHANNELS, /* ..._top_channels into top_ch */
 	} kind;
 	uint64_t channel;
 	uint32_t ip;
@@ -122,6 +129,7 @@ struct herald_query {
 		struct herald_member_info members[HERALD_QUERY_PAGE];
 		struct herald_epsub_info subs[HERALD_QUERY_PAGE];
 		struct herald_endpoint_info top[HERALD_TOP_MAX];
+		struct herald_channel_info top_ch[HERALD_TOP_MAX];
 	};
 };
 /* Ask the control thread (waits up to a second): 0, or -ETIMEDOUT. */

@@ -159,6 +159,12 @@ ctl_n_channels(void)
 }
 
 uint32_t
+ctl_chan_slots(void)
+{
+	return T.chan_slots;
+}
+
+uint32_t
 ctl_chan_find(uint64_t channel)
 {
 	int32_t pos = rte_hash_lookup(T.chan_index, &channel);

@@ -147,6 +147,8 @@ uint32_t ctl_chan_find(uint64_t channel);
 /* Live counts. */
 uint32_t ctl_n_subs(void); /* active */
 uint32_t ctl_n_channels(void);
+/* Positions of the channel records (a record with n == 0 is free). */
+uint32_t ctl_chan_slots(void);
 /* A channel record that the batch published empty goes. */
 void ctl_chan_release(uint32_t chan_pos);
 

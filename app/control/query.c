@@ -184,10 +184,39 @@ herald_control_top_repair(struct herald_endpoint_info *top, uint32_t max,
 	return n;
 }
 
+uint32_t
+herald_control_top_channels(struct herald_channel_info *top, uint32_t max,
+			    uint32_t *live)
+{
+	struct herald_channel_info ci;
+	uint32_t pos, n = 0, i;
+
+	*live = 0;
+	for (pos = 0; pos < ctl_chan_slots(); pos++) {
+		const struct ctl_chan *c = ctl_chan_at(pos);
+
+		if (c->n == 0)
+			continue;
+		(*live)++;
+		herald_control_channel(c->channel, &ci, NULL, 0, 0);
+		for (i = n; i > 0 && ci.last_seq > top[i - 1].last_seq; i--)
+			if (i < max)
+				top[i] = top[i - 1];
+		if (i < max) {
+			top[i] = ci;
+			n += n < max;
+		}
+	}
+	return n;
+}
+
 static void
 answer(struct herald_query *q)
 {
-	if (q->kind == HERALD_QUERY_TOP)
+	if (q->kind == HERALD_QUERY_TOP_CHANNELS)
+		q->rc = (int)herald_control_top_channels(
+			q->top_ch, HERALD_TOP_MAX, &q->first);
+	else if (q->kind == HERALD_QUERY_TOP)
 		q->rc = (int)herald_control_top_repair(q->top, HERALD_TOP_MAX,
 						       &q->first);
 	else if (q->kind == HERALD_QUERY_CHANNEL)

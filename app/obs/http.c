@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * The HTTP server of [metrics] (libmicrohttpd, its own thread): GET
- * /metrics (Prometheus text format 0.0.4, obs/prom.c) and /healthz (200
+ * /metrics (Prometheus text format 0.0.4, obs/prom.c), /healthz (200
  * when every health check passes, 503 otherwise; the checks one a
- * line). Off unless [metrics] port is set; loopback by default.
+ * line), /top/channels and /top/subscribers (JSON, obs/top.h, asked of
+ * the control thread). Off unless [metrics] port is set; loopback by
+ * default.
  */
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -16,6 +18,7 @@
 #include "control/control.h"
 #include "herald.h"
 #include "obs/prom.h"
+#include "obs/top.h"
 #include "runtime/runtime.h"
 
 /* The workers' loop counters are sampled this far apart by /healthz. */
@@ -99,6 +102,31 @@ reply(struct MHD_Connection *c, unsigned int status, char *body, size_t len,
 	return rc;
 }
 
+/* The control thread's top-N as JSON (it answers within a second). */
+static unsigned int
+top_json(FILE *f, bool channels)
+{
+	struct herald_query *q = calloc(1, sizeof(*q));
+	unsigned int status = MHD_HTTP_OK;
+
+	if (q == NULL)
+		return MHD_HTTP_INTERNAL_SERVER_ERROR;
+	q->kind = channels ? HERALD_QUERY_TOP_CHANNELS : HERALD_QUERY_TOP;
+	if (herald_control_ask(q) != 0) {
+		fprintf(f,
+			"{\"error\": \"the control thread did not answer\"}\n");
+		status = MHD_HTTP_SERVICE_UNAVAILABLE;
+	} else if (channels) {
+		herald_top_channels_json(f, q->top_ch, (uint32_t)q->rc,
+					 q->first);
+	} else {
+		herald_top_subscribers_json(f, q->top, (uint32_t)q->rc,
+					    q->first);
+	}
+	free(q);
+	return status;
+}
+
 static enum MHD_Result
 handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
        const char *version, const char *upload_data, size_t *upload_size,
@@ -124,8 +152,15 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 	} else if (strcmp(url, "/healthz") == 0) {
 		if (!herald_health(f, HEALTH_SAMPLE_MS))
 			status = MHD_HTTP_SERVICE_UNAVAILABLE;
+	} else if (strcmp(url, "/top/channels") == 0 ||
+		   strcmp(url, "/top/subscribers") == 0) {
+		status = top_json(f, url[5] == 'c');
+		type = "application/json";
 	} else {
-		fprintf(f, "not found: %s (try /metrics, /healthz)\n", url);
+		fprintf(f,
+			"not found: %s (try /metrics, /healthz, /top/channels, "
+			"/top/subscribers)\n",
+			url);
 		status = MHD_HTTP_NOT_FOUND;
 	}
 	fclose(f);

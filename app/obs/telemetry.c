@@ -359,6 +359,43 @@ handle_top(const char *cmd __rte_unused, const char *params __rte_unused,
 	return 0;
 }
 
+/* The 32 busiest subscribed channels, one string each. */
+static int
+handle_top_channels(const char *cmd __rte_unused,
+		    const char *params __rte_unused, struct rte_tel_data *d)
+{
+	char item[RTE_TEL_MAX_STRING_LEN];
+	struct rte_tel_data *list;
+	struct herald_query *q;
+	int i;
+
+	q = calloc(1, sizeof(*q));
+	if (q == NULL || !tel_enter(d)) {
+		free(q);
+		return 0;
+	}
+	q->kind = HERALD_QUERY_TOP_CHANNELS;
+	if (ask(q, d) == 0 && (list = rte_tel_data_alloc()) != NULL) {
+		rte_tel_data_start_dict(d);
+		rte_tel_data_add_dict_u64(d, "subscribed_channels", q->first);
+		rte_tel_data_start_array(list, RTE_TEL_STRING_VAL);
+		for (i = 0; i < q->rc; i++) {
+			const struct herald_channel_info *ci = &q->top_ch[i];
+
+			snprintf(item, sizeof(item),
+				 "%" PRIu64 " messages %" PRIu64
+				 " mean_rate %.1f subscribers %u lcore %u",
+				 ci->channel, ci->last_seq, ci->mean_rate,
+				 ci->n_members, ci->owner_lcore);
+			rte_tel_data_add_array_string(list, item);
+		}
+		rte_tel_data_add_dict_container(d, "top", list, 0);
+	}
+	tel_leave();
+	free(q);
+	return 0;
+}
+
 /* Per latency kind, all workers: count, p50..p999 and max in ns. */
 static int
 handle_latency(const char *cmd __rte_unused, const char *params __rte_unused,
@@ -430,4 +467,8 @@ herald_telemetry_init(void)
 		"/herald/subscribers/top", handle_top,
 		"The 32 subscriber endpoints that cost the most repair (NACKs "
 		"refused, then retransmits). No parameters");
+	rte_telemetry_register_cmd(
+		"/herald/channels/top", handle_top_channels,
+		"The 32 subscribed channels with the most messages this epoch. "
+		"No parameters");
 }

@@ -265,6 +265,17 @@ BAD = [
     ("show subscriber <ip> <port>", "show subscriber 198.18.2.99",
      "bad arguments: 'show subscriber 198.18.2.99' needs more arguments "
      "(usage: show subscriber <ip> <port>)"),
+    ("show latency", "show latency now",
+     "bad arguments: 'show latency' takes no more arguments ('now') (usage: "
+     "show latency)"),
+    ("show top channels|subscribers <n>", "show top channels 0",
+     "show top channels 0: n must be 1 to 32"),
+    ("show top channels|subscribers <n>", "show top subscribers 3 4",
+     "bad arguments: 'show top subscribers 3' takes no more arguments ('4') "
+     "(usage: show top channels|subscribers <n>)"),
+    ("show top channels|subscribers", "show top nothing",
+     "bad arguments: 'nothing' is not valid after 'show top' (usage: show "
+     "top channels|subscribers <n>; show top channels|subscribers)"),
     ("show sessions", "show sessions all",
      "bad arguments: 'show sessions' takes no more arguments ('all') "
      "(usage: show sessions)"),

@@ -83,7 +83,8 @@ def main():
         second = pane(session)
         for text, when in ((first, "first"), (second, "second")):
             for want in ("rates/s", "worker 0 lcore 1", "rx_to_tx",
-                         "drops/s", "busiest slots"):
+                         "drops/s", "top channels", "channel 1 ",
+                         "busiest slots"):
                 if want not in text:
                     errors.append("%s screen lacks %r:\n%s" % (when, want, text))
         up1, up2 = (figure(t, r"up ([0-9.]+) s") for t in (first, second))

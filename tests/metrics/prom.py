@@ -221,6 +221,30 @@ def main():
                 <= lat["rx_to_tx"]["max_ns"]):
             errors.append("show latency rx_to_tx: %r (%d messages)" % (
                 lat["rx_to_tx"], msgs))
+        # Top-N views: HTTP JSON and the CLI's.
+        status, body = get(hurl + "/top/channels")
+        top = json.loads(body) if status == 200 else {}
+        chans = top.get("channels", [])
+        counts = [ch["messages"] for ch in chans]
+        if top.get("subscribed_channels") != 4 or len(chans) != 4 or \
+                counts != sorted(counts, reverse=True) or sum(counts) != msgs:
+            errors.append("/top/channels: %d %s (%d messages)" % (
+                status, body, msgs))
+        status, body = get(hurl + "/top/subscribers")
+        if status != 200 or json.loads(body) != {"with_nacks": 0,
+                                                 "subscribers": []}:
+            errors.append("/top/subscribers: %d %s" % (status, body))
+        two = json.loads(subprocess.run(
+            [ctl, "--socket", sock, "--json", "show", "top", "channels", "2"],
+            check=True, capture_output=True, text=True).stdout)
+        if [ch["channel"] for ch in two.get("channels", [])] != \
+                [ch["channel"] for ch in chans[:2]]:
+            errors.append("show top channels 2: %r, HTTP %r" % (two, chans))
+        bad = subprocess.run([ctl, "--socket", sock, "show", "top",
+                              "channels", "0"], capture_output=True, text=True)
+        if bad.returncode != 1 or "1 to 32" not in bad.stderr:
+            errors.append("show top channels 0: %d %r" % (bad.returncode,
+                                                          bad.stderr))
         # Health, and its flip on stop / start.
         status, body = get(hurl + "/healthz")
         if status != 200 or "fail" in body:

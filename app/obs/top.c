@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Top-N views: their JSON and text (obs/top.h).
+ */
+#include <inttypes.h>
+
+#include "obs/top.h"
+
+static void
+endpoint(char *buf, size_t n, uint32_t ip, uint16_t port)
+{
+	snprintf(buf, n, "%u.%u.%u.%u:%u", ip >> 24, (ip >> 16) & 0xff,
+		 (ip >> 8) & 0xff, ip & 0xff, port);
+}
+
+void
+herald_top_channels_json(FILE *f, const struct herald_channel_info *t,
+			 uint32_t n, uint32_t live)
+{
+	uint32_t i;
+
+	fprintf(f, "{\"subscribed_channels\": %u, \"channels\": [", live);
+	for (i = 0; i < n; i++)
+		fprintf(f,
+			"%s\n  {\"channel\": %" PRIu64
+			", \"slot\": %u, \"owner_lcore\": %u"
+			", \"messages\": %" PRIu64 ", \"epoch\": %u"
+			", \"mean_rate\": %.1f, \"subscribers\": %u"
+			", \"nacks\": %" PRIu64 ", \"retransmits\": %" PRIu64
+			"}",
+			i ? "," : "", t[i].channel, t[i].slot, t[i].owner_lcore,
+			t[i].last_seq, t[i].epoch, t[i].mean_rate,
+			t[i].n_members, t[i].repair.nacks,
+			t[i].repair.retransmits);
+	fprintf(f, "]}\n");
+}
+
+void
+herald_top_channels_show(FILE *f, const struct herald_channel_info *t,
+			 uint32_t n, uint32_t live)
+{
+	uint32_t i;
+
+	fprintf(f,
+		"channels by messages this epoch, busiest first (%u of %u "
+		"with subscribers):\n",
+		n, live);
+	for (i = 0; i < n; i++)
+		fprintf(f,
+			"  channel %" PRIu64 ": %" PRIu64
+			" messages (epoch %08x), %.1f msg/s on average, %u "
+			"subscriber(s), slot %u on lcore %u\n",
+			t[i].channel, t[i].last_seq, t[i].epoch, t[i].mean_rate,
+			t[i].n_members, t[i].slot, t[i].owner_lcore);
+}
+
+void
+herald_top_subscribers_json(FILE *f, const struct herald_endpoint_info *t,
+			    uint32_t n, uint32_t with_nacks)
+{
+	char ep[32];
+	uint32_t i;
+
+	fprintf(f, "{\"with_nacks\": %u, \"subscribers\": [", with_nacks);
+	for (i = 0; i < n; i++) {
+		const struct herald_rtx_stats *r = &t[i].repair;
+
+		endpoint(ep, sizeof(ep), t[i].ip, t[i].port);
+		fprintf(f,
+			"%s\n  {\"endpoint\": \"%s\", \"nacks\": %" PRIu64
+			", \"over_budget\": %" PRIu64 ", \"given_up\": %" PRIu64
+			", \"retransmits\": %" PRIu64 ", \"gaps\": %" PRIu64
+			", \"suppressed\": %" PRIu64 "}",
+			i ? "," : "", ep, r->nacks, r->over_budget, r->given_up,
+			r->retransmits, r->gaps, r->suppressed);
+	}
+	fprintf(f, "]}\n");
+}
+
+void
+herald_top_subscribers_show(FILE *f, const struct herald_endpoint_info *t,
+			    uint32_t n, uint32_t with_nacks)
+{
+	char ep[32];
+	uint32_t i;
+
+	fprintf(f,
+		"subscribers by repair, worst first (%u of %u that NACKed):\n",
+		n, with_nacks);
+	for (i = 0; i < n; i++) {
+		const struct herald_rtx_stats *r = &t[i].repair;
+
+		endpoint(ep, sizeof(ep), t[i].ip, t[i].port);
+		fprintf(f,
+			"  %s: %" PRIu64 " NACKs, %" PRIu64
+			" over budget, %" PRIu64 " given up, %" PRIu64
+			" retransmits, %" PRIu64 " GAPs\n",
+			ep, r->nacks, r->over_budget, r->given_up,
+			r->retransmits, r->gaps);
+	}
+}

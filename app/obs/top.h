@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Top-N views (obs/top.c): the busiest subscribed channels, the
+ * subscriber endpoints that cost the most repair. One JSON form for the
+ * CLI (show top ... with --json), the telemetry and the HTTP server's
+ * /top/channels and /top/subscribers; the text form for the CLI.
+ */
+#ifndef HERALD_TOP_H
+#define HERALD_TOP_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "control/control.h"
+
+void herald_top_channels_json(FILE *f, const struct herald_channel_info *t,
+			      uint32_t n, uint32_t live);
+void herald_top_channels_show(FILE *f, const struct herald_channel_info *t,
+			      uint32_t n, uint32_t live);
+void herald_top_subscribers_json(FILE *f, const struct herald_endpoint_info *t,
+				 uint32_t n, uint32_t with_nacks);
+void herald_top_subscribers_show(FILE *f, const struct herald_endpoint_info *t,
+				 uint32_t n, uint32_t with_nacks);
+
+#endif /* HERALD_TOP_H */
