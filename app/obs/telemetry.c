@@ -320,12 +320,14 @@ usage:
 	return 0;
 }
 
-/* /herald/subscribers/top */
+/* One top-N list (a control-thread query of kind) as a dict: the count
+ * under count_key, and the entries as strings that item writes. */
 static int
-handle_top(const char *cmd __rte_unused, const char *params __rte_unused,
-	   struct rte_tel_data *d)
+top_reply(struct rte_tel_data *d, int kind, const char *count_key,
+	  void (*item)(const struct herald_query *q, int i, char *buf,
+		       size_t n))
 {
-	char item[RTE_TEL_MAX_STRING_LEN], ep[32];
+	char buf[RTE_TEL_MAX_STRING_LEN];
 	struct rte_tel_data *list;
 	struct herald_query *q;
 	int i;
@@ -335,22 +337,14 @@ handle_top(const char *cmd __rte_unused, const char *params __rte_unused,
 		free(q);
 		return 0;
 	}
-	q->kind = HERALD_QUERY_TOP;
+	q->kind = kind;
 	if (ask(q, d) == 0 && (list = rte_tel_data_alloc()) != NULL) {
 		rte_tel_data_start_dict(d);
-		rte_tel_data_add_dict_u64(d, "with_nacks", q->first);
+		rte_tel_data_add_dict_u64(d, count_key, q->first);
 		rte_tel_data_start_array(list, RTE_TEL_STRING_VAL);
 		for (i = 0; i < q->rc; i++) {
-			const struct herald_rtx_stats *r = &q->top[i].repair;
-
-			fmt_ip(ep, sizeof(ep), q->top[i].ip, q->top[i].port);
-			snprintf(item, sizeof(item),
-				 "%s nacks %" PRIu64 " over_budget %" PRIu64
-				 " given_up %" PRIu64 " retransmits %" PRIu64
-				 " gaps %" PRIu64,
-				 ep, r->nacks, r->over_budget, r->given_up,
-				 r->retransmits, r->gaps);
-			rte_tel_data_add_array_string(list, item);
+			item(q, i, buf, sizeof(buf));
+			rte_tel_data_add_array_string(list, buf);
 		}
 		rte_tel_data_add_dict_container(d, "top", list, 0);
 	}
@@ -359,41 +353,47 @@ handle_top(const char *cmd __rte_unused, const char *params __rte_unused,
 	return 0;
 }
 
-/* The 32 busiest subscribed channels, one string each. */
+static void
+top_endpoint(const struct herald_query *q, int i, char *buf, size_t n)
+{
+	const struct herald_rtx_stats *r = &q->top[i].repair;
+	char ep[32];
+
+	fmt_ip(ep, sizeof(ep), q->top[i].ip, q->top[i].port);
+	snprintf(buf, n,
+		 "%s nacks %" PRIu64 " over_budget %" PRIu64
+		 " given_up %" PRIu64 " retransmits %" PRIu64 " gaps %" PRIu64,
+		 ep, r->nacks, r->over_budget, r->given_up, r->retransmits,
+		 r->gaps);
+}
+
+static void
+top_channel(const struct herald_query *q, int i, char *buf, size_t n)
+{
+	const struct herald_channel_info *ci = &q->top_ch[i];
+
+	snprintf(buf, n,
+		 "%" PRIu64 " messages %" PRIu64
+		 " mean_rate %.1f subscribers %u lcore %u",
+		 ci->channel, ci->last_seq, ci->mean_rate, ci->n_members,
+		 ci->owner_lcore);
+}
+
+/* The 32 endpoints that cost the most repair. */
+static int
+handle_top(const char *cmd __rte_unused, const char *params __rte_unused,
+	   struct rte_tel_data *d)
+{
+	return top_reply(d, HERALD_QUERY_TOP, "with_nacks", top_endpoint);
+}
+
+/* The 32 busiest subscribed channels. */
 static int
 handle_top_channels(const char *cmd __rte_unused,
 		    const char *params __rte_unused, struct rte_tel_data *d)
 {
-	char item[RTE_TEL_MAX_STRING_LEN];
-	struct rte_tel_data *list;
-	struct herald_query *q;
-	int i;
-
-	q = calloc(1, sizeof(*q));
-	if (q == NULL || !tel_enter(d)) {
-		free(q);
-		return 0;
-	}
-	q->kind = HERALD_QUERY_TOP_CHANNELS;
-	if (ask(q, d) == 0 && (list = rte_tel_data_alloc()) != NULL) {
-		rte_tel_data_start_dict(d);
-		rte_tel_data_add_dict_u64(d, "subscribed_channels", q->first);
-		rte_tel_data_start_array(list, RTE_TEL_STRING_VAL);
-		for (i = 0; i < q->rc; i++) {
-			const struct herald_channel_info *ci = &q->top_ch[i];
-
-			snprintf(item, sizeof(item),
-				 "%" PRIu64 " messages %" PRIu64
-				 " mean_rate %.1f subscribers %u lcore %u",
-				 ci->channel, ci->last_seq, ci->mean_rate,
-				 ci->n_members, ci->owner_lcore);
-			rte_tel_data_add_array_string(list, item);
-		}
-		rte_tel_data_add_dict_container(d, "top", list, 0);
-	}
-	tel_leave();
-	free(q);
-	return 0;
+	return top_reply(d, HERALD_QUERY_TOP_CHANNELS, "subscribed_channels",
+			 top_channel);
 }
 
 /* Per latency kind, all workers: count, p50..p999 and max in ns. */

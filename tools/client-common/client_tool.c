@@ -155,6 +155,82 @@ ht_parse_impair(const char *s, struct herald_impair *imp)
 	return rc;
 }
 
+void
+ht_common_init(struct ht_common *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->progress = -1;
+}
+
+void
+ht_common_usage(FILE *f)
+{
+	fprintf(f, "  --json FILE         write the summary as JSON\n"
+		   "  --progress | --no-progress   live line on stderr "
+		   "(default: on a terminal)\n"
+		   "  --quiet             no summary line\n");
+}
+
+int
+ht_bad_value(const char *tool, const char *name, const char *val)
+{
+	fprintf(stderr, "%s: bad value for --%s: '%s'\n", tool, name, val);
+	return -1;
+}
+
+int
+ht_common_option(struct ht_common *c, const char *tool, const char *name,
+		 const char *val)
+{
+	if (strcmp(name, "server") == 0) {
+		if (ht_parse_endpoint(val, c->server, sizeof(c->server),
+				      &c->server_port) < 0)
+			return ht_bad_value(tool, name, val);
+		c->has_server = true;
+	} else if (strcmp(name, "bind") == 0) {
+		if (ht_parse_endpoint(val, c->bind, sizeof(c->bind),
+				      &c->bind_port) < 0)
+			return ht_bad_value(tool, name, val);
+		c->has_bind = true;
+	} else if (strcmp(name, "channels") == 0) {
+		free(c->channels);
+		c->channels = NULL;
+		if (ht_parse_channels(val, &c->channels, &c->n_channels) < 0)
+			return ht_bad_value(tool, name, val);
+	} else if (strcmp(name, "impair") == 0) {
+		if (ht_parse_impair(val, &c->impair) < 0)
+			return ht_bad_value(tool, name, val);
+	} else if (strcmp(name, "json") == 0) {
+		c->json = val;
+	} else if (strcmp(name, "progress") == 0) {
+		c->progress = 1;
+	} else if (strcmp(name, "no-progress") == 0) {
+		c->progress = 0;
+	} else if (strcmp(name, "quiet") == 0) {
+		c->quiet = true;
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
+int
+ht_common_finish(struct ht_common *c, const char *tool)
+{
+	if (!c->has_server) {
+		fprintf(stderr, "%s: --server is required\n", tool);
+		return -1;
+	}
+	if (c->channels == NULL) {
+		c->channels = malloc(sizeof(*c->channels));
+		if (c->channels == NULL)
+			return -1;
+		c->channels[0] = 1;
+		c->n_channels = 1;
+	}
+	return 0;
+}
+
 static uint32_t
 fnv1a(uint32_t h, const uint8_t *p, size_t n)
 {

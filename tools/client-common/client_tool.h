@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "herald/client.h"
 
@@ -27,6 +28,33 @@ int ht_parse_endpoint(const char *s, char *addr, size_t cap, uint16_t *port);
 int ht_parse_channels(const char *s, uint64_t **out, uint32_t *n);
 /* "seed=7,rx_loss=0.1,rx_dup=0.05,rx_reorder=0.05,tx_loss=..." */
 int ht_parse_impair(const char *s, struct herald_impair *imp);
+/* The options herald-pub and herald-sub share, by long name: --server,
+ * --bind, --channels, --impair, --json, --progress, --no-progress,
+ * --quiet. */
+struct ht_common {
+	char server[64], bind[64];
+	uint16_t server_port, bind_port;
+	bool has_server, has_bind;
+	uint64_t *channels; /* NULL: channel 1 */
+	uint32_t n_channels;
+	struct herald_impair impair;
+	const char *json;
+	int progress; /* -1: on a terminal */
+	bool quiet;
+};
+void ht_common_init(struct ht_common *c);
+/* The usage lines of the output options (--json, --progress, --quiet). */
+void ht_common_usage(FILE *f);
+/* "TOOL: bad value for --NAME: 'VALUE'" on stderr; -1. */
+int ht_bad_value(const char *tool, const char *name, const char *val);
+/* 1 if name is one of them (taken), 0 if not, -1 if its value is bad
+ * (said on stderr as "TOOL: bad value for --NAME: 'VALUE'"). */
+int ht_common_option(struct ht_common *c, const char *tool, const char *name,
+		     const char *val);
+/* After the options: --server given, the channel list (1 if none).
+ * 0, or -1 (said on stderr). */
+int ht_common_finish(struct ht_common *c, const char *tool);
+
 /* A number with an optional k/M/G suffix (1000s). */
 int ht_parse_u64(const char *s, uint64_t *v);
 

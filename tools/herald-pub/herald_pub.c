@@ -21,13 +21,8 @@
 
 struct pub_opts {
 	struct herald_pub_config cfg;
-	char server[64], bind[64];
-	uint64_t *channels;
-	uint32_t n_channels;
+	struct ht_common c; /* server, bind, channels, impair, output */
 	uint64_t count, duration_ms, rate, size, run, wait_acks_ms;
-	int progress;
-	const char *json;
-	bool quiet;
 };
 
 static volatile sig_atomic_t stop;
@@ -58,18 +53,14 @@ usage(FILE *f)
 		"seed=N,tx_loss=P,tx_dup=P,tx_reorder=P,rx_loss=P,...\n"
 		"  --run-id N          stamped in payloads (default: random)\n"
 		"  --wait-acks SEC     wait this long for the last acks "
-		"(default 5)\n"
-		"  --json FILE         write the summary as JSON\n"
-		"  --progress | --no-progress   live line on stderr (default: "
-		"on a terminal)\n"
-		"  --quiet             no summary line\n");
+		"(default 5)\n");
+	ht_common_usage(f);
 }
 
 static int
 bad(const char *opt, const char *val)
 {
-	fprintf(stderr, "herald-pub: bad value for --%s: '%s'\n", opt, val);
-	return -1;
+	return ht_bad_value("herald-pub", opt, val);
 }
 
 static int
@@ -88,42 +79,25 @@ parse_opts(int argc, char **argv, struct pub_opts *o)
 	};
 	const char *name;
 	uint64_t v;
-	int c, idx;
+	int c, idx = -1, rc;
 
+	ht_common_init(&o->c);
 	o->size = 64;
 	o->wait_acks_ms = 5000;
-	o->progress = -1;
 	o->run = ht_random_u32();
 	while ((c = getopt_long(argc, argv, "h", longs, &idx)) != -1) {
 		name = idx >= 0 && c != '?' && c != 'h' ? longs[idx].name : "";
+		rc = c == '?' || c == 'h'
+			     ? 0
+			     : ht_common_option(&o->c, "herald-pub", name,
+						optarg);
+		if (rc < 0)
+			return -1;
+		if (rc > 0) {
+			idx = -1;
+			continue;
+		}
 		switch (c) {
-		case 's':
-			if (ht_parse_endpoint(optarg, o->server,
-					      sizeof(o->server),
-					      &o->cfg.server_port) < 0)
-				return bad("server", optarg);
-			o->cfg.server = o->server;
-			break;
-		case 'b':
-			if (ht_parse_endpoint(optarg, o->bind, sizeof(o->bind),
-					      &o->cfg.bind_port) < 0)
-				return bad("bind", optarg);
-			o->cfg.bind_addr = o->bind;
-			break;
-		case 'c':
-			free(o->channels);
-			if (ht_parse_channels(optarg, &o->channels,
-					      &o->n_channels) < 0)
-				return bad("channels", optarg);
-			break;
-		case 'i':
-			if (ht_parse_impair(optarg, &o->cfg.impair) < 0)
-				return bad("impair", optarg);
-			break;
-		case 'j': o->json = optarg; break;
-		case 'p': o->progress = 1; break;
-		case 'P': o->progress = 0; break;
-		case 'q': o->quiet = true; break;
 		case 'h': usage(stdout); exit(0);
 		case '?': usage(stderr); return -1;
 		default:
@@ -155,19 +129,17 @@ parse_opts(int argc, char **argv, struct pub_opts *o)
 			argv[optind]);
 		return -1;
 	}
-	if (o->cfg.server == NULL) {
-		fprintf(stderr, "herald-pub: --server is required\n");
+	if (ht_common_finish(&o->c, "herald-pub") < 0)
 		return -1;
-	}
 	if (o->count == 0 && o->duration_ms == 0) {
 		fprintf(stderr, "herald-pub: give --count or --duration\n");
 		return -1;
 	}
-	if (o->channels == NULL) {
-		o->channels = malloc(sizeof(*o->channels));
-		o->channels[0] = 1;
-		o->n_channels = 1;
-	}
+	o->cfg.server = o->c.server;
+	o->cfg.server_port = o->c.server_port;
+	o->cfg.bind_addr = o->c.has_bind ? o->c.bind : NULL;
+	o->cfg.bind_port = o->c.bind_port;
+	o->cfg.impair = o->c.impair;
 	return 0;
 }
 
@@ -186,7 +158,7 @@ on_event(void *arg, const struct herald_pub_event *ev)
 		r->acked = ev->msg_id;
 	else if (ev->type == HERALD_PUB_SESSION_RESTARTED) {
 		r->restarts++;
-		if (!r->o->quiet)
+		if (!r->o->c.quiet)
 			fprintf(stderr,
 				"herald-pub: new session %08x (Herald epoch "
 				"%08x)\n",
@@ -209,8 +181,8 @@ send_due(struct herald_pub *p, struct pub_run *r, uint64_t elapsed)
 			due = by_rate;
 	}
 	while (r->sent < due) {
-		uint32_t ci = (uint32_t)(r->sent % o->n_channels);
-		uint64_t ch = o->channels[ci];
+		uint32_t ci = (uint32_t)(r->sent % o->c.n_channels);
+		uint64_t ch = o->c.channels[ci];
 
 		ht_payload_fill(payload, o->size, ch, r->next_n[ci] + 1,
 				(uint32_t)o->run);
@@ -228,7 +200,7 @@ report(const struct pub_opts *o, const struct pub_run *r,
 {
 	FILE *f;
 
-	if (!o->quiet)
+	if (!o->c.quiet)
 		printf("herald-pub: sent %" PRIu64 " acked %" PRIu64
 		       " in %.2f s (%.0f msg/s); frames %" PRIu64
 		       " datagrams %" PRIu64 " resends %" PRIu64
@@ -236,7 +208,7 @@ report(const struct pub_opts *o, const struct pub_run *r,
 		       r->sent, r->acked, secs, secs > 0 ? r->acked / secs : 0,
 		       st->frames_sent, st->datagrams_sent, st->resends,
 		       st->sessions, st->credit_stalls);
-	if (o->json == NULL || (f = fopen(o->json, "w")) == NULL)
+	if (o->c.json == NULL || (f = fopen(o->c.json, "w")) == NULL)
 		return;
 	fprintf(f,
 		"{\"sent\": %" PRIu64 ", \"acked\": %" PRIu64
@@ -247,9 +219,9 @@ report(const struct pub_opts *o, const struct pub_run *r,
 		", \"tx_dropped\": %" PRIu64 ", \"tx_duplicated\": %" PRIu64
 		", \"tx_reordered\": %" PRIu64 ", \"rx_dropped\": %" PRIu64
 		"}\n",
-		r->sent, r->acked, secs, o->n_channels, o->run, st->frames_sent,
-		st->datagrams_sent, st->resends, st->pubacks, st->sessions,
-		st->credit_stalls, st->impair.tx_dropped,
+		r->sent, r->acked, secs, o->c.n_channels, o->run,
+		st->frames_sent, st->datagrams_sent, st->resends, st->pubacks,
+		st->sessions, st->credit_stalls, st->impair.tx_dropped,
 		st->impair.tx_duplicated, st->impair.tx_reordered,
 		st->impair.rx_dropped);
 	fclose(f);
@@ -268,7 +240,7 @@ main(int argc, char **argv)
 
 	if (parse_opts(argc, argv, &o) < 0)
 		return 2;
-	r.next_n = calloc(o.n_channels, sizeof(*r.next_n));
+	r.next_n = calloc(o.c.n_channels, sizeof(*r.next_n));
 	p = herald_pub_new(&o.cfg, on_event, &r);
 	if (p == NULL || r.next_n == NULL) {
 		fprintf(stderr, "herald-pub: cannot open the publisher: %s\n",
@@ -277,7 +249,7 @@ main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	ht_progress_init(&prog, o.progress);
+	ht_progress_init(&prog, o.c.progress);
 	start = herald_now();
 	for (;;) {
 		struct pollfd pfd = {.fd = herald_pub_fd(p), .events = POLLIN};
@@ -319,6 +291,6 @@ main(int argc, char **argv)
 	report(&o, &r, &st, (double)(herald_now() - start) / 1e9);
 	herald_pub_free(p);
 	free(r.next_n);
-	free(o.channels);
+	free(o.c.channels);
 	return r.acked == r.sent ? 0 : 1;
 }

@@ -28,16 +28,12 @@
 
 struct sub_opts {
 	struct herald_sub_config cfg;
-	char server[64], bind[64];
-	uint64_t *channels;
-	uint32_t n_channels;
+	struct ht_common c; /* server, bind, channels, impair, output */
 	uint8_t key[64];
 	int key_len;
 	uint64_t expires_in, from_seq, epoch, count, duration_ms, idle_ms;
 	uint64_t expect, stall_after, stall_ms;
-	bool passive, verify, allow_gaps, allow_reset, quiet;
-	int progress;
-	const char *json;
+	bool passive, verify, allow_gaps, allow_reset;
 };
 
 static volatile sig_atomic_t stop;
@@ -78,18 +74,14 @@ usage(FILE *f)
 		"N messages\n"
 		"  --rcvbuf BYTES      socket receive buffer (default 8 MiB)\n"
 		"  --impair SPEC       "
-		"seed=N,rx_loss=P,rx_dup=P,rx_reorder=P,tx_loss=P,...\n"
-		"  --json FILE         write the summary as JSON\n"
-		"  --progress | --no-progress   live line on stderr (default: "
-		"on a terminal)\n"
-		"  --quiet             no summary line\n");
+		"seed=N,rx_loss=P,rx_dup=P,rx_reorder=P,tx_loss=P,...\n");
+	ht_common_usage(f);
 }
 
 static int
 bad(const char *opt, const char *val)
 {
-	fprintf(stderr, "herald-sub: bad value for --%s: '%s'\n", opt, val);
-	return -1;
+	return ht_bad_value("herald-sub", opt, val);
 }
 
 static int
@@ -172,32 +164,24 @@ parse_opts(int argc, char **argv, struct sub_opts *o)
 	};
 	int c, idx = -1;
 
+	ht_common_init(&o->c);
 	o->expires_in = 3600;
-	o->progress = -1;
 	o->key_len = -1;
 	while ((c = getopt_long(argc, argv, "h", longs, &idx)) != -1) {
 		const char *name = idx >= 0 ? longs[idx].name : "";
 
+		int rc = c == '?' || c == 'h'
+				 ? 0
+				 : ht_common_option(&o->c, "herald-sub", name,
+						    optarg);
+
+		if (rc < 0)
+			return -1;
+		if (rc > 0) {
+			idx = -1;
+			continue;
+		}
 		switch (c) {
-		case 's':
-			if (ht_parse_endpoint(optarg, o->server,
-					      sizeof(o->server),
-					      &o->cfg.server_port) < 0)
-				return bad("server", optarg);
-			o->cfg.server = o->server;
-			break;
-		case 'b':
-			if (ht_parse_endpoint(optarg, o->bind, sizeof(o->bind),
-					      &o->cfg.bind_port) < 0)
-				return bad("bind", optarg);
-			o->cfg.bind_addr = o->bind;
-			break;
-		case 'c':
-			free(o->channels);
-			if (ht_parse_channels(optarg, &o->channels,
-					      &o->n_channels) < 0)
-				return bad("channels", optarg);
-			break;
 		case 'k':
 			o->key_len = herald_token_key_from_hex(optarg, o->key,
 							       sizeof(o->key));
@@ -208,18 +192,10 @@ parse_opts(int argc, char **argv, struct sub_opts *o)
 			if (read_key_file(optarg, o) < 0)
 				return -1;
 			break;
-		case 'i':
-			if (ht_parse_impair(optarg, &o->cfg.impair) < 0)
-				return bad("impair", optarg);
-			break;
-		case 'j': o->json = optarg; break;
 		case 'p': o->passive = true; break;
 		case 'v': o->verify = true; break;
 		case 'g': o->allow_gaps = true; break;
 		case 'r': o->allow_reset = true; break;
-		case 'P': o->progress = 1; break;
-		case 'N': o->progress = 0; break;
-		case 'q': o->quiet = true; break;
 		case 'h': usage(stdout); exit(0);
 		case '?': usage(stderr); return -1;
 		default:
@@ -233,16 +209,18 @@ parse_opts(int argc, char **argv, struct sub_opts *o)
 			argv[optind]);
 		return -1;
 	}
-	if (o->cfg.server == NULL || o->key_len < 0) {
-		fprintf(stderr, "herald-sub: --server and --key or --key-file "
-				"are required\n");
+	if (ht_common_finish(&o->c, "herald-sub") < 0)
+		return -1;
+	if (o->key_len < 0) {
+		fprintf(stderr,
+			"herald-sub: --key or --key-file is required\n");
 		return -1;
 	}
-	if (o->channels == NULL) {
-		o->channels = malloc(sizeof(*o->channels));
-		o->channels[0] = 1;
-		o->n_channels = 1;
-	}
+	o->cfg.server = o->c.server;
+	o->cfg.server_port = o->c.server_port;
+	o->cfg.bind_addr = o->c.has_bind ? o->c.bind : NULL;
+	o->cfg.bind_port = o->c.bind_port;
+	o->cfg.impair = o->c.impair;
 	return 0;
 }
 
@@ -317,8 +295,8 @@ subscribe_all(struct herald_sub *s, const struct sub_opts *o)
 	if (rc < 0)
 		return rc;
 	req.expires = (uint64_t)time(NULL) + o->expires_in;
-	for (i = 0; i < o->n_channels; i++) {
-		req.channel = o->channels[i];
+	for (i = 0; i < o->c.n_channels; i++) {
+		req.channel = o->c.channels[i];
 		rc = herald_token_mint(o->key, (size_t)o->key_len, req.channel,
 				       herald_sub_id(s), req.expires, addr,
 				       port, req.token);
@@ -343,7 +321,7 @@ done(const struct sub_run *r, uint64_t start, uint64_t now)
 	    now - r->last_at >= o->idle_ms * 1000000)
 		return true;
 	/* Every subscription refused: nothing will come. */
-	return r->failed >= o->n_channels && r->subscribed == 0;
+	return r->failed >= o->c.n_channels && r->subscribed == 0;
 }
 
 int
@@ -361,7 +339,7 @@ main(int argc, char **argv)
 
 	if (parse_opts(argc, argv, &o) < 0)
 		return 2;
-	if (sub_verify_init(&r.v, o.channels, o.n_channels) < 0)
+	if (sub_verify_init(&r.v, o.c.channels, o.c.n_channels) < 0)
 		return 2;
 	s = herald_sub_new(&o.cfg, on_event, &r);
 	if (s == NULL || subscribe_all(s, &o) < 0) {
@@ -371,7 +349,7 @@ main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	ht_progress_init(&prog, o.progress);
+	ht_progress_init(&prog, o.c.progress);
 	start = herald_now();
 	for (now = start; !done(&r, start, now); now = herald_now()) {
 		struct pollfd pfd = {.fd = herald_sub_fd(s), .events = POLLIN};
@@ -403,10 +381,10 @@ main(int argc, char **argv)
 	herald_sub_get_stats(s, &st);
 	ok = sub_verify_finish(&r.v, o.verify ? o.expect : 0, o.allow_gaps,
 			       o.allow_reset);
-	sub_verify_report(&r.v, &st, o.quiet ? NULL : stdout, o.json,
+	sub_verify_report(&r.v, &st, o.c.quiet ? NULL : stdout, o.c.json,
 			  (double)(now - start) / 1e9, o.verify);
 	herald_sub_free(s);
-	free(o.channels);
+	free(o.c.channels);
 	if (r.failed > 0 || (o.verify && !ok))
 		return 1;
 	if (o.count && r.v.delivered < o.count)
