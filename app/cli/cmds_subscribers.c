@@ -249,7 +249,7 @@ static cmdline_parse_inst_t cmd_show_top_n = {
 static cmdline_parse_inst_t cmd_show_top_10 = {
 	.f = show_top_10,
 	.data = HERALD_CLI_JSON,
-	.help_str = "show top channels|subscribers: the same, top 10",
+	.help_str = "show top channels|subscribers: the same, the top ten",
 	.tokens = {(void *)&tok_tn_show, (void *)&tok_tn_top,
 		   (void *)&tok_tn_what, NULL},
 };

@@ -226,7 +226,7 @@ restart)
 	sleep 1
 	ip netns exec "$NS" "$PUB" --server $HOST --bind $PEER:41000 \
 		--channels 1-4 --no-progress --json "$TMP/pub.json" \
-		--count $((N * 4 / 5)) --rate 10000 --wait-acks 20 > "$TMP/pub.out" 2>&1 &
+		--count $((N * 4 / 5)) --rate $((N / 10)) --wait-acks 20 > "$TMP/pub.out" 2>&1 &
 	PPID_=$!
 	sleep 3
 	herald_stop

@@ -335,7 +335,7 @@ main(int argc, char **argv)
 	uint64_t start, now;
 	bool stalled = false;
 	char extra[160];
-	int ok;
+	int ok, rc = 0;
 
 	if (parse_opts(argc, argv, &o) < 0)
 		return 2;
@@ -383,11 +383,12 @@ main(int argc, char **argv)
 			       o.allow_reset);
 	sub_verify_report(&r.v, &st, o.c.quiet ? NULL : stdout, o.c.json,
 			  (double)(now - start) / 1e9, o.verify);
-	herald_sub_free(s);
-	free(o.c.channels);
 	if (r.failed > 0 || (o.verify && !ok))
-		return 1;
-	if (o.count && r.v.delivered < o.count)
-		return 3;
-	return 0;
+		rc = 1;
+	else if (o.count && r.v.delivered < o.count)
+		rc = 3;
+	herald_sub_free(s);
+	sub_verify_free(&r.v);
+	free(o.c.channels);
+	return rc;
 }

@@ -41,6 +41,18 @@ sub_verify_init(struct sub_verify *v, const uint64_t *channels, uint32_t n)
 	return 0;
 }
 
+void
+sub_verify_free(struct sub_verify *v)
+{
+	uint32_t i;
+
+	for (i = 0; i < v->n; i++)
+		free(v->chans[i].seen);
+	free(v->chans);
+	free(v->lat_ns);
+	memset(v, 0, sizeof(*v));
+}
+
 static struct sv_chan *
 find(struct sub_verify *v, uint64_t channel)
 {

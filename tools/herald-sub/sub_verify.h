@@ -41,6 +41,7 @@ void sub_verify_event(struct sub_verify *v, const struct herald_sub_event *ev);
 /* true if every check passed. */
 bool sub_verify_finish(struct sub_verify *v, uint64_t expect, bool allow_gaps,
 		       bool allow_reset);
+void sub_verify_free(struct sub_verify *v);
 void sub_verify_report(const struct sub_verify *v,
 		       const struct herald_sub_stats *st, FILE *out,
 		       const char *json, double secs, bool verified);
