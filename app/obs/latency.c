@@ -20,9 +20,10 @@ const char *const herald_latency_help[LAT__COUNT] = {
 #undef X_HELP
 };
 
-static const double quantiles[] = {0.5, 0.9, 0.99, 0.999};
-static const char *const quantile_names[] = {"p50", "p90", "p99", "p999"};
-#define N_QUANTILES (sizeof(quantiles) / sizeof(quantiles[0]))
+static const double quantiles[HERALD_LATENCY_QUANTILES] = {0.5, 0.9, 0.99,
+							   0.999};
+const char *const herald_latency_quantile_names[HERALD_LATENCY_QUANTILES] = {
+	"p50", "p90", "p99", "p999"};
 
 void
 herald_latency_merged(enum herald_latency kind, struct hist *out)
@@ -53,42 +54,53 @@ herald_latency_ns(uint64_t cycles)
 }
 
 void
-herald_latency_show(FILE *f)
+herald_latency_summary(enum herald_latency kind,
+		       struct herald_latency_summary *out)
 {
 	struct hist h;
+	unsigned int q;
+
+	herald_latency_merged(kind, &h);
+	out->count = h.count;
+	for (q = 0; q < HERALD_LATENCY_QUANTILES; q++)
+		out->q_ns[q] =
+			herald_latency_ns(hist_quantile(&h, quantiles[q]));
+	out->max_ns = herald_latency_ns(h.max);
+}
+
+void
+herald_latency_show(FILE *f)
+{
+	struct herald_latency_summary s;
 	unsigned int k, q;
 
 	fprintf(f, "  %-20s %12s %10s %10s %10s %10s %10s  (ns)\n", "latency",
 		"count", "p50", "p90", "p99", "p999", "max");
 	for (k = 0; k < LAT__COUNT; k++) {
-		herald_latency_merged(k, &h);
+		herald_latency_summary(k, &s);
 		fprintf(f, "  %-20s %12" PRIu64, herald_latency_names[k],
-			h.count);
-		for (q = 0; q < N_QUANTILES; q++)
-			fprintf(f, " %10" PRIu64,
-				herald_latency_ns(
-					hist_quantile(&h, quantiles[q])));
-		fprintf(f, " %10" PRIu64 "\n", herald_latency_ns(h.max));
+			s.count);
+		for (q = 0; q < HERALD_LATENCY_QUANTILES; q++)
+			fprintf(f, " %10" PRIu64, s.q_ns[q]);
+		fprintf(f, " %10" PRIu64 "\n", s.max_ns);
 	}
 }
 
 void
 herald_latency_json(FILE *f)
 {
-	struct hist h;
+	struct herald_latency_summary s;
 	unsigned int k, q;
 
 	fprintf(f, "{");
 	for (k = 0; k < LAT__COUNT; k++) {
-		herald_latency_merged(k, &h);
+		herald_latency_summary(k, &s);
 		fprintf(f, "%s\"%s\": {\"count\": %" PRIu64, k ? ", " : "",
-			herald_latency_names[k], h.count);
-		for (q = 0; q < N_QUANTILES; q++)
-			fprintf(f, ", \"%s_ns\": %" PRIu64, quantile_names[q],
-				herald_latency_ns(
-					hist_quantile(&h, quantiles[q])));
-		fprintf(f, ", \"max_ns\": %" PRIu64 "}",
-			herald_latency_ns(h.max));
+			herald_latency_names[k], s.count);
+		for (q = 0; q < HERALD_LATENCY_QUANTILES; q++)
+			fprintf(f, ", \"%s_ns\": %" PRIu64,
+				herald_latency_quantile_names[q], s.q_ns[q]);
+		fprintf(f, ", \"max_ns\": %" PRIu64 "}", s.max_ns);
 	}
 	fprintf(f, "}\n");
 }

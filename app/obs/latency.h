@@ -47,6 +47,18 @@ uint64_t herald_latency_hz(void);
 /* A histogram value (cycles) in ns. */
 uint64_t herald_latency_ns(uint64_t cycles);
 
+/* One kind, all workers, as show, JSON and telemetry give it (ns). */
+#define HERALD_LATENCY_QUANTILES 4 /* p50, p90, p99, p999 */
+extern const char
+	*const herald_latency_quantile_names[HERALD_LATENCY_QUANTILES];
+struct herald_latency_summary {
+	uint64_t count;
+	uint64_t q_ns[HERALD_LATENCY_QUANTILES];
+	uint64_t max_ns;
+};
+void herald_latency_summary(enum herald_latency kind,
+			    struct herald_latency_summary *out);
+
 /* "show latency": per kind, all workers: count, p50 p90 p99 p999 max. */
 void herald_latency_show(FILE *f);
 void herald_latency_json(FILE *f);

@@ -401,10 +401,8 @@ static int
 handle_latency(const char *cmd __rte_unused, const char *params __rte_unused,
 	       struct rte_tel_data *d)
 {
-	static const double qs[] = {0.5, 0.9, 0.99, 0.999};
-	static const char *const qn[] = {"p50_ns", "p90_ns", "p99_ns",
-					 "p999_ns"};
-	struct hist h;
+	struct herald_latency_summary s;
+	char key[RTE_TEL_MAX_STRING_LEN];
 	unsigned int k, q;
 
 	if (!tel_enter(d))
@@ -415,15 +413,15 @@ handle_latency(const char *cmd __rte_unused, const char *params __rte_unused,
 
 		if (one == NULL)
 			break;
-		herald_latency_merged(k, &h);
+		herald_latency_summary(k, &s);
 		rte_tel_data_start_dict(one);
-		rte_tel_data_add_dict_u64(one, "count", h.count);
-		for (q = 0; q < 4; q++)
-			rte_tel_data_add_dict_u64(
-				one, qn[q],
-				herald_latency_ns(hist_quantile(&h, qs[q])));
-		rte_tel_data_add_dict_u64(one, "max_ns",
-					  herald_latency_ns(h.max));
+		rte_tel_data_add_dict_u64(one, "count", s.count);
+		for (q = 0; q < HERALD_LATENCY_QUANTILES; q++) {
+			snprintf(key, sizeof(key), "%s_ns",
+				 herald_latency_quantile_names[q]);
+			rte_tel_data_add_dict_u64(one, key, s.q_ns[q]);
+		}
+		rte_tel_data_add_dict_u64(one, "max_ns", s.max_ns);
 		rte_tel_data_add_dict_container(d, herald_latency_names[k], one,
 						0);
 	}

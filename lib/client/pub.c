@@ -118,7 +118,7 @@ herald_pub_new(const struct herald_pub_config *cfg, herald_pub_event_cb cb,
 	}
 	p->cb = cb;
 	p->cb_arg = cb_arg;
-	p->next_id = p->acked_id + 1;
+	p->next_id = 1;
 	p->send_id = 1;
 	p->publisher = cfg->publisher_id ? cfg->publisher_id : hc_random_id();
 	p->credit = p->cfg.initial_credit;
@@ -250,6 +250,25 @@ herald_pub_flush(struct herald_pub *p, uint64_t now)
 	return 0;
 }
 
+/* Go back to the first unacknowledged message (go-back-N): it is sent
+ * again next, with START if it opens the session. */
+static void
+go_back(struct herald_pub *p)
+{
+	p->send_id = p->acked_id + 1;
+	if (pub_seq_of(p, p->send_id) == 1)
+		p->start_next = true;
+}
+
+/* The resend timer runs: frames in flight, or paused by credit 0 with
+ * messages waiting (the probe). */
+static bool
+resend_armed(const struct herald_pub *p)
+{
+	return p->send_id > p->acked_id + 1 ||
+	       (p->credit == 0 && p->next_id > p->send_id);
+}
+
 /* A new session: fresh id, the unacknowledged messages renumbered from 1
  * and sent again. */
 static void
@@ -290,9 +309,7 @@ fast_resend_check(struct herald_pub *p, uint64_t acked_seq, uint64_t sent_seq)
 	p->dup_acks = 0;
 	p->recover_id = p->max_sent_id;
 	p->st.fast_resends++;
-	p->send_id = p->acked_id + 1;
-	if (pub_seq_of(p, p->send_id) == 1)
-		p->start_next = true;
+	go_back(p);
 }
 
 static void
@@ -340,7 +357,6 @@ on_puback(struct herald_pub *p, const struct hwp_puback *a, uint64_t now)
 		return;
 	}
 	p->acked_id = a->acked_seq + p->id_base;
-	p->st.acked = p->acked_id;
 	if (p->send_id <= p->acked_id)
 		p->send_id = p->acked_id + 1; /* resent ones already taken */
 	p->dup_acks = 0;
@@ -377,15 +393,9 @@ on_datagram(void *arg, const uint8_t *buf, unsigned int len)
 static void
 maybe_resend(struct herald_pub *p, uint64_t now)
 {
-	uint64_t unacked_sent = p->send_id - 1 - p->acked_id;
-
-	if (unacked_sent == 0 && !(p->credit == 0 && p->next_id > p->send_id))
+	if (!resend_armed(p) || now - p->last_progress < p->resend_wait)
 		return;
-	if (now - p->last_progress < p->resend_wait)
-		return;
-	p->send_id = p->acked_id + 1;
-	if (pub_seq_of(p, p->send_id) == 1)
-		p->start_next = true;
+	go_back(p);
 	p->last_progress = now;
 	p->resend_wait *= 2;
 	if (p->resend_wait > p->cfg.resend_max_ns)
@@ -425,8 +435,7 @@ herald_pub_next_timeout(const struct herald_pub *p, uint64_t now)
 		t = p->oldest_unsent + p->cfg.linger_ns;
 		due = p->oldest_unsent == 0 || t <= now ? 0 : t - now;
 	}
-	if (p->send_id > p->acked_id + 1 ||
-	    (p->credit == 0 && p->next_id > p->send_id)) {
+	if (resend_armed(p)) {
 		t = p->last_progress + p->resend_wait;
 		t = t <= now ? 0 : t - now;
 		if (t < due)
@@ -439,6 +448,7 @@ void
 herald_pub_get_stats(const struct herald_pub *p, struct herald_pub_stats *st)
 {
 	*st = p->st;
+	st->acked = p->acked_id;
 	st->credit = p->credit;
 	st->instance_epoch = p->epoch;
 	st->publisher_id = p->publisher;

@@ -14,6 +14,14 @@ slot_of(const struct herald_sub *s, const struct sub_chan *c, uint64_t seq)
 	return &c->ring[seq % s->cfg.reorder_window];
 }
 
+/* The first seq past the reorder window: early DELIVERs below it wait
+ * in the ring, later ones are left to a NACK. */
+static uint64_t
+window_end(const struct herald_sub *s, const struct sub_chan *c)
+{
+	return c->next + s->cfg.reorder_window;
+}
+
 static bool
 ring_has(const struct herald_sub *s, const struct sub_chan *c, uint64_t seq)
 {
@@ -279,7 +287,7 @@ chan_on_deliver(struct herald_sub *s, struct sub_chan *c,
 		drain(s, c);
 		return;
 	}
-	if (seq - c->next >= s->cfg.reorder_window)
+	if (seq >= window_end(s, c))
 		s->st.window_drops++; /* NACKed once the window gets there */
 	else
 		buffer_msg(s, c, f);
@@ -296,10 +304,8 @@ chan_on_gap(struct herald_sub *s, struct sub_chan *c, const struct hwp_gap *g)
 		return;
 	if (end - 1 > c->high)
 		c->high = end - 1;
+	lim = hc_min_u64(end, window_end(s, c));
 	if (g->from_seq <= c->next) {
-		lim = end < c->next + s->cfg.reorder_window
-			      ? end
-			      : c->next + s->cfg.reorder_window;
 		for (seq = c->next; c->n_buffered > 0 && seq < lim; seq++)
 			if (ring_has(s, c, seq))
 				slot_clear(c, slot_of(s, c, seq));
@@ -308,9 +314,6 @@ chan_on_gap(struct herald_sub *s, struct sub_chan *c, const struct hwp_gap *g)
 		return;
 	}
 	/* Lost further on: marked, reported when delivery gets there. */
-	lim = end < c->next + s->cfg.reorder_window
-		      ? end
-		      : c->next + s->cfg.reorder_window;
 	for (seq = g->from_seq; seq < lim && ring_ready(s, c); seq++) {
 		struct sub_slot *sl = slot_of(s, c, seq);
 
@@ -390,7 +393,7 @@ chan_synced(struct herald_sub *s, struct sub_chan *c, uint64_t next_seq,
 	if (k > 0 && !reset && c->nacked_upto < next_seq - 1)
 		c->nacked_upto =
 			next_seq - 1; /* the SUBSCRIBE asked for them */
-	ring_prune(s, c, c->next, c->next + s->cfg.reorder_window);
+	ring_prune(s, c, c->next, window_end(s, c));
 	drain(s, c);
 	/* A resume's RETRANSMITs are on their way: NACK what they leave out
 	 * only after a retry time. The timer is set whatever drain left:
@@ -415,9 +418,7 @@ chan_nack_due(struct herald_sub *s, struct sub_chan *c)
 		nack_arm(s, c, 0);
 		return;
 	}
-	lim = c->high < c->next + s->cfg.reorder_window - 1
-		      ? c->high
-		      : c->next + s->cfg.reorder_window - 1;
+	lim = hc_min_u64(c->high, window_end(s, c) - 1);
 	seq = full || c->nacked_upto < c->next ? c->next : c->nacked_upto + 1;
 	while (seq <= lim && runs < 16) {
 		struct hwp_nack n = {

@@ -16,6 +16,12 @@
 
 #include "hc_udp.h"
 
+static inline uint64_t
+hc_min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
 enum chan_state {
 	CH_FREE = 0,
 	CH_SUBSCRIBING,	  /* SUBSCRIBE sent, no SUBACK yet */

@@ -2,6 +2,7 @@
  * herald-pub / herald-sub shared helpers (client_tool.h).
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -285,6 +286,22 @@ ht_payload_check(const uint8_t *buf, size_t len, uint64_t *channel, uint64_t *n,
 		if (buf[i] != (uint8_t)((*n * 131 + i) % 251))
 			return -1;
 	return 0;
+}
+
+volatile sig_atomic_t ht_stop;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	ht_stop = 1;
+}
+
+void
+ht_catch_signals(void)
+{
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
 }
 
 uint32_t

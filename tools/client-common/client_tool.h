@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 
 #include "herald/client.h"
@@ -63,6 +64,10 @@ void ht_payload_fill(uint8_t *buf, size_t len, uint64_t channel, uint64_t n,
 /* 0 if buf is a well-formed verify payload (fills channel, n, run). */
 int ht_payload_check(const uint8_t *buf, size_t len, uint64_t *channel,
 		     uint64_t *n, uint32_t *run);
+
+/* Set by SIGINT or SIGTERM once ht_catch_signals ran: the tools stop. */
+extern volatile sig_atomic_t ht_stop;
+void ht_catch_signals(void);
 
 /* A random 32-bit number (getrandom). */
 uint32_t ht_random_u32(void);

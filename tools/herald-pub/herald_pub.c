@@ -12,7 +12,6 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,15 +23,6 @@ struct pub_opts {
 	struct ht_common c; /* server, bind, channels, impair, output */
 	uint64_t count, duration_ms, rate, size, run, wait_acks_ms;
 };
-
-static volatile sig_atomic_t stop;
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 static void
 usage(FILE *f)
@@ -247,8 +237,7 @@ main(int argc, char **argv)
 			strerror(errno));
 		return 2;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	ht_catch_signals();
 	ht_progress_init(&prog, o.c.progress);
 	start = herald_now();
 	for (;;) {
@@ -257,7 +246,7 @@ main(int argc, char **argv)
 		bool sending;
 
 		now = herald_now();
-		sending = !stop && (o.count == 0 || r.sent < o.count) &&
+		sending = !ht_stop && (o.count == 0 || r.sent < o.count) &&
 			  (o.duration_ms == 0 ||
 			   now - start < o.duration_ms * 1000000);
 		if (sending)
@@ -268,7 +257,7 @@ main(int argc, char **argv)
 		if (!sending && r.acked == r.sent)
 			break;
 		deadline = end_send + o.wait_acks_ms * 1000000;
-		if (!sending && (now >= deadline || stop > 1))
+		if (!sending && now >= deadline)
 			break;
 		herald_pub_get_stats(p, &st);
 		snprintf(extra, sizeof(extra),

@@ -16,7 +16,6 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,15 +34,6 @@ struct sub_opts {
 	uint64_t expect, stall_after, stall_ms;
 	bool passive, verify, allow_gaps, allow_reset;
 };
-
-static volatile sig_atomic_t stop;
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 static void
 usage(FILE *f)
@@ -313,7 +303,7 @@ done(const struct sub_run *r, uint64_t start, uint64_t now)
 {
 	const struct sub_opts *o = r->o;
 
-	if (stop || (o->count && r->v.delivered >= o->count))
+	if (ht_stop || (o->count && r->v.delivered >= o->count))
 		return true;
 	if (o->duration_ms && now - start >= o->duration_ms * 1000000)
 		return true;
@@ -347,8 +337,7 @@ main(int argc, char **argv)
 			strerror(errno));
 		return 2;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	ht_catch_signals();
 	ht_progress_init(&prog, o.c.progress);
 	start = herald_now();
 	for (now = start; !done(&r, start, now); now = herald_now()) {

@@ -28,6 +28,20 @@ on_signal(int sig)
 	stop = 1;
 }
 
+/* Position of a in subs, n if absent (a source registers once). */
+static unsigned int
+find_sub(const struct sockaddr_in *subs, unsigned int n,
+	 const struct sockaddr_in *a)
+{
+	unsigned int s;
+
+	for (s = 0; s < n; s++)
+		if (subs[s].sin_addr.s_addr == a->sin_addr.s_addr &&
+		    subs[s].sin_port == a->sin_port)
+			break;
+	return s;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -72,12 +86,7 @@ main(int argc, char **argv)
 		for (i = 0; i < (unsigned int)(n > 0 ? n : 0); i++) {
 			if (in[i].msg_len == 4 &&
 			    memcmp(bufs[i], "SUB!", 4) == 0) {
-				for (s = 0; s < n_subs; s++)
-					if (subs[s].sin_addr.s_addr ==
-						    from[i].sin_addr.s_addr &&
-					    subs[s].sin_port ==
-						    from[i].sin_port)
-						break;
+				s = find_sub(subs, n_subs, &from[i]);
 				if (s == n_subs && n_subs < MAX_SUBS)
 					subs[n_subs++] = from[i];
 				sendto(fd, "OK!", 3, 0,
@@ -87,12 +96,9 @@ main(int argc, char **argv)
 			}
 			if (in[i].msg_len == 4 &&
 			    memcmp(bufs[i], "UNS!", 4) == 0) {
-				for (s = 0; s < n_subs; s++)
-					if (subs[s].sin_addr.s_addr ==
-						    from[i].sin_addr.s_addr &&
-					    subs[s].sin_port ==
-						    from[i].sin_port)
-						subs[s--] = subs[--n_subs];
+				s = find_sub(subs, n_subs, &from[i]);
+				if (s < n_subs)
+					subs[s] = subs[--n_subs];
 				continue;
 			}
 			for (s = 0; s < n_subs; s++) {
