@@ -18,13 +18,14 @@ static const struct cli_area areas[] = {
 	{"stats", herald_cli_cmds_stats},
 	{"sub", herald_cli_cmds_sub},
 	{"subscribers", herald_cli_cmds_subscribers},
+	{"top", herald_cli_cmds_top},
 	{"run", herald_cli_cmds_run},
 	{"sys", herald_cli_cmds_sys},
 	{"xdp", herald_cli_cmds_xdp},
 };
 
 const char *const herald_cli_area_names[] = {
-	"stats", "sub", "subscribers", "run", "sys", "xdp", NULL,
+	"stats", "sub", "subscribers", "top", "run", "sys", "xdp", NULL,
 };
 
 char herald_cli_json_tag;

@@ -28,6 +28,7 @@
 extern cmdline_parse_inst_t *herald_cli_cmds_stats[];
 extern cmdline_parse_inst_t *herald_cli_cmds_sub[];
 extern cmdline_parse_inst_t *herald_cli_cmds_subscribers[];
+extern cmdline_parse_inst_t *herald_cli_cmds_top[];
 extern cmdline_parse_inst_t *herald_cli_cmds_run[];
 extern cmdline_parse_inst_t *herald_cli_cmds_sys[];
 extern cmdline_parse_inst_t *herald_cli_cmds_xdp[];

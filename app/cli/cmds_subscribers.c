@@ -176,85 +176,9 @@ static cmdline_parse_inst_t cmd_show_top = {
 		   (void *)&tok_top_top, NULL},
 };
 
-/* ---- show top channels|subscribers [N] ---- */
-struct cmd_top_result {
-	cmdline_fixed_string_t show, top, what;
-	uint32_t n;
-};
-
-static void
-top_run(const char *what, uint32_t n)
-{
-	static struct herald_channel_info ch[HERALD_TOP_MAX];
-	static struct herald_endpoint_info ep[HERALD_TOP_MAX];
-	FILE *out = herald_cli_out();
-	uint32_t got, total;
-
-	if (n == 0 || n > HERALD_TOP_MAX) {
-		herald_cli_fail("show top %s %u: n must be 1 to %u", what, n,
-				HERALD_TOP_MAX);
-		return;
-	}
-	if (strcmp(what, "channels") == 0) {
-		got = herald_control_top_channels(ch, n, &total);
-		if (herald_cli_json())
-			herald_top_channels_json(out, ch, got, total);
-		else
-			herald_top_channels_show(out, ch, got, total);
-	} else {
-		got = herald_control_top_repair(ep, n, &total);
-		if (herald_cli_json())
-			herald_top_subscribers_json(out, ep, got, total);
-		else
-			herald_top_subscribers_show(out, ep, got, total);
-	}
-	fflush(out);
-}
-
-static void
-show_top_n(void *parsed, struct cmdline *cl __rte_unused,
-	   void *data __rte_unused)
-{
-	const struct cmd_top_result *r = parsed;
-
-	top_run(r->what, r->n);
-}
-
-static void
-show_top_10(void *parsed, struct cmdline *cl __rte_unused,
-	    void *data __rte_unused)
-{
-	const struct cmd_top_result *r = parsed;
-
-	top_run(r->what, 10);
-}
-
-static cmdline_parse_token_string_t tok_tn_show =
-	TOKEN_STRING_INITIALIZER(struct cmd_top_result, show, "show");
-static cmdline_parse_token_string_t tok_tn_top =
-	TOKEN_STRING_INITIALIZER(struct cmd_top_result, top, "top");
-static cmdline_parse_token_string_t tok_tn_what = TOKEN_STRING_INITIALIZER(
-	struct cmd_top_result, what, "channels#subscribers");
-static cmdline_parse_token_num_t tok_tn_n =
-	TOKEN_NUM_INITIALIZER(struct cmd_top_result, n, RTE_UINT32);
-static cmdline_parse_inst_t cmd_show_top_n = {
-	.f = show_top_n,
-	.data = HERALD_CLI_JSON,
-	.help_str = "show top channels|subscribers <n>: the n (1 to 32) "
-		    "busiest subscribed channels (messages this epoch), or "
-		    "the endpoints that cost the most repair",
-	.tokens = {(void *)&tok_tn_show, (void *)&tok_tn_top,
-		   (void *)&tok_tn_what, (void *)&tok_tn_n, NULL},
-};
-static cmdline_parse_inst_t cmd_show_top_10 = {
-	.f = show_top_10,
-	.data = HERALD_CLI_JSON,
-	.help_str = "show top channels|subscribers: the same, the top ten",
-	.tokens = {(void *)&tok_tn_show, (void *)&tok_tn_top,
-		   (void *)&tok_tn_what, NULL},
-};
-
 cmdline_parse_inst_t *herald_cli_cmds_subscribers[] = {
-	&cmd_show_subscriber, &cmd_show_sessions, &cmd_show_top,
-	&cmd_show_top_n,      &cmd_show_top_10,	  NULL,
+	&cmd_show_subscriber,
+	&cmd_show_sessions,
+	&cmd_show_top,
+	NULL,
 };

@@ -3,8 +3,9 @@
  * /metrics (Prometheus text format 0.0.4, obs/prom.c), /healthz (200
  * when every health check passes, 503 otherwise; the checks one a
  * line), /top/channels and /top/subscribers (JSON, obs/top.h, asked of
- * the control thread). Off unless [metrics] port is set; loopback by
- * default.
+ * the control thread), /top/publishers (read from the workers' session
+ * tables) and /top/slots (obs/stats.h). Off unless [metrics] port is
+ * set; loopback by default.
  */
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -18,6 +19,7 @@
 #include "control/control.h"
 #include "herald.h"
 #include "obs/prom.h"
+#include "obs/stats.h"
 #include "obs/top.h"
 #include "runtime/runtime.h"
 
@@ -127,6 +129,38 @@ top_json(FILE *f, bool channels)
 	return status;
 }
 
+/* /top/publishers?order=rate|duplicates&n=1..32 (rate, 32 when absent). */
+static unsigned int
+top_publishers_json(FILE *f, struct MHD_Connection *c)
+{
+	const char *order_arg =
+		MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "order");
+	const char *n_arg =
+		MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "n");
+	static struct herald_publisher_info top[HERALD_TOP_MAX];
+	int order = order_arg == NULL ? HERALD_PUB_BY_RATE
+				      : herald_top_pub_order(order_arg);
+	unsigned long n = HERALD_TOP_MAX;
+	uint32_t got, total;
+	char *end = NULL;
+
+	if (n_arg != NULL)
+		n = strtoul(n_arg, &end, 10);
+	if (order < 0 || n == 0 || n > HERALD_TOP_MAX ||
+	    (end != NULL && (*end != '\0' || end == n_arg))) {
+		fprintf(f,
+			"{\"error\": \"order is rate or duplicates, n 1 to "
+			"%u\"}\n",
+			HERALD_TOP_MAX);
+		return MHD_HTTP_BAD_REQUEST;
+	}
+	got = herald_publish_top(top, (uint32_t)n, (enum herald_pub_order)order,
+				 &total);
+	herald_top_publishers_json(f, top, got, total,
+				   (enum herald_pub_order)order);
+	return MHD_HTTP_OK;
+}
+
 static enum MHD_Result
 handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
        const char *version, const char *upload_data, size_t *upload_size,
@@ -156,10 +190,16 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 		   strcmp(url, "/top/subscribers") == 0) {
 		status = top_json(f, url[5] == 'c');
 		type = "application/json";
+	} else if (strcmp(url, "/top/publishers") == 0) {
+		status = top_publishers_json(f, c);
+		type = "application/json";
+	} else if (strcmp(url, "/top/slots") == 0) {
+		herald_slots_json(f, false);
+		type = "application/json";
 	} else {
 		fprintf(f,
 			"not found: %s (try /metrics, /healthz, /top/channels, "
-			"/top/subscribers)\n",
+			"/top/subscribers, /top/publishers, /top/slots)\n",
 			url);
 		status = MHD_HTTP_NOT_FOUND;
 	}

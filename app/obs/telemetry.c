@@ -7,6 +7,7 @@
  */
 #include <pthread.h>
 #include <stdbool.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "obs/latency.h"
 #include "obs/stats.h"
 #include "obs/telemetry.h"
+#include "obs/top.h"
 
 /*
  * rte_telemetry has no unregister: a client may poll while herald tears
@@ -396,6 +398,52 @@ handle_top_channels(const char *cmd __rte_unused,
 			 top_channel);
 }
 
+/* The 32 publisher sessions by rate, or (parameter "duplicates") by
+ * duplicate frames: read from the workers' tables, no control query. */
+static int
+handle_top_publishers(const char *cmd __rte_unused, const char *params,
+		      struct rte_tel_data *d)
+{
+	static struct herald_publisher_info top[HERALD_TOP_MAX];
+	int order = params == NULL || *params == '\0'
+			    ? HERALD_PUB_BY_RATE
+			    : herald_top_pub_order(params);
+	char buf[RTE_TEL_MAX_STRING_LEN], ep[32];
+	struct rte_tel_data *list;
+	uint32_t n, total, i;
+
+	if (order < 0)
+		return -EINVAL;
+	if (!tel_enter(d))
+		return 0;
+	n = herald_publish_top(top, HERALD_TOP_MAX,
+			       (enum herald_pub_order)order, &total);
+	list = rte_tel_data_alloc();
+	if (list != NULL) {
+		rte_tel_data_start_dict(d);
+		rte_tel_data_add_dict_u64(d,
+					  order == HERALD_PUB_BY_RATE
+						  ? "sessions"
+						  : "with_duplicates",
+					  total);
+		rte_tel_data_start_array(list, RTE_TEL_STRING_VAL);
+		for (i = 0; i < n; i++) {
+			fmt_ip(ep, sizeof(ep), top[i].ip, top[i].port);
+			snprintf(buf, sizeof(buf),
+				 "%u %s rate %.1f messages %" PRIu64
+				 " duplicates %" PRIu64 " ahead %" PRIu64
+				 " over_credit %" PRIu64,
+				 top[i].publisher, ep, top[i].rate,
+				 top[i].messages, top[i].duplicates,
+				 top[i].ahead, top[i].over_credit);
+			rte_tel_data_add_array_string(list, buf);
+		}
+		rte_tel_data_add_dict_container(d, "top", list, 0);
+	}
+	tel_leave();
+	return 0;
+}
+
 /* Per latency kind, all workers: count, p50..p999 and max in ns. */
 static int
 handle_latency(const char *cmd __rte_unused, const char *params __rte_unused,
@@ -469,4 +517,8 @@ herald_telemetry_init(void)
 		"/herald/channels/top", handle_top_channels,
 		"The 32 subscribed channels with the most messages this epoch. "
 		"No parameters");
+	rte_telemetry_register_cmd(
+		"/herald/publishers/top", handle_top_publishers,
+		"The 32 publisher sessions with the highest rate (messages/s); "
+		"parameter duplicates: those with the most duplicate frames");
 }

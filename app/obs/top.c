@@ -2,6 +2,7 @@
  * Top-N views: their JSON and text (obs/top.h).
  */
 #include <inttypes.h>
+#include <string.h>
 
 #include "obs/top.h"
 
@@ -96,5 +97,75 @@ herald_top_subscribers_show(FILE *f, const struct herald_endpoint_info *t,
 			" retransmits, %" PRIu64 " GAPs\n",
 			ep, r->nacks, r->over_budget, r->given_up,
 			r->retransmits, r->gaps);
+	}
+}
+
+int
+herald_top_pub_order(const char *word)
+{
+	if (strcmp(word, "rate") == 0)
+		return HERALD_PUB_BY_RATE;
+	if (strcmp(word, "duplicates") == 0)
+		return HERALD_PUB_BY_DUPLICATES;
+	return -1;
+}
+
+void
+herald_top_publishers_json(FILE *f, const struct herald_publisher_info *t,
+			   uint32_t n, uint32_t total,
+			   enum herald_pub_order order)
+{
+	bool dup = order == HERALD_PUB_BY_DUPLICATES;
+	char ep[32];
+	uint32_t i;
+
+	fprintf(f, "{\"order\": \"%s\", \"%s\": %u, \"publishers\": [",
+		dup ? "duplicates" : "rate",
+		dup ? "with_duplicates" : "sessions", total);
+	for (i = 0; i < n; i++) {
+		endpoint(ep, sizeof(ep), t[i].ip, t[i].port);
+		fprintf(f,
+			"%s\n  {\"publisher\": %u, \"endpoint\": \"%s\""
+			", \"worker\": %u, \"rate\": %.1f"
+			", \"messages\": %" PRIu64 ", \"acked_seq\": %" PRIu64
+			", \"duplicates\": %" PRIu64 ", \"ahead\": %" PRIu64
+			", \"over_credit\": %" PRIu64
+			", \"age_s\": %.3f, \"silent_s\": %.3f}",
+			i ? "," : "", t[i].publisher, ep, t[i].worker,
+			t[i].rate, t[i].messages, t[i].last_accepted,
+			t[i].duplicates, t[i].ahead, t[i].over_credit,
+			t[i].age_s, t[i].silent_s);
+	}
+	fprintf(f, "]}\n");
+}
+
+void
+herald_top_publishers_show(FILE *f, const struct herald_publisher_info *t,
+			   uint32_t n, uint32_t total,
+			   enum herald_pub_order order)
+{
+	char ep[32];
+	uint32_t i;
+
+	if (order == HERALD_PUB_BY_DUPLICATES)
+		fprintf(f,
+			"publisher sessions by duplicates, most first (%u of "
+			"%u that sent duplicates):\n",
+			n, total);
+	else
+		fprintf(f,
+			"publisher sessions by rate, busiest first (%u of %u "
+			"live):\n",
+			n, total);
+	for (i = 0; i < n; i++) {
+		endpoint(ep, sizeof(ep), t[i].ip, t[i].port);
+		fprintf(f,
+			"  publisher %u at %s: %.1f msg/s, %" PRIu64
+			" messages, %" PRIu64 " duplicates, %" PRIu64
+			" ahead, %" PRIu64
+			" over credit, worker %u, silent %.1f s\n",
+			t[i].publisher, ep, t[i].rate, t[i].messages,
+			t[i].duplicates, t[i].ahead, t[i].over_credit,
+			t[i].worker, t[i].silent_s);
 	}
 }

@@ -268,14 +268,25 @@ BAD = [
     ("show latency", "show latency now",
      "bad arguments: 'show latency' takes no more arguments ('now') (usage: "
      "show latency)"),
-    ("show top channels|subscribers <n>", "show top channels 0",
+    ("show top channels|subscribers|publishers <n>", "show top channels 0",
      "show top channels 0: n must be 1 to 32"),
-    ("show top channels|subscribers <n>", "show top subscribers 3 4",
+    ("show top channels|subscribers|publishers <n>",
+     "show top subscribers 3 4",
      "bad arguments: 'show top subscribers 3' takes no more arguments ('4') "
-     "(usage: show top channels|subscribers <n>)"),
-    ("show top channels|subscribers", "show top nothing",
+     "(usage: show top channels|subscribers|publishers <n>)"),
+    ("show top channels|subscribers|publishers", "show top nothing",
      "bad arguments: 'nothing' is not valid after 'show top' (usage: show "
-     "top channels|subscribers <n>; show top channels|subscribers)"),
+     "top channels|subscribers|publishers <n>; show top "
+     "channels|subscribers|publishers; show top publishers <n> "
+     "rate|duplicates)"),
+    ("show top publishers <n> rate|duplicates",
+     "show top publishers 33 duplicates",
+     "show top publishers 33: n must be 1 to 32"),
+    ("show top publishers <n> rate|duplicates",
+     "show top publishers 3 fastest",
+     "bad arguments: 'fastest' is not valid after 'show top publishers 3' "
+     "(usage: show top channels|subscribers|publishers <n>; show top "
+     "publishers <n> rate|duplicates)"),
     ("show sessions", "show sessions all",
      "bad arguments: 'show sessions' takes no more arguments ('all') "
      "(usage: show sessions)"),

@@ -59,6 +59,7 @@ void
 herald_puback_session(struct herald_lcore *lc, struct herald_pub_session *s,
 		      uint32_t credit)
 {
+	herald_pub_window(lc, s);
 	herald_puback_send(lc, s->rx_port, &s->ack_tmpl, s->key.publisher,
 			   s->last_accepted, credit);
 	/* Frames past it are dropped unacknowledged (publish_over_credit). */

@@ -129,7 +129,8 @@ start_session(struct herald_lcore *lc, struct herald_publish_dgram *pd,
 		return o;
 	/* Open before steering: once steered the message is sequenced, and
 	 * its session must exist to acknowledge it. */
-	s = herald_session_open(lc, key, pd->port, ri->src_mac);
+	s = herald_session_open(lc, key, pd->port, ri->src_mac,
+				f->u.publish.pub_seq - 1);
 	if (unlikely(s == NULL))
 		return FRAME_publish_session_full;
 	o = take(lc, pd, f);
@@ -183,16 +184,23 @@ herald_publish_frame(struct herald_lcore *lc, struct herald_publish_dgram *pd,
 		s->last_accepted = pub->pub_seq - 1;
 		s->credit_limit = herald_credit_limit(
 			lc, s->last_accepted, lc->conf.publisher_credit);
+		herald_pub_stats_reset(lc, s, &s->key, s->last_accepted);
 	}
-	if (pub->pub_seq <= s->last_accepted)
+	if (pub->pub_seq <= s->last_accepted) {
+		s->st.duplicates++;
 		return FRAME_publish_duplicate;
+	}
 	/* Past what its last PUBACK allowed (the publisher overran its
 	 * credit, whatever came before): not taken, not acknowledged; its
 	 * PUBACK this burst says the credit it has now. */
-	if (unlikely(pub->pub_seq > s->credit_limit))
+	if (unlikely(pub->pub_seq > s->credit_limit)) {
+		s->st.over_credit++;
 		return FRAME_publish_over_credit;
-	if (pub->pub_seq != s->last_accepted + 1)
+	}
+	if (pub->pub_seq != s->last_accepted + 1) {
+		s->st.ahead++;
 		return FRAME_publish_ahead;
+	}
 	o = take(lc, pd, f);
 	if (likely(o == FRAME_publish_accepted))
 		s->last_accepted = pub->pub_seq;

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <rte_lpm.h>
+#include <rte_seqcount.h>
 
 #include "dataplane/classify.h"
 #include "dataplane/lru.h"
@@ -25,6 +26,22 @@ struct herald_pub_key {
 	uint16_t pad[3];
 };
 
+/* A session's figures for the top-N view (publish/top.c), read by
+ * other threads: what opens a session or starts a rate window is
+ * written inside the seqcount, so a reader's copy is whole; the
+ * refusal counts are single words, written only by the worker. */
+struct herald_pub_stats {
+	rte_seqcount_t sc;
+	uint64_t base_seq;	    /* pub_seq before its START */
+	uint64_t opened_ns;	    /* worker clock */
+	uint64_t win_ns, win_seq;   /* this rate window's start */
+	uint64_t prev_ns, prev_seq; /* the previous window's start */
+	uint64_t duplicates, ahead, over_credit; /* frames refused */
+};
+
+/* A rate window: 2^30 ns, about a second. */
+#define HERALD_PUB_WINDOW_SHIFT 30
+
 /* key.publisher 0 (never valid on the wire): a free entry. */
 struct herald_pub_session {
 	struct herald_pub_key key;
@@ -36,8 +53,13 @@ struct herald_pub_session {
 	struct rte_ether_addr mac; /* where its PUBACKs go */
 	uint16_t rx_port;
 	bool ack_pending;
+	/* clock_ns >> HERALD_PUB_WINDOW_SHIFT when its rate window began:
+	 * on the first cache line, which the PUBACK reads anyway. */
+	uint32_t win_tick;
 	struct herald_lru_node lru;
 	struct herald_udp_tmpl ack_tmpl; /* PUBACK headers, rebuilt on move */
+	/* Third cache line: for show top publishers only. */
+	struct herald_pub_stats st __rte_cache_aligned;
 };
 
 /* One datagram's PUBLISH frames share these. */
@@ -58,6 +80,39 @@ struct herald_publish_dgram {
 };
 
 #define PD_UNKNOWN_MAX 8
+
+/* A live publisher session as the top-N view gives it. */
+struct herald_publisher_info {
+	uint32_t publisher;
+	uint32_t ip;
+	uint16_t port;
+	uint16_t worker;
+	uint64_t messages;			 /* taken since its START */
+	uint64_t last_accepted;			 /* its acked_seq */
+	uint64_t duplicates, ahead, over_credit; /* frames refused */
+	double rate;				 /* messages/s, last 1 to 2 s */
+	double age_s;				 /* since its START */
+	double silent_s;			 /* since its last frame */
+};
+
+enum herald_pub_order {
+	HERALD_PUB_BY_RATE,	  /* every live session, busiest first */
+	HERALD_PUB_BY_DUPLICATES, /* those that sent duplicates, most first */
+};
+
+/* From any thread (the workers are not stopped): up to max live
+ * sessions of every worker in order; returns how many, *total gets how
+ * many qualified (live sessions; with duplicates for that order). */
+uint32_t herald_publish_top(struct herald_publisher_info *top, uint32_t max,
+			    enum herald_pub_order order, uint32_t *total);
+
+/* Entries of a worker's session table (and of lc->sess). */
+static inline uint32_t
+herald_pub_session_entries(const struct herald_lcore *lc)
+{
+	return RTE_MAX(lc->conf.max_publisher_sessions,
+		       HERALD_HASH_MIN_ENTRIES);
+}
 
 int herald_publish_lcore_init(struct herald_lcore *lc);
 void herald_publish_lcore_free(struct herald_lcore *lc);
@@ -140,11 +195,31 @@ herald_session_lookup(struct herald_lcore *lc, const struct herald_pub_key *k)
  * FRAME_publish_accepted, or publish_session_full / publish_source_limit. */
 enum herald_frame_outcome herald_session_room(struct herald_lcore *lc,
 					      uint32_t ip);
-/* A new session for key, reached through rx_port from mac, after
- * herald_session_room said yes; NULL only if the hash refuses. */
-struct herald_pub_session *
-herald_session_open(struct herald_lcore *lc, const struct herald_pub_key *k,
-		    uint16_t rx_port, const struct rte_ether_addr *mac);
+/* A new session for key, reached through rx_port from mac, whose frames
+ * start after pub_seq base, once herald_session_room said yes; NULL
+ * only if the hash refuses. */
+struct herald_pub_session *herald_session_open(struct herald_lcore *lc,
+					       const struct herald_pub_key *k,
+					       uint16_t rx_port,
+					       const struct rte_ether_addr *mac,
+					       uint64_t base);
+/* s is session k, its figures counted from pub_seq base
+ * (publish/top.c): one seqcount section, so that a reader's copy of a
+ * reused entry is the old session or the new one, never a mix. */
+void herald_pub_stats_reset(struct herald_lcore *lc,
+			    struct herald_pub_session *s,
+			    const struct herald_pub_key *k, uint64_t base);
+/* Slow path of herald_pub_window: a new rate window (publish/top.c). */
+void herald_pub_window_roll(struct herald_lcore *lc,
+			    struct herald_pub_session *s);
+/* Once per PUBACK: about every second s starts a new rate window. */
+static inline void
+herald_pub_window(struct herald_lcore *lc, struct herald_pub_session *s)
+{
+	if (unlikely((uint32_t)(lc->clock_ns >> HERALD_PUB_WINDOW_SHIFT) !=
+		     s->win_tick))
+		herald_pub_window_roll(lc, s);
+}
 /* Forget s (expired, or its opening frame could not be taken). */
 void herald_session_close(struct herald_lcore *lc,
 			  struct herald_pub_session *s);

@@ -23,8 +23,7 @@ int
 herald_publish_lcore_init(struct herald_lcore *lc)
 {
 	char name[RTE_HASH_NAMESIZE], src_name[RTE_HASH_NAMESIZE];
-	uint32_t n = RTE_MAX(lc->conf.max_publisher_sessions,
-			     HERALD_HASH_MIN_ENTRIES);
+	uint32_t n = herald_pub_session_entries(lc);
 	struct rte_hash_parameters hp = {
 		.entries = n,
 		.key_len = sizeof(struct herald_pub_key),
@@ -36,6 +35,10 @@ herald_publish_lcore_init(struct herald_lcore *lc)
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 	struct rte_hash_parameters sp = hp;
+
+	/* The PUBACK path tests win_tick beside what it reads anyway. */
+	RTE_BUILD_BUG_ON(offsetof(struct herald_pub_session, win_tick) >=
+			 RTE_CACHE_LINE_SIZE);
 
 	snprintf(name, sizeof(name), "herald_pub%u", lc->index);
 	snprintf(src_name, sizeof(src_name), "herald_src%u", lc->index);
@@ -130,7 +133,8 @@ source_add(struct herald_lcore *lc, uint32_t ip, int delta)
 
 struct herald_pub_session *
 herald_session_open(struct herald_lcore *lc, const struct herald_pub_key *k,
-		    uint16_t rx_port, const struct rte_ether_addr *mac)
+		    uint16_t rx_port, const struct rte_ether_addr *mac,
+		    uint64_t base)
 {
 	struct herald_pub_session *s;
 	int32_t pos;
@@ -143,7 +147,7 @@ herald_session_open(struct herald_lcore *lc, const struct herald_pub_key *k,
 		return NULL;
 	}
 	s = &lc->sess[pos];
-	s->key = *k;
+	herald_pub_stats_reset(lc, s, k, base);
 	s->ack_pending = false;
 	s->rx_port = rx_port;
 	s->last_seen_ns = lc->clock_ns;
