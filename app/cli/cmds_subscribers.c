@@ -157,10 +157,12 @@ show_top(void *parsed __rte_unused, struct cmdline *cl __rte_unused,
 	 void *data __rte_unused)
 {
 	static struct herald_endpoint_info top[HERALD_TOP_MAX];
-	uint32_t n, with_nacks;
+	uint32_t n, with_nacks, ranked;
 
-	n = herald_control_top_repair(top, HERALD_TOP_MAX, &with_nacks);
-	herald_top_subscribers_show(herald_cli_out(), top, n, with_nacks);
+	n = herald_control_top_repair(top, HERALD_TOP_MAX, HERALD_SUB_BY_REPAIR,
+				      &with_nacks, &ranked);
+	herald_top_subscribers_show(herald_cli_out(), top, n, with_nacks,
+				    HERALD_SUB_BY_REPAIR, ranked);
 	fflush(herald_cli_out());
 }
 

@@ -27,10 +27,26 @@ top_publishers(FILE *out, uint32_t n, enum herald_pub_order order)
 }
 
 static void
-top_run(const char *what, uint32_t n, enum herald_pub_order order)
+top_subscribers(FILE *out, uint32_t n, enum herald_sub_order order)
+{
+	static struct herald_endpoint_info ep[HERALD_TOP_MAX];
+	uint32_t got, with_nacks, ranked;
+
+	got = herald_control_top_repair(ep, n, order, &with_nacks, &ranked);
+	if (herald_cli_json())
+		herald_top_subscribers_json(out, ep, got, with_nacks, order,
+					    ranked);
+	else
+		herald_top_subscribers_show(out, ep, got, with_nacks, order,
+					    ranked);
+}
+
+/* order: a publishers' or a subscribers' order, as what says; -1 for
+ * the default. */
+static void
+top_run(const char *what, uint32_t n, int order)
 {
 	static struct herald_channel_info ch[HERALD_TOP_MAX];
-	static struct herald_endpoint_info ep[HERALD_TOP_MAX];
 	FILE *out = herald_cli_out();
 	uint32_t got, total;
 
@@ -46,13 +62,13 @@ top_run(const char *what, uint32_t n, enum herald_pub_order order)
 		else
 			herald_top_channels_show(out, ch, got, total);
 	} else if (strcmp(what, "subscribers") == 0) {
-		got = herald_control_top_repair(ep, n, &total);
-		if (herald_cli_json())
-			herald_top_subscribers_json(out, ep, got, total);
-		else
-			herald_top_subscribers_show(out, ep, got, total);
+		top_subscribers(out, n,
+				order < 0 ? HERALD_SUB_BY_REPAIR
+					  : (enum herald_sub_order)order);
 	} else {
-		top_publishers(out, n, order);
+		top_publishers(out, n,
+			       order < 0 ? HERALD_PUB_BY_RATE
+					 : (enum herald_pub_order)order);
 	}
 	fflush(out);
 }
@@ -63,7 +79,7 @@ show_top_n(void *parsed, struct cmdline *cl __rte_unused,
 {
 	const struct cmd_top_result *r = parsed;
 
-	top_run(r->what, r->n, HERALD_PUB_BY_RATE);
+	top_run(r->what, r->n, -1);
 }
 
 static void
@@ -72,7 +88,7 @@ show_top_10(void *parsed, struct cmdline *cl __rte_unused,
 {
 	const struct cmd_top_result *r = parsed;
 
-	top_run(r->what, 10, HERALD_PUB_BY_RATE);
+	top_run(r->what, 10, -1);
 }
 
 static void
@@ -81,8 +97,16 @@ show_top_pub_order(void *parsed, struct cmdline *cl __rte_unused,
 {
 	const struct cmd_top_result *r = parsed;
 
-	top_run(r->what, r->n,
-		(enum herald_pub_order)herald_top_pub_order(r->order));
+	top_run(r->what, r->n, herald_top_pub_order(r->order));
+}
+
+static void
+show_top_sub_order(void *parsed, struct cmdline *cl __rte_unused,
+		   void *data __rte_unused)
+{
+	const struct cmd_top_result *r = parsed;
+
+	top_run(r->what, r->n, herald_top_sub_order(r->order));
 }
 
 static cmdline_parse_token_string_t tok_tn_show =
@@ -95,6 +119,10 @@ static cmdline_parse_token_string_t tok_tn_publishers =
 	TOKEN_STRING_INITIALIZER(struct cmd_top_result, what, "publishers");
 static cmdline_parse_token_string_t tok_tn_order = TOKEN_STRING_INITIALIZER(
 	struct cmd_top_result, order, "rate#duplicates");
+static cmdline_parse_token_string_t tok_tn_subscribers =
+	TOKEN_STRING_INITIALIZER(struct cmd_top_result, what, "subscribers");
+static cmdline_parse_token_string_t tok_tn_sub_order = TOKEN_STRING_INITIALIZER(
+	struct cmd_top_result, order, "repair#nacks#retransmits#gaps#budget");
 static cmdline_parse_token_num_t tok_tn_n =
 	TOKEN_NUM_INITIALIZER(struct cmd_top_result, n, RTE_UINT32);
 
@@ -127,9 +155,22 @@ static cmdline_parse_inst_t cmd_show_top_pub_order = {
 		   (void *)&tok_tn_order, NULL},
 };
 
+static cmdline_parse_inst_t cmd_show_top_sub_order = {
+	.f = show_top_sub_order,
+	.data = HERALD_CLI_JSON,
+	.help_str = "show top subscribers <n> "
+		    "repair|nacks|retransmits|gaps|budget: the n endpoints "
+		    "with the most NACKs refused (over budget or given up), "
+		    "NACKs, retransmits, GAPs or NACKs over their budget",
+	.tokens = {(void *)&tok_tn_show, (void *)&tok_tn_top,
+		   (void *)&tok_tn_subscribers, (void *)&tok_tn_n,
+		   (void *)&tok_tn_sub_order, NULL},
+};
+
 cmdline_parse_inst_t *herald_cli_cmds_top[] = {
 	&cmd_show_top_n,
 	&cmd_show_top_10,
 	&cmd_show_top_pub_order,
+	&cmd_show_top_sub_order,
 	NULL,
 };

@@ -95,13 +95,26 @@ uint32_t herald_control_endpoints(struct herald_endpoint_info *ei,
 				  uint32_t max);
 uint32_t herald_control_n_endpoints(void);
 
+/* Orders of the subscriber endpoints' top-N: the count each ranks by
+ * (ties: retransmits); names in obs/top.c. */
+enum herald_sub_order {
+	HERALD_SUB_BY_REPAIR,	   /* NACKs refused: over budget + given up */
+	HERALD_SUB_BY_NACKS,	   /* NACKs judged */
+	HERALD_SUB_BY_RETRANSMITS, /* RETRANSMIT DELIVERs */
+	HERALD_SUB_BY_GAPS,	   /* GAPs sent to it */
+	HERALD_SUB_BY_BUDGET,	   /* NACKs past its retransmit budget */
+	HERALD_SUB_ORDERS
+};
+
 /* Control thread only. The endpoints that cost the most repair, worst
- * first (docs/RELIABILITY.md, Slow subscribers): by NACKs refused (over
- * budget or given up), then retransmits; only endpoints that NACKed.
- * Returns how many (at most max); *with_nacks gets how many NACKed. */
+ * first (docs/RELIABILITY.md, Slow subscribers), in order: by repair
+ * every endpoint that NACKed, by the others those whose count is not 0.
+ * Returns how many (at most max); *with_nacks gets how many NACKed,
+ * *ranked how many the order ranks. */
 #define HERALD_TOP_MAX 32
 uint32_t herald_control_top_repair(struct herald_endpoint_info *top,
-				   uint32_t max, uint32_t *with_nacks);
+				   uint32_t max, enum herald_sub_order order,
+				   uint32_t *with_nacks, uint32_t *ranked);
 
 /* Control thread only. The subscribed channels with the most messages
  * in their epoch, busiest first (with their mean rate); returns how
@@ -122,6 +135,8 @@ struct herald_query {
 	uint32_t ip;
 	uint16_t port;
 	uint32_t first;
+	enum herald_sub_order order; /* HERALD_QUERY_TOP */
+	uint32_t ranked;	     /* HERALD_QUERY_TOP: its *ranked */
 	int rc; /* what herald_control_channel / _endpoint returned */
 	struct herald_channel_info ci;
 	struct herald_endpoint_info ei;

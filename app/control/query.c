@@ -146,34 +146,53 @@ static struct {
 };
 
 /* Worse first: more NACKs refused, then more retransmits. */
-static bool
-worse(const struct herald_rtx_stats *a, const struct herald_rtx_stats *b)
+/* The count order ranks by. */
+static uint64_t
+order_key(const struct herald_rtx_stats *r, enum herald_sub_order order)
 {
-	uint64_t ra = a->over_budget + a->given_up;
-	uint64_t rb = b->over_budget + b->given_up;
+	switch (order) {
+	case HERALD_SUB_BY_NACKS: return r->nacks;
+	case HERALD_SUB_BY_RETRANSMITS: return r->retransmits;
+	case HERALD_SUB_BY_GAPS: return r->gaps;
+	case HERALD_SUB_BY_BUDGET: return r->over_budget;
+	default: return r->over_budget + r->given_up;
+	}
+}
 
-	return ra != rb ? ra > rb : a->retransmits > b->retransmits;
+static bool
+worse(const struct herald_rtx_stats *a, const struct herald_rtx_stats *b,
+      enum herald_sub_order order)
+{
+	uint64_t ka = order_key(a, order), kb = order_key(b, order);
+
+	return ka != kb ? ka > kb : a->retransmits > b->retransmits;
 }
 
 uint32_t
 herald_control_top_repair(struct herald_endpoint_info *top, uint32_t max,
-			  uint32_t *with_nacks)
+			  enum herald_sub_order order, uint32_t *with_nacks,
+			  uint32_t *ranked)
 {
 	struct herald_endpoint_info e;
 	uint32_t pos, n = 0, i;
 
 	*with_nacks = 0;
+	*ranked = 0;
 	for (pos = 0; pos < herald.ep_slots; pos++) {
 		const struct herald_endpoint *ep = ctl_ep_at(pos);
 
 		if (ep->live == 0)
 			continue;
 		herald_control_endpoint(ep->ip, ep->port, &e, NULL, 0, 0);
-		if (e.repair.nacks == 0)
+		*with_nacks += e.repair.nacks != 0;
+		if (order == HERALD_SUB_BY_REPAIR
+			    ? e.repair.nacks == 0
+			    : order_key(&e.repair, order) == 0)
 			continue;
-		(*with_nacks)++;
+		(*ranked)++;
 		/* Insertion into the short sorted list. */
-		for (i = n; i > 0 && worse(&e.repair, &top[i - 1].repair); i--)
+		for (i = n;
+		     i > 0 && worse(&e.repair, &top[i - 1].repair, order); i--)
 			if (i < max)
 				top[i] = top[i - 1];
 		if (i < max) {
@@ -218,7 +237,8 @@ answer(struct herald_query *q)
 			q->top_ch, HERALD_TOP_MAX, &q->first);
 	else if (q->kind == HERALD_QUERY_TOP)
 		q->rc = (int)herald_control_top_repair(q->top, HERALD_TOP_MAX,
-						       &q->first);
+						       q->order, &q->first,
+						       &q->ranked);
 	else if (q->kind == HERALD_QUERY_CHANNEL)
 		q->rc = herald_control_channel(q->channel, &q->ci, q->members,
 					       q->first, HERALD_QUERY_PAGE);

@@ -104,58 +104,84 @@ reply(struct MHD_Connection *c, unsigned int status, char *body, size_t len,
 	return rc;
 }
 
-/* The control thread's top-N as JSON (it answers within a second). */
-static unsigned int
-top_json(FILE *f, bool channels)
+/* ?order=WORD&n=N of a top-N path: *order from order_of (def when
+ * absent), *n 1 to 32 (32 when absent); false for anything else. */
+static bool
+top_args(struct MHD_Connection *c, int (*order_of)(const char *word), int def,
+	 int *order, uint32_t *n)
 {
-	struct herald_query *q = calloc(1, sizeof(*q));
-	unsigned int status = MHD_HTTP_OK;
+	const char *o =
+		MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "order");
+	const char *v =
+		MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "n");
+	unsigned long x = HERALD_TOP_MAX;
+	char *end;
 
+	*order = o == NULL ? def : order_of == NULL ? -1 : order_of(o);
+	if (v != NULL) {
+		x = strtoul(v, &end, 10);
+		if (end == v || *end != '\0')
+			x = 0;
+	}
+	*n = (uint32_t)x;
+	return *order >= 0 && x >= 1 && x <= HERALD_TOP_MAX;
+}
+
+static unsigned int
+bad_top_args(FILE *f, const char *orders)
+{
+	fprintf(f, "{\"error\": \"order is %s, n 1 to %u\"}\n", orders,
+		HERALD_TOP_MAX);
+	return MHD_HTTP_BAD_REQUEST;
+}
+
+/* /top/channels, /top/subscribers: the control thread's top-N as JSON
+ * (it answers within a second). */
+static unsigned int
+top_json(FILE *f, struct MHD_Connection *c, bool channels)
+{
+	struct herald_query *q;
+	unsigned int status = MHD_HTTP_OK;
+	uint32_t n, got;
+	int order;
+
+	if (!top_args(c, channels ? NULL : herald_top_sub_order,
+		      channels ? 0 : HERALD_SUB_BY_REPAIR, &order, &n))
+		return bad_top_args(f, channels ? "not taken"
+						: "repair, nacks, retransmits, "
+						  "gaps or budget");
+	q = calloc(1, sizeof(*q));
 	if (q == NULL)
 		return MHD_HTTP_INTERNAL_SERVER_ERROR;
 	q->kind = channels ? HERALD_QUERY_TOP_CHANNELS : HERALD_QUERY_TOP;
+	q->order = (enum herald_sub_order)order;
 	if (herald_control_ask(q) != 0) {
 		fprintf(f,
 			"{\"error\": \"the control thread did not answer\"}\n");
-		status = MHD_HTTP_SERVICE_UNAVAILABLE;
-	} else if (channels) {
-		herald_top_channels_json(f, q->top_ch, (uint32_t)q->rc,
-					 q->first);
-	} else {
-		herald_top_subscribers_json(f, q->top, (uint32_t)q->rc,
-					    q->first);
+		free(q);
+		return MHD_HTTP_SERVICE_UNAVAILABLE;
 	}
+	got = RTE_MIN((uint32_t)q->rc, n);
+	if (channels)
+		herald_top_channels_json(f, q->top_ch, got, q->first);
+	else
+		herald_top_subscribers_json(f, q->top, got, q->first, q->order,
+					    q->ranked);
 	free(q);
 	return status;
 }
 
-/* /top/publishers?order=rate|duplicates&n=1..32 (rate, 32 when absent). */
+/* /top/publishers: read from the workers' tables, no control query. */
 static unsigned int
 top_publishers_json(FILE *f, struct MHD_Connection *c)
 {
-	const char *order_arg =
-		MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "order");
-	const char *n_arg =
-		MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "n");
 	static struct herald_publisher_info top[HERALD_TOP_MAX];
-	int order = order_arg == NULL ? HERALD_PUB_BY_RATE
-				      : herald_top_pub_order(order_arg);
-	unsigned long n = HERALD_TOP_MAX;
-	uint32_t got, total;
-	char *end = NULL;
+	uint32_t n, got, total;
+	int order;
 
-	if (n_arg != NULL)
-		n = strtoul(n_arg, &end, 10);
-	if (order < 0 || n == 0 || n > HERALD_TOP_MAX ||
-	    (end != NULL && (*end != '\0' || end == n_arg))) {
-		fprintf(f,
-			"{\"error\": \"order is rate or duplicates, n 1 to "
-			"%u\"}\n",
-			HERALD_TOP_MAX);
-		return MHD_HTTP_BAD_REQUEST;
-	}
-	got = herald_publish_top(top, (uint32_t)n, (enum herald_pub_order)order,
-				 &total);
+	if (!top_args(c, herald_top_pub_order, HERALD_PUB_BY_RATE, &order, &n))
+		return bad_top_args(f, "rate or duplicates");
+	got = herald_publish_top(top, n, (enum herald_pub_order)order, &total);
 	herald_top_publishers_json(f, top, got, total,
 				   (enum herald_pub_order)order);
 	return MHD_HTTP_OK;
@@ -188,7 +214,7 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 			status = MHD_HTTP_SERVICE_UNAVAILABLE;
 	} else if (strcmp(url, "/top/channels") == 0 ||
 		   strcmp(url, "/top/subscribers") == 0) {
-		status = top_json(f, url[5] == 'c');
+		status = top_json(f, c, url[5] == 'c');
 		type = "application/json";
 	} else if (strcmp(url, "/top/publishers") == 0) {
 		status = top_publishers_json(f, c);

@@ -325,7 +325,7 @@ usage:
 /* One top-N list (a control-thread query of kind) as a dict: the count
  * under count_key, and the entries as strings that item writes. */
 static int
-top_reply(struct rte_tel_data *d, int kind, const char *count_key,
+top_reply(struct rte_tel_data *d, int kind, int order, const char *count_key,
 	  void (*item)(const struct herald_query *q, int i, char *buf,
 		       size_t n))
 {
@@ -340,9 +340,16 @@ top_reply(struct rte_tel_data *d, int kind, const char *count_key,
 		return 0;
 	}
 	q->kind = kind;
+	q->order = (enum herald_sub_order)order;
 	if (ask(q, d) == 0 && (list = rte_tel_data_alloc()) != NULL) {
 		rte_tel_data_start_dict(d);
 		rte_tel_data_add_dict_u64(d, count_key, q->first);
+		if (kind == HERALD_QUERY_TOP) {
+			rte_tel_data_add_dict_string(
+				d, "order",
+				herald_top_sub_order_name(q->order));
+			rte_tel_data_add_dict_u64(d, "ranked", q->ranked);
+		}
 		rte_tel_data_start_array(list, RTE_TEL_STRING_VAL);
 		for (i = 0; i < q->rc; i++) {
 			item(q, i, buf, sizeof(buf));
@@ -381,12 +388,20 @@ top_channel(const struct herald_query *q, int i, char *buf, size_t n)
 		 ci->owner_lcore);
 }
 
-/* The 32 endpoints that cost the most repair. */
+/* The 32 endpoints that cost the most repair, or (parameter) most
+ * NACKs, retransmits, GAPs, budget refusals. */
 static int
-handle_top(const char *cmd __rte_unused, const char *params __rte_unused,
+handle_top(const char *cmd __rte_unused, const char *params,
 	   struct rte_tel_data *d)
 {
-	return top_reply(d, HERALD_QUERY_TOP, "with_nacks", top_endpoint);
+	int order = params == NULL || *params == '\0'
+			    ? HERALD_SUB_BY_REPAIR
+			    : herald_top_sub_order(params);
+
+	if (order < 0)
+		return -EINVAL;
+	return top_reply(d, HERALD_QUERY_TOP, order, "with_nacks",
+			 top_endpoint);
 }
 
 /* The 32 busiest subscribed channels. */
@@ -394,7 +409,7 @@ static int
 handle_top_channels(const char *cmd __rte_unused,
 		    const char *params __rte_unused, struct rte_tel_data *d)
 {
-	return top_reply(d, HERALD_QUERY_TOP_CHANNELS, "subscribed_channels",
+	return top_reply(d, HERALD_QUERY_TOP_CHANNELS, 0, "subscribed_channels",
 			 top_channel);
 }
 
@@ -485,40 +500,49 @@ herald_telemetry_stop(void)
 	pthread_rwlock_unlock(&tel_lock);
 }
 
+/* Herald's telemetry commands (help under RTE_TEL_MAX_STRING_LEN). */
+static const struct {
+	const char *path;
+	telemetry_cb fn;
+	const char *help;
+} tel_cmds[] = {
+	{"/herald/stats", handle_stats,
+	 "Every Herald counter, absolute since start. No parameters"},
+	{"/herald/info", handle_info,
+	 "Version, epoch, address, port, workers, ports. No parameters"},
+	{"/herald/lcores", handle_lcores, "Worker lcore ids. No parameters"},
+	{"/herald/latency", handle_latency,
+	 "Latency per kind, all workers, since start: count, "
+	 "p50/p90/p99/p999/max in ns. No parameters"},
+	{"/herald/channel", handle_channel,
+	 "A channel: owner, last seq, epoch, members (128 a page). "
+	 "Parameters: ID[,PAGE]"},
+	{"/herald/subscriber", handle_subscriber,
+	 "A subscriber endpoint: its subscriptions (128 a page), last "
+	 "heard. Parameters: IP:PORT[,PAGE]"},
+	{"/herald/subscribers/top", handle_top,
+	 "The 32 endpoints by NACKs refused, then retransmits. Parameter: "
+	 "nacks, retransmits, gaps or budget, to rank by that"},
+	{"/herald/channels/top", handle_top_channels,
+	 "The 32 subscribed channels with the most messages this epoch. "
+	 "No parameters"},
+	{"/herald/publishers/top", handle_top_publishers,
+	 "The 32 publisher sessions with the highest rate (messages/s); "
+	 "parameter duplicates: those with the most duplicate frames"},
+};
+
 void
 herald_telemetry_init(void)
 {
+	unsigned int i;
+
 	tel_live = true;
-	rte_telemetry_register_cmd(
-		"/herald/stats", handle_stats,
-		"Every Herald counter, absolute since start. No parameters");
-	rte_telemetry_register_cmd(
-		"/herald/info", handle_info,
-		"Version, epoch, address, port, workers, ports. No parameters");
-	rte_telemetry_register_cmd("/herald/lcores", handle_lcores,
-				   "Worker lcore ids. No parameters");
-	rte_telemetry_register_cmd(
-		"/herald/latency", handle_latency,
-		"Latency per kind, all workers, since start: count, "
-		"p50/p90/p99/p999/max in ns. No parameters");
-	rte_telemetry_register_cmd(
-		"/herald/channel", handle_channel,
-		"A channel: owner, last seq, epoch, members (128 a page). "
-		"Parameters: ID[,PAGE]");
-	rte_telemetry_register_cmd(
-		"/herald/subscriber", handle_subscriber,
-		"A subscriber endpoint: its subscriptions (128 a page), last "
-		"heard. Parameters: IP:PORT[,PAGE]");
-	rte_telemetry_register_cmd(
-		"/herald/subscribers/top", handle_top,
-		"The 32 subscriber endpoints that cost the most repair (NACKs "
-		"refused, then retransmits). No parameters");
-	rte_telemetry_register_cmd(
-		"/herald/channels/top", handle_top_channels,
-		"The 32 subscribed channels with the most messages this epoch. "
-		"No parameters");
-	rte_telemetry_register_cmd(
-		"/herald/publishers/top", handle_top_publishers,
-		"The 32 publisher sessions with the highest rate (messages/s); "
-		"parameter duplicates: those with the most duplicate frames");
+	for (i = 0; i < RTE_DIM(tel_cmds); i++)
+		/* The library refuses a help of RTE_TEL_MAX_STRING_LEN or
+		 * more: say so rather than answer null. */
+		if (rte_telemetry_register_cmd(tel_cmds[i].path, tel_cmds[i].fn,
+					       tel_cmds[i].help) != 0)
+			fprintf(stderr,
+				"herald: telemetry command %s not registered\n",
+				tel_cmds[i].path);
 }

@@ -54,14 +54,43 @@ herald_top_channels_show(FILE *f, const struct herald_channel_info *t,
 			t[i].n_members, t[i].slot, t[i].owner_lcore);
 }
 
+static const char *const sub_order_names[HERALD_SUB_ORDERS] = {
+	[HERALD_SUB_BY_REPAIR] = "repair",
+	[HERALD_SUB_BY_NACKS] = "nacks",
+	[HERALD_SUB_BY_RETRANSMITS] = "retransmits",
+	[HERALD_SUB_BY_GAPS] = "gaps",
+	[HERALD_SUB_BY_BUDGET] = "budget",
+};
+
+const char *
+herald_top_sub_order_name(enum herald_sub_order order)
+{
+	return order < HERALD_SUB_ORDERS ? sub_order_names[order] : "?";
+}
+
+int
+herald_top_sub_order(const char *word)
+{
+	int o;
+
+	for (o = 0; o < HERALD_SUB_ORDERS; o++)
+		if (strcmp(word, sub_order_names[o]) == 0)
+			return o;
+	return -1;
+}
+
 void
 herald_top_subscribers_json(FILE *f, const struct herald_endpoint_info *t,
-			    uint32_t n, uint32_t with_nacks)
+			    uint32_t n, uint32_t with_nacks,
+			    enum herald_sub_order order, uint32_t ranked)
 {
 	char ep[32];
 	uint32_t i;
 
-	fprintf(f, "{\"with_nacks\": %u, \"subscribers\": [", with_nacks);
+	fprintf(f,
+		"{\"order\": \"%s\", \"with_nacks\": %u, \"ranked\": %u, "
+		"\"subscribers\": [",
+		herald_top_sub_order_name(order), with_nacks, ranked);
 	for (i = 0; i < n; i++) {
 		const struct herald_rtx_stats *r = &t[i].repair;
 
@@ -79,14 +108,23 @@ herald_top_subscribers_json(FILE *f, const struct herald_endpoint_info *t,
 
 void
 herald_top_subscribers_show(FILE *f, const struct herald_endpoint_info *t,
-			    uint32_t n, uint32_t with_nacks)
+			    uint32_t n, uint32_t with_nacks,
+			    enum herald_sub_order order, uint32_t ranked)
 {
 	char ep[32];
 	uint32_t i;
 
-	fprintf(f,
-		"subscribers by repair, worst first (%u of %u that NACKed):\n",
-		n, with_nacks);
+	if (order == HERALD_SUB_BY_REPAIR)
+		fprintf(f,
+			"subscribers by repair, worst first (%u of %u that "
+			"NACKed):\n",
+			n, with_nacks);
+	else
+		fprintf(f,
+			"subscribers by %s, most first (%u of %u with any; %u "
+			"NACKed):\n",
+			herald_top_sub_order_name(order), n, ranked,
+			with_nacks);
 	for (i = 0; i < n; i++) {
 		const struct herald_rtx_stats *r = &t[i].repair;
 

@@ -18,10 +18,17 @@ void herald_top_channels_json(FILE *f, const struct herald_channel_info *t,
 			      uint32_t n, uint32_t live);
 void herald_top_channels_show(FILE *f, const struct herald_channel_info *t,
 			      uint32_t n, uint32_t live);
+/* The list herald_control_top_repair gave: n of ranked, in order. */
 void herald_top_subscribers_json(FILE *f, const struct herald_endpoint_info *t,
-				 uint32_t n, uint32_t with_nacks);
+				 uint32_t n, uint32_t with_nacks,
+				 enum herald_sub_order order, uint32_t ranked);
 void herald_top_subscribers_show(FILE *f, const struct herald_endpoint_info *t,
-				 uint32_t n, uint32_t with_nacks);
+				 uint32_t n, uint32_t with_nacks,
+				 enum herald_sub_order order, uint32_t ranked);
+/* An order's name (repair, nacks, retransmits, gaps, budget), and the
+ * order of a name: -1 if none. */
+const char *herald_top_sub_order_name(enum herald_sub_order order);
+int herald_top_sub_order(const char *word);
 
 void herald_top_publishers_json(FILE *f, const struct herald_publisher_info *t,
 				uint32_t n, uint32_t total,

@@ -271,14 +271,23 @@ BAD = [
     ("show top channels|subscribers|publishers <n>", "show top channels 0",
      "show top channels 0: n must be 1 to 32"),
     ("show top channels|subscribers|publishers <n>",
-     "show top subscribers 3 4",
-     "bad arguments: 'show top subscribers 3' takes no more arguments ('4') "
+     "show top channels 3 4",
+     "bad arguments: 'show top channels 3' takes no more arguments ('4') "
      "(usage: show top channels|subscribers|publishers <n>)"),
     ("show top channels|subscribers|publishers", "show top nothing",
      "bad arguments: 'nothing' is not valid after 'show top' (usage: show "
      "top channels|subscribers|publishers <n>; show top "
      "channels|subscribers|publishers; show top publishers <n> "
-     "rate|duplicates)"),
+     "rate|duplicates; show top subscribers <n> "
+     "repair|nacks|retransmits|gaps|budget)"),
+    ("show top subscribers <n> repair|nacks|retransmits|gaps|budget",
+     "show top subscribers 3 4",
+     "bad arguments: '4' is not valid after 'show top subscribers 3' "
+     "(usage: show top channels|subscribers|publishers <n>; show top "
+     "subscribers <n> repair|nacks|retransmits|gaps|budget)"),
+    ("show top subscribers <n> repair|nacks|retransmits|gaps|budget",
+     "show top subscribers 0 gaps",
+     "show top subscribers 0: n must be 1 to 32"),
     ("show top publishers <n> rate|duplicates",
      "show top publishers 33 duplicates",
      "show top publishers 33: n must be 1 to 32"),

@@ -72,6 +72,23 @@ refused = [int(t.split()[4]) + int(t.split()[6]) for t in top["top"]]
 ok = (top["with_nacks"] == 2 and len(eps) == 2
       and set(eps) == {"198.18.1.11:40000", "198.18.1.12:40000"}
       and refused == sorted(refused, reverse=True))
+# The other orders (docs/METRICS.md): those with any of the count, most
+# first, ties by retransmits; expected from the repair list's counts.
+field = {"nacks": 2, "budget": 4, "retransmits": 8, "gaps": 10}
+for order, i in field.items():
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.connect(sys.argv[1])
+    json.loads(s.recv(16384).decode())
+    cmd = "/herald/subscribers/top," + order
+    s.send(cmd.encode())
+    got = json.loads(s.recv(65536).decode())["/herald/subscribers/top"]
+    rows = [t.split() for t in top["top"] if int(t.split()[i]) > 0]
+    want = [r[0] for r in sorted(rows, key=lambda r: (int(r[i]), int(r[8])),
+                                 reverse=True)]
+    print(order + ":", got)
+    if got["order"] != order or got["ranked"] != len(want) or \
+            [t.split()[0] for t in got["top"]] != want:
+        ok = False
 sys.exit(0 if ok else 1)
 PYEOF
 

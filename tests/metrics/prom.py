@@ -231,9 +231,23 @@ def main():
             errors.append("/top/channels: %d %s (%d messages)" % (
                 status, body, msgs))
         status, body = get(hurl + "/top/subscribers")
-        if status != 200 or json.loads(body) != {"with_nacks": 0,
-                                                 "subscribers": []}:
+        if status != 200 or json.loads(body) != {
+                "order": "repair", "with_nacks": 0, "ranked": 0,
+                "subscribers": []}:
             errors.append("/top/subscribers: %d %s" % (status, body))
+        status, body = get(hurl + "/top/subscribers?order=gaps&n=3")
+        if status != 200 or json.loads(body).get("order") != "gaps":
+            errors.append("/top/subscribers?order=gaps: %d %s" % (status,
+                                                                 body))
+        for bad in ("/top/subscribers?order=slowest", "/top/subscribers?n=0",
+                    "/top/channels?order=rate", "/top/channels?n=33"):
+            status, body = get(hurl + bad)
+            if status != 400 or "n 1 to 32" not in body:
+                errors.append("%s: %d %s" % (bad, status, body))
+        status, body = get(hurl + "/top/channels?n=2")
+        if status != 200 or [ch["channel"] for ch in json.loads(body).get(
+                "channels", [])] != [ch["channel"] for ch in chans[:2]]:
+            errors.append("/top/channels?n=2: %d %s" % (status, body))
         two = json.loads(subprocess.run(
             [ctl, "--socket", sock, "--json", "show", "top", "channels", "2"],
             check=True, capture_output=True, text=True).stdout)

@@ -30,6 +30,9 @@ from herald_books import book_errors  # noqa: E402
 from verdict import verdict  # noqa: E402
 
 EPOCH = 0x7e1e0001
+HERALD_CMDS = {"/herald/" + c for c in (
+    "stats", "info", "lcores", "latency", "channel", "subscriber",
+    "subscribers/top", "channels/top", "publishers/top")}
 
 
 def query(path, cmd, sizes=None):
@@ -194,6 +197,12 @@ def main():
             time.sleep(0.1)
         if info.get("epoch") != EPOCH or info.get("udp_port") != 7700:
             errors.append("info: %r" % info)
+        # Every command README.md names is registered (the library
+        # refuses one whose help is too long: it would answer null).
+        listed = {c for c in query(sock, "/") if c.startswith("/herald/")}
+        if listed != HERALD_CMDS:
+            errors.append("telemetry commands: %s, README names %s" % (
+                sorted(listed), sorted(HERALD_CMDS)))
         if query(sock, "/herald/lcores") != [1]:
             errors.append("lcores: %r" % query(sock, "/herald/lcores"))
         # Traffic flows once the command file has run.
