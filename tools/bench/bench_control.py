@@ -99,9 +99,9 @@ def make_inputs(tools, work, args):
     # UPDATES frames: E endpoints x C channels, subscribed then left.
     e, c = 1000, args.updates // 2000
     gen(tools, f["updates"], "--mode", "subscribe", *endpoints(e, 8),
-        "--channel-list", "1001-%d" % (1000 + c), "--batch", 8)
+        "--channel-list", "1001-%d" % (1000 + c), "--batch", args.batch)
     gen(tools, f["updates"], "--mode", "unsubscribe", *endpoints(e, 8),
-        "--channel-list", "1001-%d" % (1000 + c), "--batch", 8)
+        "--channel-list", "1001-%d" % (1000 + c), "--batch", args.batch)
     # JOINERS endpoints from 198.18.16.1 on (hwp-gen adds i to the
     # address), one SUBSCRIBE each to channel 7.
     gen(tools, f["join"], "--mode", "subscribe",
@@ -463,6 +463,10 @@ def parse_args(argv):
     ap.add_argument("--updates", type=int, default=1000000)
     ap.add_argument("--joiners", type=int, default=100000)
     ap.add_argument("--item-ring", type=int, default=1 << 20)
+    ap.add_argument("--batch", type=int, default=8,
+                    help="SUBSCRIBE / UNSUBSCRIBE frames per datagram of "
+                    "the updates capture (default 8; at most what fits "
+                    "in 1500 bytes)")
     ap.add_argument("--quick", action="store_true",
                     help="1 run, 1.5 s, 200 000 updates, 20 000 joiners")
     ap.add_argument("--scenarios", default=",".join(SCENARIOS),
