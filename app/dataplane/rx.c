@@ -38,6 +38,7 @@ handle_datagram(struct herald_lcore *lc, uint16_t port, struct rte_mbuf *m,
 	sd.ri = ri;
 	sd.rx_ns = pd.rx_ns;
 	sd.ep_pos = HERALD_EP_UNKNOWN;
+	sd.n_items = 0;
 	lc->cnt.c[CNT_rx_datagrams_valid]++;
 	lc->cnt.c[CNT_rx_frames] += nf;
 	for (i = 0; i < nf; i++) {
@@ -57,6 +58,8 @@ handle_datagram(struct herald_lcore *lc, uint16_t port, struct rte_mbuf *m,
 		}
 		lc->cnt.frame[o]++;
 	}
+	if (sd.n_items != 0)
+		herald_subscribe_flush(lc, &sd);
 	if (!pd.m_taken)
 		rte_pktmbuf_free(m);
 }

@@ -48,13 +48,36 @@ stamp(struct herald_lcore *lc, int32_t pos, uint64_t rx_ns)
 		__atomic_store_n(&lc->ep_seen[pos], rx_ns, __ATOMIC_RELAXED);
 }
 
+void
+herald_subscribe_flush(struct herald_lcore *lc,
+		       struct herald_subscriber_dgram *sd)
+{
+	unsigned int n = sd->n_items, done;
+
+	/* Endpoints that already proved themselves have a ring of their
+	 * own: a flood from new (or spoofed) sources fills the other. The
+	 * datagram's frames share its source, hence the ring. */
+	done = rte_ring_sp_enqueue_burst_elem(
+		lc->ctl_items[sd->ep_pos >= 0 ? 0 : 1], sd->items,
+		sizeof(sd->items[0]), n, NULL);
+	lc->cnt.frame[FRAME_subscribe_queued] -= n - done;
+	lc->cnt.frame[FRAME_control_ring_full] += n - done;
+	sd->n_items = 0;
+}
+
 enum herald_frame_outcome
 herald_subscribe_frame(struct herald_lcore *lc,
 		       struct herald_subscriber_dgram *sd,
 		       const struct hwp_frame *f)
 {
 	const struct hwp_subscribe *s = &f->u.subscribe;
-	struct herald_ctl_item it = {
+	int32_t pos = datagram_endpoint(lc, sd);
+	struct herald_ctl_item *it;
+
+	if (unlikely(sd->n_items == HERALD_SD_STAGE))
+		herald_subscribe_flush(lc, sd);
+	it = &sd->items[sd->n_items++];
+	*it = (struct herald_ctl_item){
 		.channel = s->channel,
 		.from_seq = s->from_seq,
 		.expires = s->expires,
@@ -68,18 +91,13 @@ herald_subscribe_frame(struct herald_lcore *lc,
 		.src_mac = *sd->ri->src_mac,
 		.wseq = lc->ctl_item_seq++,
 	};
-	int32_t pos = datagram_endpoint(lc, sd);
-
-	memcpy(it.token, s->token, sizeof(it.token));
+	memcpy(it->token, s->token, sizeof(it->token));
 	if (pos >= 0) {
-		it.ep_gen = lc->conf.ep[pos].gen;
-		it.ep_pos = (uint32_t)pos;
+		it->ep_gen = lc->conf.ep[pos].gen;
+		it->ep_pos = (uint32_t)pos;
 	}
-	/* Endpoints that already proved themselves have a ring of their
-	 * own: a flood from new (or spoofed) sources fills the other. */
-	if (rte_ring_sp_enqueue_elem(lc->ctl_items[pos >= 0 ? 0 : 1], &it,
-				     sizeof(it)) != 0)
-		return FRAME_control_ring_full;
+	/* Queued once herald_subscribe_flush enqueues it (else recounted
+	 * there as control_ring_full). */
 	return FRAME_subscribe_queued;
 }
 

@@ -9,8 +9,14 @@
 
 #include <stdint.h>
 
+#include "control/ctlq.h"
 #include "dataplane/classify.h"
 #include "runtime/runtime.h"
+
+/* SUBSCRIBE / UNSUBSCRIBE items of one datagram staged for one burst
+ * enqueue: the ring's shared head and tail lines move once per
+ * datagram, not once per frame. */
+#define HERALD_SD_STAGE 16
 
 /* What the subscriber frames of one datagram share. */
 struct herald_subscriber_dgram {
@@ -22,9 +28,16 @@ struct herald_subscriber_dgram {
 	 * per datagram (its frames share the source; a position cannot be
 	 * reused inside the burst's read-side critical section). */
 	int32_t ep_pos;
+	unsigned int n_items; /* staged in items (counted as queued) */
+	struct herald_ctl_item items[HERALD_SD_STAGE];
 };
 
 #define HERALD_EP_UNKNOWN (-2)
+
+/* Enqueue the datagram's staged items; those the ring refuses move from
+ * FRAME_subscribe_queued to FRAME_control_ring_full. */
+void herald_subscribe_flush(struct herald_lcore *lc,
+			    struct herald_subscriber_dgram *sd);
 
 /* One frame of a valid datagram: its outcome. */
 enum herald_frame_outcome
