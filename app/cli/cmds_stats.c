@@ -219,9 +219,9 @@ static void
 slots(bool all)
 {
 	if (herald_cli_json())
-		herald_slots_json(herald_cli_out(), all);
+		herald_slots_json(herald_cli_out(), all, UINT_MAX);
 	else
-		herald_slots_show(herald_cli_out(), all);
+		herald_slots_show(herald_cli_out(), all, UINT_MAX);
 }
 
 static void

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli_cmd.h"
+#include "obs/stats.h"
 #include "obs/top.h"
 
 struct cmd_top_result {
@@ -61,6 +62,11 @@ top_run(const char *what, uint32_t n, int order)
 			herald_top_channels_json(out, ch, got, total);
 		else
 			herald_top_channels_show(out, ch, got, total);
+	} else if (strcmp(what, "slots") == 0) {
+		if (herald_cli_json())
+			herald_slots_json(out, false, n);
+		else
+			herald_slots_show(out, false, n);
 	} else if (strcmp(what, "subscribers") == 0) {
 		top_subscribers(out, n,
 				order < 0 ? HERALD_SUB_BY_REPAIR
@@ -114,7 +120,7 @@ static cmdline_parse_token_string_t tok_tn_show =
 static cmdline_parse_token_string_t tok_tn_top =
 	TOKEN_STRING_INITIALIZER(struct cmd_top_result, top, "top");
 static cmdline_parse_token_string_t tok_tn_what = TOKEN_STRING_INITIALIZER(
-	struct cmd_top_result, what, "channels#subscribers#publishers");
+	struct cmd_top_result, what, "channels#subscribers#publishers#slots");
 static cmdline_parse_token_string_t tok_tn_publishers =
 	TOKEN_STRING_INITIALIZER(struct cmd_top_result, what, "publishers");
 static cmdline_parse_token_string_t tok_tn_order = TOKEN_STRING_INITIALIZER(
@@ -129,18 +135,19 @@ static cmdline_parse_token_num_t tok_tn_n =
 static cmdline_parse_inst_t cmd_show_top_n = {
 	.f = show_top_n,
 	.data = HERALD_CLI_JSON,
-	.help_str = "show top channels|subscribers|publishers <n>: the n (1 "
-		    "to 32) busiest subscribed channels (messages this "
-		    "epoch), the endpoints that cost the most repair, or the "
-		    "busiest publisher sessions (messages/s)",
+	.help_str = "show top channels|subscribers|publishers|slots <n>: the "
+		    "n (1 to 32) busiest subscribed channels (messages this "
+		    "epoch), the endpoints that cost the most repair, the "
+		    "busiest publisher sessions (messages/s), or the busiest "
+		    "slots (messages since clear stats)",
 	.tokens = {(void *)&tok_tn_show, (void *)&tok_tn_top,
 		   (void *)&tok_tn_what, (void *)&tok_tn_n, NULL},
 };
 static cmdline_parse_inst_t cmd_show_top_10 = {
 	.f = show_top_10,
 	.data = HERALD_CLI_JSON,
-	.help_str = "show top channels|subscribers|publishers: the same, the "
-		    "top ten",
+	.help_str = "show top channels|subscribers|publishers|slots: the "
+		    "same, the top ten",
 	.tokens = {(void *)&tok_tn_show, (void *)&tok_tn_top,
 		   (void *)&tok_tn_what, NULL},
 };

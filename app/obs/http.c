@@ -187,6 +187,22 @@ top_publishers_json(FILE *f, struct MHD_Connection *c)
 	return MHD_HTTP_OK;
 }
 
+/* /top/slots[?n=N]: the busiest slots (every one with messages unless
+ * n says fewer). */
+static unsigned int
+top_slots_json(FILE *f, struct MHD_Connection *c)
+{
+	uint32_t n;
+	int order;
+
+	if (!top_args(c, NULL, 0, &order, &n))
+		return bad_top_args(f, "not taken");
+	if (MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "n") == NULL)
+		n = UINT32_MAX;
+	herald_slots_json(f, false, n);
+	return MHD_HTTP_OK;
+}
+
 static enum MHD_Result
 handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
        const char *version, const char *upload_data, size_t *upload_size,
@@ -220,7 +236,7 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 		status = top_publishers_json(f, c);
 		type = "application/json";
 	} else if (strcmp(url, "/top/slots") == 0) {
-		herald_slots_json(f, false);
+		status = top_slots_json(f, c);
 		type = "application/json";
 	} else {
 		fprintf(f,

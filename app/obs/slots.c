@@ -11,12 +11,6 @@
 
 static uint64_t slot_baseline[HWP_NUM_SLOTS];
 
-struct slot_row {
-	uint64_t messages;
-	uint16_t slot;
-	uint8_t worker;
-};
-
 static uint64_t
 slot_total(uint32_t s)
 {
@@ -40,7 +34,7 @@ herald_slots_clear(void)
 static int
 busiest_first(const void *a, const void *b)
 {
-	const struct slot_row *x = a, *y = b;
+	const struct herald_slot_row *x = a, *y = b;
 
 	if (x->messages != y->messages)
 		return x->messages > y->messages ? -1 : 1;
@@ -49,7 +43,7 @@ busiest_first(const void *a, const void *b)
 
 /* The rows to show, sorted; returns how many (rows: HWP_NUM_SLOTS). */
 static unsigned int
-slot_rows(struct slot_row *rows, bool all)
+slot_rows(struct herald_slot_row *rows, bool all)
 {
 	unsigned int n = 0;
 	uint32_t s;
@@ -68,17 +62,31 @@ slot_rows(struct slot_row *rows, bool all)
 	return n;
 }
 
-void
-herald_slots_show(FILE *f, bool all)
+unsigned int
+herald_slots_busiest(struct herald_slot_row *out, unsigned int max)
 {
-	struct slot_row *rows = calloc(HWP_NUM_SLOTS, sizeof(*rows));
+	struct herald_slot_row *rows = calloc(HWP_NUM_SLOTS, sizeof(*rows));
+	unsigned int n;
+
+	if (rows == NULL)
+		return 0;
+	n = RTE_MIN(slot_rows(rows, false), max);
+	memcpy(out, rows, n * sizeof(*rows));
+	free(rows);
+	return n;
+}
+
+void
+herald_slots_show(FILE *f, bool all, unsigned int max)
+{
+	struct herald_slot_row *rows = calloc(HWP_NUM_SLOTS, sizeof(*rows));
 	unsigned int n, i, w, owned, busy;
 	bool cleared;
 	double secs = herald_stats_since_seconds(&cleared);
 
 	if (rows == NULL)
 		return;
-	n = slot_rows(rows, all);
+	n = RTE_MIN(slot_rows(rows, all), max);
 	fprintf(f, "  ######## slots, last %.1f s (since %s) ########\n", secs,
 		cleared ? "clear stats" : "start");
 	for (w = 0; w < herald.n_workers; w++) {
@@ -106,14 +114,14 @@ herald_slots_show(FILE *f, bool all)
 }
 
 void
-herald_slots_json(FILE *f, bool all)
+herald_slots_json(FILE *f, bool all, unsigned int max)
 {
-	struct slot_row *rows = calloc(HWP_NUM_SLOTS, sizeof(*rows));
+	struct herald_slot_row *rows = calloc(HWP_NUM_SLOTS, sizeof(*rows));
 	unsigned int n, i;
 
 	if (rows == NULL)
 		return;
-	n = slot_rows(rows, all);
+	n = RTE_MIN(slot_rows(rows, all), max);
 	fprintf(f, "{\"seconds\": %.3f, \"slots\": [",
 		herald_stats_since_seconds(NULL));
 	for (i = 0; i < n; i++)

@@ -53,9 +53,18 @@ int herald_stats_lcore(unsigned int i, struct herald_lcore_view *v);
 /* ---- per-slot messages (obs/slots.c) ---- */
 void herald_slots_clear(void);
 /* Slots that carried messages since "clear stats" (all: every slot),
- * busiest first. */
-void herald_slots_show(FILE *f, bool all);
-void herald_slots_json(FILE *f, bool all);
+ * busiest first, at most max of them (UINT_MAX: no limit). */
+void herald_slots_show(FILE *f, bool all, unsigned int max);
+void herald_slots_json(FILE *f, bool all, unsigned int max);
+
+struct herald_slot_row {
+	uint64_t messages;
+	uint16_t slot;
+	uint8_t worker;
+};
+/* The max busiest slots with messages into rows; returns how many. */
+unsigned int herald_slots_busiest(struct herald_slot_row *rows,
+				  unsigned int max);
 
 /* ---- extended port counters (obs/xstats.c) ---- */
 void herald_xstats_clear(void);

@@ -459,6 +459,35 @@ handle_top_publishers(const char *cmd __rte_unused, const char *params,
 	return 0;
 }
 
+/* The 32 busiest slots since clear stats. */
+static int
+handle_top_slots(const char *cmd __rte_unused, const char *params __rte_unused,
+		 struct rte_tel_data *d)
+{
+	struct herald_slot_row rows[HERALD_TOP_MAX];
+	char buf[RTE_TEL_MAX_STRING_LEN];
+	struct rte_tel_data *list;
+	unsigned int n, i;
+
+	if (!tel_enter(d))
+		return 0;
+	n = herald_slots_busiest(rows, HERALD_TOP_MAX);
+	list = rte_tel_data_alloc();
+	if (list != NULL) {
+		rte_tel_data_start_dict(d);
+		rte_tel_data_start_array(list, RTE_TEL_STRING_VAL);
+		for (i = 0; i < n; i++) {
+			snprintf(buf, sizeof(buf),
+				 "%u worker %u messages %" PRIu64, rows[i].slot,
+				 rows[i].worker, rows[i].messages);
+			rte_tel_data_add_array_string(list, buf);
+		}
+		rte_tel_data_add_dict_container(d, "top", list, 0);
+	}
+	tel_leave();
+	return 0;
+}
+
 /* Per latency kind, all workers: count, p50..p999 and max in ns. */
 static int
 handle_latency(const char *cmd __rte_unused, const char *params __rte_unused,
@@ -526,6 +555,9 @@ static const struct {
 	{"/herald/channels/top", handle_top_channels,
 	 "The 32 subscribed channels with the most messages this epoch. "
 	 "No parameters"},
+	{"/herald/slots/top", handle_top_slots,
+	 "The 32 slots with the most messages since clear stats, with "
+	 "their owner. No parameters"},
 	{"/herald/publishers/top", handle_top_publishers,
 	 "The 32 publisher sessions with the highest rate (messages/s); "
 	 "parameter duplicates: those with the most duplicate frames"},

@@ -268,22 +268,23 @@ BAD = [
     ("show latency", "show latency now",
      "bad arguments: 'show latency' takes no more arguments ('now') (usage: "
      "show latency)"),
-    ("show top channels|subscribers|publishers <n>", "show top channels 0",
+    ("show top channels|subscribers|publishers|slots <n>",
+     "show top channels 0",
      "show top channels 0: n must be 1 to 32"),
-    ("show top channels|subscribers|publishers <n>",
+    ("show top channels|subscribers|publishers|slots <n>",
      "show top channels 3 4",
      "bad arguments: 'show top channels 3' takes no more arguments ('4') "
-     "(usage: show top channels|subscribers|publishers <n>)"),
-    ("show top channels|subscribers|publishers", "show top nothing",
+     "(usage: show top channels|subscribers|publishers|slots <n>)"),
+    ("show top channels|subscribers|publishers|slots", "show top nothing",
      "bad arguments: 'nothing' is not valid after 'show top' (usage: show "
-     "top channels|subscribers|publishers <n>; show top "
-     "channels|subscribers|publishers; show top publishers <n> "
+     "top channels|subscribers|publishers|slots <n>; show top "
+     "channels|subscribers|publishers|slots; show top publishers <n> "
      "rate|duplicates; show top subscribers <n> "
      "repair|nacks|retransmits|gaps|budget)"),
     ("show top subscribers <n> repair|nacks|retransmits|gaps|budget",
      "show top subscribers 3 4",
      "bad arguments: '4' is not valid after 'show top subscribers 3' "
-     "(usage: show top channels|subscribers|publishers <n>; show top "
+     "(usage: show top channels|subscribers|publishers|slots <n>; show top "
      "subscribers <n> repair|nacks|retransmits|gaps|budget)"),
     ("show top subscribers <n> repair|nacks|retransmits|gaps|budget",
      "show top subscribers 0 gaps",
@@ -294,7 +295,7 @@ BAD = [
     ("show top publishers <n> rate|duplicates",
      "show top publishers 3 fastest",
      "bad arguments: 'fastest' is not valid after 'show top publishers 3' "
-     "(usage: show top channels|subscribers|publishers <n>; show top "
+     "(usage: show top channels|subscribers|publishers|slots <n>; show top "
      "publishers <n> rate|duplicates)"),
     ("show sessions", "show sessions all",
      "bad arguments: 'show sessions' takes no more arguments ('all') "

@@ -18,7 +18,9 @@ Expectations from docs/METRICS.md and docs/CLI.md (show top publishers):
   * D's 51 frames ahead;
   * the same from herald-ctl --json, HTTP /top/publishers (order, n;
     bad arguments 400) and telemetry /herald/publishers/top;
-  * /top/slots: the slots' messages add up to the messages sequenced;
+  * /top/slots: the eight channels' slots, busiest first, their
+    messages adding up to the messages sequenced; the same from show top
+    slots 2, /top/slots?n=2 and telemetry /herald/slots/top;
   * herald's books balance.
 
 Usage: top_publishers.py HERALD HWP_GEN
@@ -205,8 +207,21 @@ def main():
         seq = ctl_json(h.sock, "show", "stats")
         msgs = [s["messages"] for s in slots]
         if msgs != sorted(msgs, reverse=True) or \
-                sum(msgs) != seq["counters"]["messages_sequenced"]:
+                sum(msgs) != seq["counters"]["messages_sequenced"] or \
+                len(slots) != 8:
             errors.append("/top/slots: %d %s" % (status, body[:300]))
+        two = ctl_json(h.sock, "show", "top", "slots", "2").get("slots")
+        status, body = get(url + "/top/slots?n=2")
+        if two != slots[:2] or status != 200 or \
+                json.loads(body).get("slots") != two:
+            errors.append("show top slots 2: %r, /top/slots?n=2 %d %s, "
+                          "want %r" % (two, status, body, slots[:2]))
+        tel = telemetry(h.prefix, "/herald/slots/top")
+        want = ["%d worker %d messages %d" % (s["slot"], s["worker"],
+                                              s["messages"]) for s in slots]
+        if tel.get("top") != want:
+            errors.append("telemetry /herald/slots/top: %r, want %r" % (
+                tel, want))
     except (Fail, OSError, ValueError, KeyError, IndexError,
             subprocess.SubprocessError) as e:
         errors.append("failed: %s" % e)

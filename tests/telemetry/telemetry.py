@@ -32,7 +32,7 @@ from verdict import verdict  # noqa: E402
 EPOCH = 0x7e1e0001
 HERALD_CMDS = {"/herald/" + c for c in (
     "stats", "info", "lcores", "latency", "channel", "subscriber",
-    "subscribers/top", "channels/top", "publishers/top")}
+    "subscribers/top", "channels/top", "publishers/top", "slots/top")}
 
 
 def query(path, cmd, sizes=None):
