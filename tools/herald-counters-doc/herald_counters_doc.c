@@ -159,7 +159,9 @@ generate_metrics(FILE *f)
 		"worker's counter block, its histograms and a few of its "
 		"scalars), never the data plane's tables; /top/publishers "
 		"reads each worker's session table (a session's own cache "
-		"line of figures, its acked_seq and last-frame time).\n\n"
+		"line of figures, its acked_seq and last-frame time), every "
+		"entry of it: its cost grows with `[limits] "
+		"max_publisher_sessions`.\n\n"
 		"## Counters, gauges\n\n"
 		"| metric | type | labels | meaning |\n|---|---|---|---|\n");
 	for (i = 0; i < PROM__COUNT; i++)
