@@ -322,17 +322,37 @@ usage:
 	return 0;
 }
 
+/* Writes entry i of a top-N list as one string. */
+typedef void (*tel_top_item)(const void *ctx, unsigned int i, char *buf,
+			     size_t n);
+
+/* Add the list's n entries to dict d as "top", strings that item
+ * writes from ctx. */
+static void
+add_top(struct rte_tel_data *d, const void *ctx, unsigned int n,
+	tel_top_item item)
+{
+	struct rte_tel_data *list = rte_tel_data_alloc();
+	char buf[RTE_TEL_MAX_STRING_LEN];
+	unsigned int i;
+
+	if (list == NULL)
+		return;
+	rte_tel_data_start_array(list, RTE_TEL_STRING_VAL);
+	for (i = 0; i < n; i++) {
+		item(ctx, i, buf, sizeof(buf));
+		rte_tel_data_add_array_string(list, buf);
+	}
+	rte_tel_data_add_dict_container(d, "top", list, 0);
+}
+
 /* One top-N list (a control-thread query of kind) as a dict: the count
  * under count_key, and the entries as strings that item writes. */
 static int
 top_reply(struct rte_tel_data *d, int kind, int order, const char *count_key,
-	  void (*item)(const struct herald_query *q, int i, char *buf,
-		       size_t n))
+	  tel_top_item item)
 {
-	char buf[RTE_TEL_MAX_STRING_LEN];
-	struct rte_tel_data *list;
 	struct herald_query *q;
-	int i;
 
 	q = calloc(1, sizeof(*q));
 	if (q == NULL || !tel_enter(d)) {
@@ -341,7 +361,7 @@ top_reply(struct rte_tel_data *d, int kind, int order, const char *count_key,
 	}
 	q->kind = kind;
 	q->order = (enum herald_sub_order)order;
-	if (ask(q, d) == 0 && (list = rte_tel_data_alloc()) != NULL) {
+	if (ask(q, d) == 0) {
 		rte_tel_data_start_dict(d);
 		rte_tel_data_add_dict_u64(d, count_key, q->first);
 		if (kind == HERALD_QUERY_TOP) {
@@ -350,12 +370,7 @@ top_reply(struct rte_tel_data *d, int kind, int order, const char *count_key,
 				herald_top_sub_order_name(q->order));
 			rte_tel_data_add_dict_u64(d, "ranked", q->ranked);
 		}
-		rte_tel_data_start_array(list, RTE_TEL_STRING_VAL);
-		for (i = 0; i < q->rc; i++) {
-			item(q, i, buf, sizeof(buf));
-			rte_tel_data_add_array_string(list, buf);
-		}
-		rte_tel_data_add_dict_container(d, "top", list, 0);
+		add_top(d, q, (unsigned int)q->rc, item);
 	}
 	tel_leave();
 	free(q);
@@ -363,8 +378,9 @@ top_reply(struct rte_tel_data *d, int kind, int order, const char *count_key,
 }
 
 static void
-top_endpoint(const struct herald_query *q, int i, char *buf, size_t n)
+top_endpoint(const void *ctx, unsigned int i, char *buf, size_t n)
 {
+	const struct herald_query *q = ctx;
 	const struct herald_rtx_stats *r = &q->top[i].repair;
 	char ep[32];
 
@@ -377,8 +393,9 @@ top_endpoint(const struct herald_query *q, int i, char *buf, size_t n)
 }
 
 static void
-top_channel(const struct herald_query *q, int i, char *buf, size_t n)
+top_channel(const void *ctx, unsigned int i, char *buf, size_t n)
 {
+	const struct herald_query *q = ctx;
 	const struct herald_channel_info *ci = &q->top_ch[i];
 
 	snprintf(buf, n,
@@ -413,6 +430,21 @@ handle_top_channels(const char *cmd __rte_unused,
 			 top_channel);
 }
 
+static void
+top_publisher(const void *ctx, unsigned int i, char *buf, size_t n)
+{
+	const struct herald_publisher_info *p =
+		(const struct herald_publisher_info *)ctx + i;
+	char ep[32];
+
+	fmt_ip(ep, sizeof(ep), p->ip, p->port);
+	snprintf(buf, n,
+		 "%u %s rate %.1f messages %" PRIu64 " duplicates %" PRIu64
+		 " ahead %" PRIu64 " over_credit %" PRIu64,
+		 p->publisher, ep, p->rate, p->messages, p->duplicates,
+		 p->ahead, p->over_credit);
+}
+
 /* The 32 publisher sessions by rate, or (parameter "duplicates") by
  * duplicate frames: read from the workers' tables, no control query. */
 static int
@@ -423,9 +455,7 @@ handle_top_publishers(const char *cmd __rte_unused, const char *params,
 	int order = params == NULL || *params == '\0'
 			    ? HERALD_PUB_BY_RATE
 			    : herald_top_pub_order(params);
-	char buf[RTE_TEL_MAX_STRING_LEN], ep[32];
-	struct rte_tel_data *list;
-	uint32_t n, total, i;
+	uint32_t n, total;
 
 	if (order < 0)
 		return -EINVAL;
@@ -433,30 +463,23 @@ handle_top_publishers(const char *cmd __rte_unused, const char *params,
 		return 0;
 	n = herald_publish_top(top, HERALD_TOP_MAX,
 			       (enum herald_pub_order)order, &total);
-	list = rte_tel_data_alloc();
-	if (list != NULL) {
-		rte_tel_data_start_dict(d);
-		rte_tel_data_add_dict_u64(d,
-					  order == HERALD_PUB_BY_RATE
-						  ? "sessions"
-						  : "with_duplicates",
-					  total);
-		rte_tel_data_start_array(list, RTE_TEL_STRING_VAL);
-		for (i = 0; i < n; i++) {
-			fmt_ip(ep, sizeof(ep), top[i].ip, top[i].port);
-			snprintf(buf, sizeof(buf),
-				 "%u %s rate %.1f messages %" PRIu64
-				 " duplicates %" PRIu64 " ahead %" PRIu64
-				 " over_credit %" PRIu64,
-				 top[i].publisher, ep, top[i].rate,
-				 top[i].messages, top[i].duplicates,
-				 top[i].ahead, top[i].over_credit);
-			rte_tel_data_add_array_string(list, buf);
-		}
-		rte_tel_data_add_dict_container(d, "top", list, 0);
-	}
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(
+		d, order == HERALD_PUB_BY_RATE ? "sessions" : "with_duplicates",
+		total);
+	add_top(d, top, n, top_publisher);
 	tel_leave();
 	return 0;
+}
+
+static void
+top_slot(const void *ctx, unsigned int i, char *buf, size_t n)
+{
+	const struct herald_slot_row *r =
+		(const struct herald_slot_row *)ctx + i;
+
+	snprintf(buf, n, "%u worker %u messages %" PRIu64, r->slot, r->worker,
+		 r->messages);
 }
 
 /* The 32 busiest slots since clear stats. */
@@ -465,25 +488,11 @@ handle_top_slots(const char *cmd __rte_unused, const char *params __rte_unused,
 		 struct rte_tel_data *d)
 {
 	struct herald_slot_row rows[HERALD_TOP_MAX];
-	char buf[RTE_TEL_MAX_STRING_LEN];
-	struct rte_tel_data *list;
-	unsigned int n, i;
 
 	if (!tel_enter(d))
 		return 0;
-	n = herald_slots_busiest(rows, HERALD_TOP_MAX);
-	list = rte_tel_data_alloc();
-	if (list != NULL) {
-		rte_tel_data_start_dict(d);
-		rte_tel_data_start_array(list, RTE_TEL_STRING_VAL);
-		for (i = 0; i < n; i++) {
-			snprintf(buf, sizeof(buf),
-				 "%u worker %u messages %" PRIu64, rows[i].slot,
-				 rows[i].worker, rows[i].messages);
-			rte_tel_data_add_array_string(list, buf);
-		}
-		rte_tel_data_add_dict_container(d, "top", list, 0);
-	}
+	rte_tel_data_start_dict(d);
+	add_top(d, rows, herald_slots_busiest(rows, HERALD_TOP_MAX), top_slot);
 	tel_leave();
 	return 0;
 }

@@ -32,25 +32,8 @@ static unsigned int n_taken;
 static void
 setup(void)
 {
-	char prefix[64];
-	char *argv[] = {"test_credit",
-			"--no-huge",
-			"-m",
-			"256",
-			prefix,
-			"-l",
-			"0",
-			"--no-pci",
-			"--no-telemetry",
-			"--log-level=error",
-			NULL};
-
-	snprintf(prefix, sizeof(prefix), "--file-prefix=credit_ut_%d",
-		 (int)getpid());
-	cr_assert_geq(rte_eal_init(RTE_DIM(argv) - 1, argv), 0, "EAL: %s",
-		      rte_strerror(rte_errno));
-	snprintf(runtime_dir, sizeof(runtime_dir), "%s",
-		 rte_eal_get_runtime_dir());
+	cr_assert_eq(ut_eal_init("credit_ut", runtime_dir, sizeof(runtime_dir)),
+		     0, "EAL: %s", rte_strerror(rte_errno));
 	/* No lcore cache: the pool's ring count is all of its free mbufs. */
 	pool = rte_pktmbuf_pool_create("credit_rx", POOL, 0, 0,
 				       RTE_MBUF_DEFAULT_BUF_SIZE,

@@ -32,26 +32,11 @@ static struct herald_rx_info ri;
 static void
 setup(void)
 {
-	char prefix[64];
-	char *argv[] = {"test_subscribe_stage",
-			"--no-huge",
-			"-m",
-			"256",
-			prefix,
-			"-l",
-			"0",
-			"--no-pci",
-			"--no-telemetry",
-			"--log-level=error",
-			NULL};
 	unsigned int i;
 
-	snprintf(prefix, sizeof(prefix), "--file-prefix=substage_ut_%d",
-		 (int)getpid());
-	cr_assert_geq(rte_eal_init(RTE_DIM(argv) - 1, argv), 0, "EAL: %s",
-		      rte_strerror(rte_errno));
-	snprintf(runtime_dir, sizeof(runtime_dir), "%s",
-		 rte_eal_get_runtime_dir());
+	cr_assert_eq(
+		ut_eal_init("substage_ut", runtime_dir, sizeof(runtime_dir)), 0,
+		"EAL: %s", rte_strerror(rte_errno));
 	memset(&lc, 0, sizeof(lc));
 	for (i = 0; i < 2; i++) {
 		char name[32];
