@@ -15,6 +15,7 @@
 #include "control/plane.h"
 #include "dataplane/dataplane.h"
 #include "herald.h"
+#include "topn.h"
 
 /* How long another thread waits for the control thread (ms). */
 #define HERALD_QUERY_TIMEOUT_MS 1000
@@ -159,13 +160,26 @@ order_key(const struct herald_rtx_stats *r, enum herald_sub_order order)
 	}
 }
 
+/* Endpoint a ranks before b in order *ctx (ties: retransmits). */
 static bool
-worse(const struct herald_rtx_stats *a, const struct herald_rtx_stats *b,
-      enum herald_sub_order order)
+worse(const void *a, const void *b, const void *ctx)
 {
-	uint64_t ka = order_key(a, order), kb = order_key(b, order);
+	const struct herald_rtx_stats *ra =
+		&((const struct herald_endpoint_info *)a)->repair;
+	const struct herald_rtx_stats *rb =
+		&((const struct herald_endpoint_info *)b)->repair;
+	enum herald_sub_order order = *(const enum herald_sub_order *)ctx;
+	uint64_t ka = order_key(ra, order), kb = order_key(rb, order);
 
-	return ka != kb ? ka > kb : a->retransmits > b->retransmits;
+	return ka != kb ? ka > kb : ra->retransmits > rb->retransmits;
+}
+
+/* Channel a has more messages this epoch than b. */
+static bool
+busier(const void *a, const void *b, const void *ctx __rte_unused)
+{
+	return ((const struct herald_channel_info *)a)->last_seq >
+	       ((const struct herald_channel_info *)b)->last_seq;
 }
 
 uint32_t
@@ -174,7 +188,7 @@ herald_control_top_repair(struct herald_endpoint_info *top, uint32_t max,
 			  uint32_t *ranked)
 {
 	struct herald_endpoint_info e;
-	uint32_t pos, n = 0, i;
+	uint32_t pos, n = 0;
 
 	*with_nacks = 0;
 	*ranked = 0;
@@ -190,15 +204,7 @@ herald_control_top_repair(struct herald_endpoint_info *top, uint32_t max,
 			    : order_key(&e.repair, order) == 0)
 			continue;
 		(*ranked)++;
-		/* Insertion into the short sorted list. */
-		for (i = n;
-		     i > 0 && worse(&e.repair, &top[i - 1].repair, order); i--)
-			if (i < max)
-				top[i] = top[i - 1];
-		if (i < max) {
-			top[i] = e;
-			n += n < max;
-		}
+		topn_offer(top, sizeof(*top), &n, max, &e, worse, &order);
 	}
 	return n;
 }
@@ -208,7 +214,7 @@ herald_control_top_channels(struct herald_channel_info *top, uint32_t max,
 			    uint32_t *live)
 {
 	struct herald_channel_info ci;
-	uint32_t pos, n = 0, i;
+	uint32_t pos, n = 0;
 
 	*live = 0;
 	for (pos = 0; pos < ctl_chan_slots(); pos++) {
@@ -218,13 +224,7 @@ herald_control_top_channels(struct herald_channel_info *top, uint32_t max,
 			continue;
 		(*live)++;
 		herald_control_channel(c->channel, &ci, NULL, 0, 0);
-		for (i = n; i > 0 && ci.last_seq > top[i - 1].last_seq; i--)
-			if (i < max)
-				top[i] = top[i - 1];
-		if (i < max) {
-			top[i] = ci;
-			n += n < max;
-		}
+		topn_offer(top, sizeof(*top), &n, max, &ci, busier, NULL);
 	}
 	return n;
 }

@@ -11,6 +11,7 @@
  * time: one to two seconds of history, decaying once the session stops.
  */
 #include "dataplane/publish/publish.h"
+#include "topn.h"
 
 void
 herald_pub_stats_reset(struct herald_lcore *lc, struct herald_pub_session *s,
@@ -103,11 +104,13 @@ snapshot(const struct herald_lcore *lc, const struct herald_pub_session *s,
 	return true;
 }
 
-/* Whether a goes before b in order. */
+/* Whether session a goes before b in order *ctx. */
 static bool
-before(const struct herald_publisher_info *a,
-       const struct herald_publisher_info *b, enum herald_pub_order order)
+before(const void *pa, const void *pb, const void *ctx)
 {
+	const struct herald_publisher_info *a = pa, *b = pb;
+	enum herald_pub_order order = *(const enum herald_pub_order *)ctx;
+
 	if (order == HERALD_PUB_BY_DUPLICATES && a->duplicates != b->duplicates)
 		return a->duplicates > b->duplicates;
 	if (a->rate != b->rate)
@@ -121,7 +124,7 @@ herald_publish_top(struct herald_publisher_info *top, uint32_t max,
 {
 	struct herald_publisher_info pi;
 	const struct herald_lcore *lc;
-	uint32_t n = 0, w, pos, i;
+	uint32_t n = 0, w, pos;
 
 	*total = 0;
 	for (w = 0; (lc = herald_lcore_get(w)) != NULL; w++) {
@@ -136,15 +139,8 @@ herald_publish_top(struct herald_publisher_info *top, uint32_t max,
 			    pi.duplicates == 0)
 				continue;
 			(*total)++;
-			/* Insertion into the short sorted list. */
-			for (i = n; i > 0 && before(&pi, &top[i - 1], order);
-			     i--)
-				if (i < max)
-					top[i] = top[i - 1];
-			if (i < max) {
-				top[i] = pi;
-				n += n < max;
-			}
+			topn_offer(top, sizeof(*top), &n, max, &pi, before,
+				   &order);
 		}
 	}
 	return n;
