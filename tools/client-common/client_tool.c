@@ -180,6 +180,35 @@ ht_bad_value(const char *tool, const char *name, const char *val)
 }
 
 int
+ht_next_option(struct ht_common *c, const char *tool, int argc, char **argv,
+	       const struct option *longs, const char **name)
+{
+	int opt, idx, rc;
+
+	for (;;) {
+		idx = -1;
+		opt = getopt_long(argc, argv, "h", longs, &idx);
+		*name = idx >= 0 ? longs[idx].name : "";
+		if (opt == -1 || opt == 'h' || opt == '?')
+			return opt;
+		rc = ht_common_option(c, tool, *name, optarg);
+		if (rc < 0)
+			return -2;
+		if (rc == 0)
+			return opt;
+	}
+}
+
+int
+ht_no_operands(const char *tool, int argc, char **argv)
+{
+	if (optind >= argc)
+		return 0;
+	fprintf(stderr, "%s: unexpected argument '%s'\n", tool, argv[optind]);
+	return -1;
+}
+
+int
 ht_common_option(struct ht_common *c, const char *tool, const char *name,
 		 const char *val)
 {

@@ -13,6 +13,7 @@
 #ifndef HERALD_CLIENT_TOOL_H
 #define HERALD_CLIENT_TOOL_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -52,6 +53,15 @@ int ht_bad_value(const char *tool, const char *name, const char *val);
  * (said on stderr as "TOOL: bad value for --NAME: 'VALUE'"). */
 int ht_common_option(struct ht_common *c, const char *tool, const char *name,
 		     const char *val);
+/* getopt_long over argv with the tool's long options (short: -h only),
+ * the common ones taken by ht_common_option: the next option of the
+ * tool's own (its long name in *name, "" if none), 'h' or '?' as
+ * getopt_long gives them, -1 past the last, -2 after a bad value of a
+ * common one (said). */
+int ht_next_option(struct ht_common *c, const char *tool, int argc, char **argv,
+		   const struct option *longs, const char **name);
+/* After the options: 0 if no operand is left, else -1 (said). */
+int ht_no_operands(const char *tool, int argc, char **argv);
 /* After the options: --server given, the channel list (1 if none).
  * 0, or -1 (said on stderr). */
 int ht_common_finish(struct ht_common *c, const char *tool);

@@ -69,25 +69,16 @@ parse_opts(int argc, char **argv, struct pub_opts *o)
 	};
 	const char *name;
 	uint64_t v;
-	int c, idx = -1, rc;
+	int c;
 
 	ht_common_init(&o->c);
 	o->size = 64;
 	o->wait_acks_ms = 5000;
 	o->run = ht_random_u32();
-	while ((c = getopt_long(argc, argv, "h", longs, &idx)) != -1) {
-		name = idx >= 0 && c != '?' && c != 'h' ? longs[idx].name : "";
-		rc = c == '?' || c == 'h'
-			     ? 0
-			     : ht_common_option(&o->c, "herald-pub", name,
-						optarg);
-		if (rc < 0)
-			return -1;
-		if (rc > 0) {
-			idx = -1;
-			continue;
-		}
+	while ((c = ht_next_option(&o->c, "herald-pub", argc, argv, longs,
+				   &name)) != -1) {
 		switch (c) {
+		case -2: return -1;
 		case 'h': usage(stdout); exit(0);
 		case '?': usage(stderr); return -1;
 		default:
@@ -112,13 +103,9 @@ parse_opts(int argc, char **argv, struct pub_opts *o)
 			else
 				return bad(name, optarg);
 		}
-		idx = -1;
 	}
-	if (optind < argc) {
-		fprintf(stderr, "herald-pub: unexpected argument '%s'\n",
-			argv[optind]);
+	if (ht_no_operands("herald-pub", argc, argv) < 0)
 		return -1;
-	}
 	if (ht_common_finish(&o->c, "herald-pub") < 0)
 		return -1;
 	if (o->count == 0 && o->duration_ms == 0) {

@@ -152,26 +152,16 @@ parse_opts(int argc, char **argv, struct sub_opts *o)
 		{"help", 0, 0, 'h'},
 		{0, 0, 0, 0},
 	};
-	int c, idx = -1;
+	const char *name;
+	int c;
 
 	ht_common_init(&o->c);
 	o->expires_in = 3600;
 	o->key_len = -1;
-	while ((c = getopt_long(argc, argv, "h", longs, &idx)) != -1) {
-		const char *name = idx >= 0 ? longs[idx].name : "";
-
-		int rc = c == '?' || c == 'h'
-				 ? 0
-				 : ht_common_option(&o->c, "herald-sub", name,
-						    optarg);
-
-		if (rc < 0)
-			return -1;
-		if (rc > 0) {
-			idx = -1;
-			continue;
-		}
+	while ((c = ht_next_option(&o->c, "herald-sub", argc, argv, longs,
+				   &name)) != -1) {
 		switch (c) {
+		case -2: return -1;
 		case 'k':
 			o->key_len = herald_token_key_from_hex(optarg, o->key,
 							       sizeof(o->key));
@@ -192,13 +182,9 @@ parse_opts(int argc, char **argv, struct sub_opts *o)
 			if (set_number(o, c, name, optarg) < 0)
 				return -1;
 		}
-		idx = -1;
 	}
-	if (optind < argc) {
-		fprintf(stderr, "herald-sub: unexpected argument '%s'\n",
-			argv[optind]);
+	if (ht_no_operands("herald-sub", argc, argv) < 0)
 		return -1;
-	}
 	if (ht_common_finish(&o->c, "herald-sub") < 0)
 		return -1;
 	if (o->key_len < 0) {
