@@ -20,6 +20,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "common"))
 from herald_books import book_errors  # noqa: E402
 from verdict import verdict  # noqa: E402
+from herald_argv import herald_argv  # noqa: E402
 
 
 def tmux(*args, check=True):
@@ -54,13 +55,7 @@ def main():
             f.write("sub add %d 10 198.18.2.1 40000\n" % ch)
     prefix = "hmon%d" % os.getpid()
     hp = subprocess.Popen(
-        [herald, "-l", "0-1", "--no-huge", "-m", "512", "--file-prefix", prefix,
-         "--log-level=warning",
-         "--vdev", "net_pcap0,rx_pcap=%s,infinite_rx=1" % pcap,
-         "--vdev", "net_null0,no-rx=1", "--",
-         "--config", os.path.join(tmp, "h.ini"),
-         "--cmdline-file", os.path.join(tmp, "cmds"),
-         "--stats-json", os.path.join(tmp, "s.json")],
+        herald_argv(herald, prefix, tmp, pcap),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         # A looping capture replays its START frames: without the
         # benchmarks' re-opening hook every loop after the first would be

@@ -34,6 +34,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "common"))
 from herald_books import book_errors  # noqa: E402
 from verdict import verdict  # noqa: E402
+from herald_argv import herald_argv  # noqa: E402
 
 
 def free_port():
@@ -148,12 +149,7 @@ def main():
                 "      - targets: ['127.0.0.1:%d']\n" % hport)
     prefix = "hprom%d" % os.getpid()
     hp = subprocess.Popen(
-        [herald, "-l", "0-1", "--no-huge", "-m", "512", "--file-prefix", prefix,
-         "--log-level=warning", "--vdev", "net_pcap0,rx_pcap=%s" % pcap,
-         "--vdev", "net_null0,no-rx=1", "--",
-         "--config", os.path.join(tmp, "h.ini"),
-         "--cmdline-file", os.path.join(tmp, "cmds"),
-         "--stats-json", os.path.join(tmp, "s.json")],
+        herald_argv(herald, prefix, tmp, pcap, infinite=False),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     pp = subprocess.Popen(
         [prom_bin, "--config.file", os.path.join(tmp, "prom.yml"),

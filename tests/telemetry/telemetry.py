@@ -28,6 +28,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "common"))
 from herald_books import book_errors  # noqa: E402
 from verdict import verdict  # noqa: E402
+from herald_argv import herald_argv  # noqa: E402
 
 EPOCH = 0x7e1e0001
 HERALD_CMDS = {"/herald/" + c for c in (
@@ -171,13 +172,7 @@ def main():
     prefix = "htel%d" % os.getpid()
     sock = "/var/run/dpdk/%s/dpdk_telemetry.v2" % prefix
     proc = subprocess.Popen(
-        [herald, "-l", "0-1", "--no-huge", "-m", "512", "--file-prefix", prefix,
-         "--log-level=warning",
-         "--vdev", "net_pcap0,rx_pcap=%s,infinite_rx=1" % pcap,
-         "--vdev", "net_null0,no-rx=1", "--",
-         "--config", os.path.join(tmp, "h.ini"),
-         "--cmdline-file", os.path.join(tmp, "cmds"),
-         "--stats-json", os.path.join(tmp, "s.json")],
+        herald_argv(herald, prefix, tmp, pcap),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     errors = []
     try:
